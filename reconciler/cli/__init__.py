@@ -1,0 +1,1 @@
+"""The ``campaigns`` command line (click). Each command lives in ``reconciler.cli.commands``."""

@@ -1,0 +1,94 @@
+"""Enumerations shared by the tool and the sandbox (routee-voice-api.md section 4).
+
+This module imports nothing from the rest of the package, so the sandbox can use it.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class VoiceStatus(StrEnum):
+    """Per-message voice statuses; the same names key a campaign's ``statuses`` counter."""
+
+    QUEUED = "Queued"
+    INITIATED = "Initiated"
+    RINGING = "Ringing"
+    IN_PROGRESS = "InProgress"
+    COMPLETED = "Completed"
+    BUSY = "Busy"
+    NO_ANSWER = "NoAnswer"
+    FAILED = "Failed"
+    UNKNOWN = "Unknown"
+    UNSENT = "Unsent"
+    TERMINATED = "Terminated"
+
+
+FINAL_VOICE_STATUSES = frozenset(
+    {
+        VoiceStatus.COMPLETED,
+        VoiceStatus.BUSY,
+        VoiceStatus.NO_ANSWER,
+        VoiceStatus.FAILED,
+        VoiceStatus.UNSENT,
+        VoiceStatus.TERMINATED,
+        VoiceStatus.UNKNOWN,
+    }
+)
+
+
+class CampaignState(StrEnum):
+    """Campaign ``state`` values: confirmed ones first, then the probable ``Failed``/``Finished``."""
+
+    SCHEDULED = "Scheduled"
+    QUEUED = "Queued"
+    RUNNING = "Running"
+    SENT = "Sent"
+    FAILED = "Failed"
+    FINISHED = "Finished"
+
+
+FINAL_CAMPAIGN_STATES = frozenset(
+    {CampaignState.SENT, CampaignState.FAILED, CampaignState.FINISHED}
+)
+
+
+class CallbackStrategy(StrEnum):
+    ON_CHANGE = "OnChange"
+    ON_COMPLETION = "OnCompletion"
+
+
+class Gender(StrEnum):
+    MALE = "male"
+    FEMALE = "female"
+
+
+#: The 14 TTS languages documented for the SAY verb (routee-voice-api.md section 4).
+DOCUMENTED_LANGUAGES: tuple[str, ...] = (
+    "en-US",
+    "de-DE",
+    "fr-FR",
+    "it-IT",
+    "pt-BR",
+    "es-ES",
+    "es-LA",
+    "en-GB",
+    "el-GR",
+    "bg-BG",
+    "pl-PL",
+    "hu-HU",
+    "sv-SE",
+    "ru-RU",
+)
+
+
+class ErrorCode(StrEnum):
+    """Routee error codes the tool and the sandbox both know (routee-voice-api.md section 8)."""
+
+    VALIDATION = "400000000"
+    INSUFFICIENT_BALANCE = "400001009"
+    NOT_SCHEDULED = "400009002"
+    NO_RECIPIENTS = "400009004"
+    CONTACT_NOT_FOUND = "404002001"
+    CAMPAIGN_NOT_FOUND = "404009001"
+    NAME_CONFLICT = "409009003"

@@ -1,0 +1,1 @@
+"""Pydantic models and value objects: declarations, state, plan. No I/O here."""

@@ -1,0 +1,123 @@
+"""The state file's model: what was submitted to Routee, per campaign id (design.md section 3).
+
+Serialized as camelCase JSON (``state/<workspace>.json``). Every accepted submission of a campaign
+is kept, oldest first, in :attr:`CampaignRecord.submissions`; the last one is the campaign's
+current submission and the earlier ones are its history. ``seq`` of the next submission is
+``len(submissions) + 1`` (design.md 5.1): only submissions Routee accepted are recorded.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+FORMAT_VERSION = 1
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", validate_assignment=False
+    )
+
+
+class SubmissionStatus(StrEnum):
+    """What became of one accepted submission, as far as the tool knows."""
+
+    ACCEPTED = "accepted"  # Routee accepted it; it is scheduled, running or done
+    CANCELLED = "cancelled"  # we cancelled it (``cancel: true``, or the first half of a replace)
+    CANCELLED_EXTERNALLY = "cancelledExternally"  # refresh got 404: someone else removed it
+    UNKNOWN = "unknown"  # refresh saw a Routee state the tool does not know
+
+
+class SubmissionOrigin(StrEnum):
+    APPLY = "apply"  # submitted by apply, answer seen (200)
+    RESOLVED = "resolved"  # an in-doubt submission settled by a 409 on the re-send
+    ADOPTED = "adopted"  # a fresh send answered 409: most likely our own lost attempt
+    IMPORTED = "imported"  # ``campaigns import``: sent outside the tool
+
+
+class CancelReason(StrEnum):
+    CANCEL = "cancel"  # ``cancel: true`` in the declaration
+    REPLACE = "replace"  # the first half of a replace
+
+
+class RecipientError(_Model):
+    """An ``errors[]`` item Routee returned for an invalid recipient."""
+
+    code: str | None = None
+    developer_message: str | None = None
+    property: str | None = None
+
+
+class Submission(_Model):
+    """One submission Routee accepted (or is believed to have accepted)."""
+
+    seq: int = Field(ge=1)
+    revision: int = Field(ge=1)
+    submission_name: str
+    #: ``None`` while pending: accepted (409 on a re-send) but the trackingId is not known yet.
+    tracking_id: str | None = None
+    spec_hash: str
+    decl_hash: str
+    #: The request body as sent, without the name (``submission_name`` holds it).
+    request: dict[str, Any]
+    submitted_at: str
+    origin: SubmissionOrigin = SubmissionOrigin.APPLY
+    #: False when the response did not echo the name: no name-based dedupe on this endpoint.
+    name_echoed: bool = True
+    #: False for a submission adopted after a 409: the spec sent may differ from ``request``.
+    spec_verified: bool = True
+    status: SubmissionStatus = SubmissionStatus.ACCEPTED
+    #: Last known Routee campaign ``state`` (Scheduled, Queued, Running, Sent, ...).
+    state: str | None = None
+    statuses: dict[str, int] = Field(default_factory=dict)
+    cost: float | None = None
+    errors: list[RecipientError] = Field(default_factory=list)
+    refreshed_at: str | None = None
+    cancelled_at: str | None = None
+    cancel_reason: CancelReason | None = None
+
+
+class CampaignRecord(_Model):
+    """Everything the state knows about one campaign id, kept forever (design.md section 2)."""
+
+    id: str
+    #: Path of the declaring file when last seen; informational only.
+    source: str | None = None
+    #: True once the declaration disappeared from ``campaigns/`` (a ``forget``).
+    forgotten: bool = False
+    submissions: list[Submission] = Field(default_factory=list)
+
+    @property
+    def last(self) -> Submission | None:
+        return self.submissions[-1] if self.submissions else None
+
+    @property
+    def next_seq(self) -> int:
+        return len(self.submissions) + 1
+
+
+class DedupeCheck(_Model):
+    """Whether Routee's name uniqueness has been seen to hold on this state's endpoint (5.4)."""
+
+    verified: bool = False
+    #: ``canary`` (campaigns doctor) or ``resend-409`` (a 409 observed on an in-doubt re-send).
+    method: str | None = None
+    checked_at: str | None = None
+    detail: str | None = None
+
+
+class State(_Model):
+    """``state/<workspace>.json``."""
+
+    format_version: int = FORMAT_VERSION
+    lineage: str
+    serial: int = Field(default=0, ge=0)
+    workspace: str
+    #: What the state is bound to: the API URL, or ``sandbox:<account id>`` for the sandbox.
+    endpoint: str
+    dedupe: DedupeCheck = Field(default_factory=DedupeCheck)
+    campaigns: dict[str, CampaignRecord] = Field(default_factory=dict)
