@@ -1,0 +1,150 @@
+"""The plan: small frozen actions with a fixed order, and the plan that holds them (design.md 4).
+
+The diff (``reconciler.plan.diff``) produces a :class:`Plan`; renderers show it; apply performs it.
+Serialized as camelCase JSON (``campaigns plan --format json`` / ``--out``), documented by
+``schema/plan.schema.json``.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.alias_generators import to_camel
+
+PLAN_FORMAT_VERSION = 1
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(
+        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
+    )
+
+
+class ActionKind(StrEnum):
+    """Plan actions, in the order they run (design.md section 4)."""
+
+    RESOLVE = "resolve"
+    CANCEL = "cancel"
+    REPLACE = "replace"
+    SEND = "send"
+    RESEND = "resend"
+    FORGET = "forget"
+    NOOP = "no-op"
+
+    @property
+    def order(self) -> int:
+        return list(ActionKind).index(self)
+
+    @property
+    def symbol(self) -> str:
+        return _SYMBOLS[self]
+
+    @property
+    def submits(self) -> bool:
+        """Whether performing this action POSTs a campaign (a resolve may too; see its intent)."""
+        return self in (ActionKind.SEND, ActionKind.RESEND, ActionKind.REPLACE)
+
+
+_SYMBOLS = {
+    ActionKind.RESOLVE: "?",
+    ActionKind.CANCEL: "-",
+    ActionKind.REPLACE: "-/+",
+    ActionKind.SEND: "+",
+    ActionKind.RESEND: "+",
+    ActionKind.FORGET: "~",
+    ActionKind.NOOP: " ",
+}
+
+
+class Action(_Frozen):
+    """One campaign's change. Fields not relevant to an action are ``None``."""
+
+    id: str
+    action: ActionKind
+    #: ``path:line:col`` of the declaration (None for forget/resolve of an undeclared id).
+    source: str | None = None
+    #: The seq of the submission this action creates (send, resend, replace, resolve of a submit).
+    seq: int | None = None
+    #: The name it POSTs under (design.md 5.1), or re-sends under (resolve).
+    submission_name: str | None = None
+    #: The trackingId a cancel or replace DELETEs (and a resolve of a cancel re-DELETEs).
+    tracking_id: str | None = None
+    revision: int | None = None
+    spec_hash: str | None = None
+    decl_hash: str | None = None
+    #: The body to POST, without the name; for a resolve, the journal intent's recorded body.
+    request: dict[str, Any] | None = None
+    #: For display: the last submitted request (before) and the declared one (after).
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    #: Recipients countable offline (``to`` + ``contacts``); groups are counted by analysis.
+    recipients: int = 0
+    groups: tuple[str, ...] = ()
+    #: ``scheduledDate`` of the submission, if any.
+    scheduled_date: str | None = None
+    #: For a resolve: the journal intent's key and kind (``submit`` or ``cancel``).
+    journal_key: str | None = None
+    intent: str | None = None
+    notes: tuple[str, ...] = ()
+
+    @property
+    def sort_key(self) -> tuple[int, str]:
+        return (self.action.order, self.id)
+
+
+class Problem(_Frozen):
+    """A plan error (blocks apply) or warning, about one campaign id (or the whole plan)."""
+
+    id: str | None = None
+    source: str | None = None
+    message: str
+
+
+class GuardKind(StrEnum):
+    SENDS = "sends"
+    RECIPIENTS = "recipients"
+    LATE = "late"
+
+
+class Guard(_Frozen):
+    """One guard: what this plan would do, the limit, and the flag that overrides it."""
+
+    kind: GuardKind
+    count: int
+    limit: int
+
+    @property
+    def tripped(self) -> bool:
+        return self.count > self.limit
+
+    @property
+    def flag(self) -> str:
+        return f"--allow-{self.kind.value} {self.count}"
+
+
+class Plan(_Frozen):
+    format_version: int = PLAN_FORMAT_VERSION
+    workspace: str
+    lineage: str
+    serial: int
+    generated_at: str
+    actions: tuple[Action, ...] = ()
+    errors: tuple[Problem, ...] = ()
+    warnings: tuple[Problem, ...] = ()
+    guards: tuple[Guard, ...] = Field(default=())
+    #: ``digest`` of the plan's canonical JSON without ``checksum`` and ``generatedAt``.
+    checksum: str = ""
+
+    @property
+    def errored(self) -> bool:
+        return bool(self.errors)
+
+    @property
+    def changes(self) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.action is not ActionKind.NOOP)
+
+    @property
+    def applyable(self) -> bool:
+        return not self.errored and bool(self.changes)
