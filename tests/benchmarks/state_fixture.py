@@ -1,0 +1,43 @@
+"""Turn a benchmark project's empty state into "everything already applied".
+
+Builds the records an apply would have written (one accepted submission per declaration, with the
+request as sent and its submission name) without talking to a sandbox, so the 1 M-number workload
+needs no million-number apply to set up.
+"""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+
+from reconciler.config import load_config
+from reconciler.load import load_project
+from reconciler.models.state import CampaignRecord, Submission
+from reconciler.plan.names import submission_name
+from reconciler.state.store import load_state, state_path, write_state
+
+
+def write_applied_state(project: Path, workspace: str) -> None:
+    config = load_config(project)
+    loaded = load_project(config)
+    if loaded.findings:
+        raise SystemExit(f"benchmark declarations are invalid: {loaded.findings[0]}")
+    path = state_path(config, workspace)
+    state = load_state(path)
+    for campaign in loaded.campaigns:
+        submission = Submission(
+            seq=1,
+            revision=campaign.revision,
+            submission_name=submission_name(campaign.label, state.lineage, campaign.id, 1),
+            tracking_id=str(uuid.uuid5(uuid.NAMESPACE_URL, campaign.id)),
+            spec_hash=campaign.spec_hash,
+            decl_hash=campaign.decl_hash,
+            request=campaign.request,
+            submitted_at="2026-11-27T00:00:00Z",
+            state="Scheduled",
+        )
+        state.campaigns[campaign.id] = CampaignRecord(
+            id=campaign.id, source=campaign.source.path, submissions=[submission]
+        )
+    state.serial += 1
+    write_state(path, state)
