@@ -9,7 +9,7 @@ current submission and the earlier ones are its history. ``seq`` of the next sub
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
@@ -110,6 +110,39 @@ class DedupeCheck(_Model):
     detail: str | None = None
 
 
+class PendingIntent(_Model):
+    """A remote call whose outcome is unknown, kept in the state once its journal is removed.
+
+    A journal left by a killed apply (or an in-doubt answer) is folded into the state and then
+    deleted; an intent without a definitive outcome must survive that, or the next apply would not
+    know to re-send it under the same name. It mirrors ``SubmitIntent`` / ``CancelIntent`` of
+    ``reconciler.models.journal`` (which imports this module, so it cannot be reused here);
+    ``reconciler.state.pending`` converts between them.
+    """
+
+    type: Literal["submit", "cancel"]
+    key: str
+    id: str
+    at: str
+    resend: bool = False
+    # submit
+    seq: int | None = None
+    revision: int | None = None
+    submission_name: str | None = None
+    spec_hash: str | None = None
+    decl_hash: str | None = None
+    request: dict[str, Any] | None = None
+    source: str | None = None
+    # cancel
+    tracking_id: str | None = None
+    reason: CancelReason | None = None
+    #: The last outcome seen for it: ``None`` (no answer), ``inDoubt`` or ``held``.
+    outcome: str | None = None
+    message: str | None = None
+    #: When a fold first found it unresolved.
+    found_at: str | None = None
+
+
 class State(_Model):
     """``state/<workspace>.json``."""
 
@@ -121,3 +154,5 @@ class State(_Model):
     endpoint: str
     dedupe: DedupeCheck = Field(default_factory=DedupeCheck)
     campaigns: dict[str, CampaignRecord] = Field(default_factory=dict)
+    #: Intents whose outcome is unknown (design.md 5.3): the next plan turns them into ``resolve``.
+    pending: list[PendingIntent] = Field(default_factory=list)
