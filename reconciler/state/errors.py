@@ -1,0 +1,43 @@
+"""The state layer's exceptions. OSError, json and pydantic errors are translated here.
+
+CampaignsError
+└── StateError              any problem with state/, journal or lock (exit 1)
+    ├── StateMissing        no state for the workspace: run ``campaigns init``
+    ├── StateCorrupt        unreadable JSON or a schema violation (the file is never rewritten)
+    ├── StateFutureVersion  written by a newer version of the tool
+    ├── EndpointMismatch    the state belongs to another endpoint
+    ├── LineageMismatch     a journal belongs to another state
+    └── LockHeld            another process holds the workspace lock
+"""
+
+from __future__ import annotations
+
+from reconciler.errors import CampaignsError
+
+
+class StateError(CampaignsError):
+    """A state file, journal or lock problem."""
+
+
+class StateMissing(StateError):
+    """The workspace has no state file yet."""
+
+
+class StateCorrupt(StateError):
+    """A state file or journal cannot be read as what it should be."""
+
+
+class StateFutureVersion(StateError):
+    """The state file's ``formatVersion`` is newer than this tool understands."""
+
+
+class EndpointMismatch(StateError):
+    """The state file is bound to another endpoint than the one in use."""
+
+
+class LineageMismatch(StateError):
+    """A journal was started on a different state (another lineage)."""
+
+
+class LockHeld(StateError):
+    """Another process holds the workspace lock."""

@@ -1,0 +1,247 @@
+"""Folding a journal into the state: a pure function of (state, records, now).
+
+Rules (design.md 5.3, docs/state.md):
+
+- The header's lineage must be the state's; a header whose ``baseSerial`` is behind the state's
+  serial belongs to a journal that was already folded (the state is returned unchanged with
+  ``already_folded``); one ahead of it comes from a state this copy never saw.
+- A journal with at least one record after its header always yields ``serial = baseSerial + 1``,
+  even if nothing in it changed a campaign: the serial then says "an apply ran here".
+- Submits answered ``accepted``/``resolved``/``adopted`` become submissions; ``rejected`` leaves no
+  trace (the seq is not consumed); ``inDoubt``/``held``/no answer leave the intent pending, in
+  ``State.pending``, until a later intent for the same slot gets a definitive answer.
+- Cancels answered ``cancelled`` mark the submission cancelled; ``notScheduled``/``rejected`` only
+  add a note; ``inDoubt``/``held``/no answer leave it pending.
+
+Nothing is mutated: records that change are copied, the rest is shared with the input state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from reconciler.models.journal import (
+    CancelIntent,
+    DedupeProof,
+    Forget,
+    JournalHeader,
+    JournalRecord,
+    Outcome,
+    OutcomeKind,
+    SubmitIntent,
+)
+from reconciler.models.state import (
+    CampaignRecord,
+    DedupeCheck,
+    PendingIntent,
+    State,
+    Submission,
+    SubmissionOrigin,
+    SubmissionStatus,
+)
+from reconciler.state.errors import LineageMismatch, StateCorrupt
+from reconciler.state.pending import Intent, Slot, slot_of, to_intent, to_pending
+
+_SUBMITTED = {
+    OutcomeKind.ACCEPTED: SubmissionOrigin.APPLY,
+    OutcomeKind.RESOLVED: SubmissionOrigin.RESOLVED,
+    OutcomeKind.ADOPTED: SubmissionOrigin.ADOPTED,
+}
+_UNSETTLED = {OutcomeKind.IN_DOUBT, OutcomeKind.HELD}
+
+
+@dataclass(frozen=True)
+class FoldResult:
+    """The folded state and what is still unresolved in it."""
+
+    state: State
+    #: Every intent still without a definitive outcome (also kept in ``state.pending``).
+    pending: list[Intent]
+    notes: list[str] = field(default_factory=list)
+    #: The journal's base serial is behind the state: it was folded before; just remove it.
+    already_folded: bool = False
+    #: True when the returned state differs from the input (it must be written).
+    changed: bool = False
+
+
+def fold(state: State, records: Sequence[JournalRecord], now: str | None = None) -> FoldResult:
+    """Apply ``records`` (a whole journal, header first) to ``state``; ``now`` dates new pendings."""
+    if not records:
+        return FoldResult(state=state, pending=[to_intent(p) for p in state.pending])
+    header = _check_header(state, records[0])
+    if header.base_serial < state.serial:
+        notes = [
+            f"journal of serial {header.base_serial} was already folded (state is at {state.serial})"
+        ]
+        return FoldResult(
+            state=state,
+            pending=[to_intent(p) for p in state.pending],
+            notes=notes,
+            already_folded=True,
+        )
+    if len(records) == 1:
+        return FoldResult(state=state, pending=[to_intent(p) for p in state.pending])
+    folding = _Folding(state, now)
+    for number, record in enumerate(records[1:], start=2):
+        folding.apply(number, record)
+    return folding.result(header.base_serial + 1)
+
+
+def _check_header(state: State, first: JournalRecord) -> JournalHeader:
+    if not isinstance(first, JournalHeader):
+        raise StateCorrupt("journal does not start with a header record")
+    if first.lineage != state.lineage:
+        raise LineageMismatch(
+            f"the journal belongs to state lineage {first.lineage}, but the state file has lineage "
+            f"{state.lineage}: it was written for another copy of this workspace's state"
+        )
+    if first.base_serial > state.serial:
+        raise StateCorrupt(
+            f"the journal starts from serial {first.base_serial} but the state is at serial "
+            f"{state.serial}: the state file is older than the apply that wrote the journal "
+            "(restore the newer state from git)"
+        )
+    return first
+
+
+class _Folding:
+    """The mutable working set of one fold; only ever touches copies."""
+
+    def __init__(self, state: State, now: str | None) -> None:
+        self.base = state
+        self.now = now
+        self.campaigns = dict(state.campaigns)
+        self.copied: set[str] = set()
+        self.dedupe = state.dedupe
+        self.pending: dict[Slot, PendingIntent] = {slot_of(p): p for p in state.pending}
+        self.intents: dict[str, Intent] = {}
+        self.notes: list[str] = []
+
+    def apply(self, number: int, record: JournalRecord) -> None:
+        if isinstance(record, SubmitIntent | CancelIntent):
+            self.intents[record.key] = record
+            self.pending[slot_of(record)] = to_pending(
+                record, outcome=None, message=None, found_at=self.now
+            )
+        elif isinstance(record, Outcome):
+            self._outcome(number, record)
+        elif isinstance(record, Forget):
+            self._forget(record)
+        elif isinstance(record, DedupeProof):
+            self.dedupe = DedupeCheck(
+                verified=record.verified,
+                method=record.method,
+                checked_at=record.at,
+                detail=record.detail,
+            )
+        else:
+            raise StateCorrupt(f"journal line {number}: a second header record")
+
+    def _outcome(self, number: int, outcome: Outcome) -> None:
+        intent = self.intents.get(outcome.key)
+        if intent is None:
+            raise StateCorrupt(f"journal line {number}: outcome for unknown intent {outcome.key!r}")
+        slot = slot_of(intent)
+        if outcome.outcome in _UNSETTLED:
+            self.pending[slot] = to_pending(
+                intent, outcome=outcome.outcome.value, message=outcome.message, found_at=self.now
+            )
+            return
+        self.pending.pop(slot, None)
+        if isinstance(intent, SubmitIntent):
+            self._submitted(intent, outcome)
+        else:
+            self._cancelled(intent, outcome)
+
+    def _submitted(self, intent: SubmitIntent, outcome: Outcome) -> None:
+        origin = _SUBMITTED.get(outcome.outcome)
+        if origin is None:  # rejected (or a cancel-only kind): nothing was created
+            self.notes.append(
+                f"{intent.id}: submission {intent.seq} was not created ({outcome.outcome.value})"
+            )
+            return
+        record = self._record(intent.id, intent.source)
+        if any(s.seq == intent.seq for s in record.submissions):
+            self.notes.append(f"{intent.id}: submission {intent.seq} is already recorded; kept it")
+            return
+        record.forgotten = False
+        record.submissions.append(_submission(intent, outcome, origin))
+
+    def _cancelled(self, intent: CancelIntent, outcome: Outcome) -> None:
+        if outcome.outcome is not OutcomeKind.CANCELLED:
+            self.notes.append(
+                f"{intent.id}: cancel of {intent.tracking_id} did not happen "
+                f"({outcome.outcome.value}{': ' + outcome.message if outcome.message else ''})"
+            )
+            return
+        record = self._record(intent.id, None)
+        for index, sub in enumerate(record.submissions):
+            if sub.tracking_id == intent.tracking_id:
+                record.submissions[index] = sub.model_copy(
+                    update={
+                        "status": SubmissionStatus.CANCELLED,
+                        "cancelled_at": outcome.at,
+                        "cancel_reason": intent.reason,
+                    }
+                )
+                return
+        self.notes.append(
+            f"{intent.id}: cancelled {intent.tracking_id}, which the state does not hold"
+        )
+
+    def _forget(self, record: Forget) -> None:
+        if record.id in self.campaigns:
+            self._record(record.id, None).forgotten = True
+        else:
+            self.notes.append(f"{record.id}: forget of an id the state does not hold")
+
+    def _record(self, campaign_id: str, source: str | None) -> CampaignRecord:
+        """A private copy of the campaign's record (created if new), safe to modify."""
+        if campaign_id not in self.copied:
+            old = self.campaigns.get(campaign_id)
+            if old is None:
+                new = CampaignRecord(id=campaign_id, source=source)
+            else:
+                new = old.model_copy(update={"submissions": list(old.submissions)})
+            self.campaigns[campaign_id] = new
+            self.copied.add(campaign_id)
+        record = self.campaigns[campaign_id]
+        if source is not None:
+            record.source = source
+        return record
+
+    def result(self, serial: int) -> FoldResult:
+        pending = list(self.pending.values())
+        state = self.base.model_copy(
+            update={
+                "serial": serial,
+                "campaigns": self.campaigns,
+                "dedupe": self.dedupe,
+                "pending": pending,
+            }
+        )
+        return FoldResult(
+            state=state,
+            pending=[to_intent(p) for p in pending],
+            notes=self.notes,
+            changed=True,
+        )
+
+
+def _submission(intent: SubmitIntent, outcome: Outcome, origin: SubmissionOrigin) -> Submission:
+    return Submission(
+        seq=intent.seq,
+        revision=intent.revision,
+        submission_name=intent.submission_name,
+        tracking_id=outcome.tracking_id,
+        spec_hash=intent.spec_hash,
+        decl_hash=intent.decl_hash,
+        request=intent.request,
+        submitted_at=outcome.at,
+        origin=origin,
+        name_echoed=outcome.name_echoed,
+        spec_verified=origin is not SubmissionOrigin.ADOPTED,
+        state=outcome.state,
+        errors=list(outcome.errors),
+    )

@@ -1,0 +1,122 @@
+"""The apply journal ``state/<workspace>.journal``: append-only JSON lines, fsync per record.
+
+Every remote call is preceded by an intent record and followed by an outcome record
+(design.md 5.3). A record counts only once its ``fsync`` returned, and the apply makes the remote
+call only after that; so a line cut short by a kill (the last one, without its newline) had no
+effect and is ignored. Damage anywhere else is corruption and is refused with its line number.
+Folding the journal into the state lives in :mod:`reconciler.state.fold` (re-exported here).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from pathlib import Path
+from types import TracebackType
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from reconciler.models.journal import JournalHeader, JournalRecord
+from reconciler.state.errors import StateCorrupt, StateError
+from reconciler.state.fold import FoldResult, fold
+from reconciler.state.store import fsync_dir
+
+__all__ = ["FoldResult", "Journal", "fold", "read_journal", "remove_journal"]
+
+_RECORD: TypeAdapter[JournalRecord] = TypeAdapter(JournalRecord)
+
+
+class Journal:
+    """An open journal being appended to; safe to share between the apply's worker threads."""
+
+    def __init__(self, path: Path, fd: int) -> None:
+        self.path = path
+        self._fd: int | None = fd
+        self._lock = threading.Lock()
+
+    @classmethod
+    def create(cls, path: Path, header: JournalHeader) -> Journal:
+        """Start a new journal with ``header``; refuses if one exists (it must be folded first)."""
+        try:
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+        except FileExistsError:
+            raise StateError(
+                f"{path}: a journal already exists (left by an earlier apply); it must be folded "
+                "into the state first"
+            ) from None
+        except OSError as exc:
+            raise StateError(f"{path}: cannot create: {exc.strerror or exc}") from exc
+        journal = cls(path, fd)
+        journal.append(header)
+        fsync_dir(path.parent)
+        return journal
+
+    #: The name docs/architecture.md uses.
+    open = create
+
+    def append(self, record: BaseModel) -> None:
+        """Write ``record`` as one line and fsync it; only then may its remote call start."""
+        line = record.model_dump_json(by_alias=True).encode("utf-8") + b"\n"
+        with self._lock:
+            if self._fd is None:
+                raise StateError(f"{self.path}: journal is closed")
+            try:
+                _write_all(self._fd, line)
+                os.fsync(self._fd)
+            except OSError as exc:
+                raise StateError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd is not None:
+                os.close(self._fd)
+                self._fd = None
+
+    def __enter__(self) -> Journal:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        view = view[written:]
+
+
+def read_journal(path: Path) -> list[JournalRecord]:
+    """All complete records of a journal, in order; a cut-short last line is dropped."""
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise StateError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    lines = raw.split(b"\n")
+    # The piece after the last newline is empty for a clean journal, a partial write otherwise.
+    return [_parse_line(path, number, line) for number, line in enumerate(lines[:-1], start=1)]
+
+
+def _parse_line(path: Path, number: int, line: bytes) -> JournalRecord:
+    try:
+        return _RECORD.validate_json(line)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = ".".join(str(p) for p in err["loc"])
+        detail = f"{where}: {err['msg']}" if where else err["msg"]
+        raise StateCorrupt(
+            f"{path}:{number}: corrupt journal record ({detail}); the journal was left as is"
+        ) from exc
+
+
+def remove_journal(path: Path) -> None:
+    """Delete a folded journal (missing is fine: it was removed already)."""
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    fsync_dir(path.parent)

@@ -1,0 +1,173 @@
+"""The state file: where it lives, how it is read, and how it is written atomically.
+
+The file is pretty JSON with sorted keys and a trailing newline so that ``git diff state/`` reads
+well and rewriting an unchanged state is byte-identical. Writes go to a temporary file in the same
+directory which is fsynced and renamed over the old one, then the directory is fsynced: a crash
+leaves either the old or the new file, never a mix. A file that cannot be read is reported and
+left alone; nothing here ever rewrites a state it could not parse.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import tempfile
+import uuid
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from reconciler.config import Config
+from reconciler.models.state import FORMAT_VERSION, State
+from reconciler.state.errors import StateCorrupt, StateError, StateFutureVersion, StateMissing
+
+
+def state_path(config: Config, workspace: str) -> Path:
+    """``state/<workspace>.json`` under the project root."""
+    return config.state_dir / f"{workspace}.json"
+
+
+def journal_path(config: Config, workspace: str) -> Path:
+    """``state/<workspace>.journal``: the apply journal, present only while (or after) an apply."""
+    return config.state_dir / f"{workspace}.journal"
+
+
+def lock_path(config: Config, workspace: str) -> Path:
+    """``state/<workspace>.lock``: present only while a command holds the workspace lock."""
+    return config.state_dir / f"{workspace}.lock"
+
+
+def new_state(workspace: str, endpoint: str) -> State:
+    """A fresh state: a new lineage (which seeds every submission name), serial 0."""
+    return State(lineage=str(uuid.uuid4()), serial=0, workspace=workspace, endpoint=endpoint)
+
+
+def load_state(path: Path) -> State:
+    """Read and validate a state file; :class:`StateMissing` if there is none."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise StateMissing(_missing_message(path)) from None
+    except OSError as exc:
+        raise StateError(f"{path}: cannot read: {exc.strerror}") from exc
+    return parse_state(raw, path)
+
+
+def parse_state(raw: bytes, path: Path) -> State:
+    """Validate the bytes of a state file; errors name ``path`` (and line:col for bad JSON)."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise StateCorrupt(
+            f"{path}: not UTF-8 (byte {exc.start}); the file was left as is"
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise StateCorrupt(
+            f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); the file was left as "
+            "is: restore it from git (git checkout -- FILE) rather than deleting it"
+        ) from exc
+    if not isinstance(data, dict):
+        raise StateCorrupt(f"{path}: a state file must hold a JSON object")
+    _check_version(data, path)
+    try:
+        return State.model_validate(data)
+    except ValidationError as exc:
+        raise StateCorrupt(f"{path}: {_describe(exc)}; the file was left as is") from exc
+
+
+def _check_version(data: dict[str, Any], path: Path) -> None:
+    version = data.get("formatVersion")
+    if isinstance(version, int) and version > FORMAT_VERSION:
+        raise StateFutureVersion(
+            f"{path}: formatVersion {version} was written by a newer version of campaigns "
+            f"(this one reads up to {FORMAT_VERSION}); upgrade the tool"
+        )
+
+
+def _describe(exc: ValidationError) -> str:
+    problems = [
+        f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
+        for err in exc.errors()[:5]
+    ]
+    more = len(exc.errors()) - len(problems)
+    return "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
+
+
+def _missing_message(path: Path) -> str:
+    workspace = path.stem
+    return (
+        f"{path}: no state for workspace '{workspace}'. Create it once with "
+        f"`campaigns init --workspace {workspace}` and commit it"
+    )
+
+
+def render_state(state: State) -> bytes:
+    """The exact bytes of a state file: indent 2, sorted keys, camelCase, trailing newline."""
+    data = state.model_dump(mode="json", by_alias=True)
+    text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
+    return (text + "\n").encode("utf-8")
+
+
+def write_state(path: Path, state: State) -> None:
+    """Replace ``path`` with ``state`` atomically (temp file, fsync, rename, fsync directory)."""
+    tmp = _write_temp(path, render_state(state))
+    try:
+        tmp.replace(path)
+    except OSError as exc:
+        raise StateError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    finally:
+        _discard(tmp)
+    fsync_dir(path.parent)
+
+
+def create_state(path: Path, state: State) -> None:
+    """Write a new state file, refusing if one exists (even one created a moment ago).
+
+    ``os.link`` of the finished temp file is atomic and fails if the name is taken, so two
+    ``init`` runs can never both believe they created the workspace.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = _write_temp(path, render_state(state))
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        raise StateError(f"{path}: already exists; refusing to overwrite a state") from None
+    except OSError as exc:
+        raise StateError(f"{path}: cannot create: {exc.strerror or exc}") from exc
+    finally:
+        _discard(tmp)
+    fsync_dir(path.parent)
+
+
+def _write_temp(path: Path, data: bytes) -> Path:
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise StateError(f"{path.parent}: cannot write: {exc.strerror or exc}") from exc
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+    except OSError as exc:
+        _discard(tmp)
+        raise StateError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    return tmp
+
+
+def _discard(tmp: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        tmp.unlink()
+
+
+def fsync_dir(directory: Path) -> None:
+    """Make the rename itself durable; some file systems refuse to fsync a directory."""
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,155 @@
+"""State file: paths, round trip, stable formatting, atomic writes, refusal of bad files."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from reconciler.config import Config
+from reconciler.models.state import CampaignRecord, PendingIntent, State, Submission
+from reconciler.state.errors import StateCorrupt, StateError, StateFutureVersion, StateMissing
+from reconciler.state.store import (
+    create_state,
+    journal_path,
+    load_state,
+    lock_path,
+    new_state,
+    render_state,
+    state_path,
+    write_state,
+)
+
+
+def _state() -> State:
+    state = new_state("production", "https://connect.routee.net")
+    sub = Submission(
+        seq=1,
+        revision=1,
+        submission_name="Spring promo-ABCDEFGH",
+        tracking_id="t-1",
+        spec_hash="sha256:aa",
+        decl_hash="sha256:bb",
+        request={"to": ["+306912345678"], "message": {"text": "Καλημέρα"}},
+        submitted_at="2027-01-01T00:00:00Z",
+    )
+    state.campaigns["spring"] = CampaignRecord(
+        id="spring", source="campaigns/a.yaml", submissions=[sub]
+    )
+    state.pending.append(
+        PendingIntent(
+            type="cancel", key="k1", id="spring", at="2027-01-02T00:00:00Z", tracking_id="t-1"
+        )
+    )
+    return state
+
+
+def test_paths_live_under_state_dir(tmp_path: Path) -> None:
+    config = Config(root=tmp_path)
+    assert state_path(config, "prod") == tmp_path / "state" / "prod.json"
+    assert journal_path(config, "prod") == tmp_path / "state" / "prod.journal"
+    assert lock_path(config, "prod") == tmp_path / "state" / "prod.lock"
+
+
+def test_new_state_has_fresh_lineage_and_serial_zero() -> None:
+    a, b = new_state("w", "e"), new_state("w", "e")
+    assert a.serial == 0
+    assert a.lineage != b.lineage
+    assert len(a.lineage) == 36
+
+
+def test_round_trip_and_byte_identical_rewrite(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    state = _state()
+    write_state(path, state)
+    first = path.read_bytes()
+    loaded = load_state(path)
+    assert loaded == state
+    write_state(path, loaded)
+    assert path.read_bytes() == first
+
+
+def test_format_is_pretty_sorted_camel_case_with_trailing_newline(tmp_path: Path) -> None:
+    text = render_state(_state()).decode("utf-8")
+    assert text.endswith("}\n")
+    assert '\n  "campaigns": {' in text
+    assert '"formatVersion": 1' in text
+    assert '"submissionName"' in text
+    assert "Καλημέρα" in text  # ensure_ascii off
+    data = json.loads(text)
+    assert list(data) == sorted(data)
+    assert text == json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+
+
+def test_failed_rename_leaves_old_file_and_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "s.json"
+    write_state(path, _state())
+    before = path.read_bytes()
+
+    def broken(src: object, dst: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", broken)
+    changed = _state()
+    with pytest.raises(StateError, match="No space left on device"):
+        write_state(path, changed)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.json"]
+
+
+def test_missing_state_names_init(tmp_path: Path) -> None:
+    with pytest.raises(StateMissing, match=r"campaigns init --workspace staging"):
+        load_state(tmp_path / "state" / "staging.json")
+
+
+@pytest.mark.parametrize(
+    ("content", "pattern"),
+    [
+        (
+            b'{\n  "lineage": "x",\n  "serial": \n',
+            r"s\.json:4:1: not valid JSON \(Expecting value\)",
+        ),
+        (b"", r"s\.json:1:1: not valid JSON"),
+        (b"[1, 2]", "must hold a JSON object"),
+        (
+            b'{"lineage": "x", "serial": -1, "workspace": "w", "endpoint": "e"}',
+            r"serial: Input should be greater",
+        ),
+        (b'{"lineage": "x", "workspace": "w"}', "endpoint: Field required"),
+        (b'{"lineage": "x", "workspace": "w", "endpoint": "e", "bogus": 1}', "bogus: Extra inputs"),
+        (b"\xff\xfe", "not UTF-8"),
+    ],
+)
+def test_corrupt_state_is_refused_and_left_alone(
+    tmp_path: Path, content: bytes, pattern: str
+) -> None:
+    path = tmp_path / "s.json"
+    path.write_bytes(content)
+    with pytest.raises(StateCorrupt, match=pattern):
+        load_state(path)
+    assert path.read_bytes() == content
+
+
+def test_future_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    content = (
+        b'{"formatVersion": 99, "lineage": "x", "workspace": "w", "endpoint": "e", "newThing": 1}'
+    )
+    path.write_bytes(content)
+    with pytest.raises(StateFutureVersion, match=r"formatVersion 99 .* upgrade"):
+        load_state(path)
+    assert path.read_bytes() == content
+
+
+def test_create_state_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "state" / "w.json"
+    create_state(path, _state())
+    before = path.read_bytes()
+    with pytest.raises(StateError, match="already exists"):
+        create_state(path, new_state("w", "e"))
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["w.json"]
