@@ -1,0 +1,181 @@
+"""The state file's history, read from git: one version per commit that changed it.
+
+``git log --first-parent`` follows the branch as it was applied (a merge counts as one step, its
+author as the person who merged), and ``git cat-file --batch`` reads every version in one process,
+so a long history costs two git calls rather than one per commit. Every call is bounded by a
+timeout, and every git failure becomes an :class:`AuditError` with a message a person can act on.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reconciler.audit.events import Commit, Event, compare_states
+from reconciler.errors import CampaignsError
+
+GIT_TIMEOUT_SECONDS = 60
+#: Field separator in ``git log --format``; a byte that cannot occur in names or subjects.
+_SEP = "\x1f"
+_LOG_FORMAT = _SEP.join(["%H", "%h", "%an", "%aI", "%s"])
+
+
+class AuditError(CampaignsError):
+    """The audit trail cannot be read: no git, not a repository, no committed history."""
+
+
+@dataclass(frozen=True)
+class StateVersion:
+    """One committed version of the state file (``None`` where the commit deleted it)."""
+
+    commit: Commit
+    state: dict[str, Any] | None
+    #: Why the version could not be read, if it could not (corrupt JSON in that commit).
+    problem: str | None = None
+
+
+def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
+    """Run git in ``cwd`` and return its stdout; any failure is an :class:`AuditError`."""
+    try:
+        done = subprocess.run(
+            ["git", *args],
+            cwd=cwd,
+            input=stdin,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except FileNotFoundError as exc:
+        raise AuditError("git is not installed: the audit trail is read from git") from exc
+    except subprocess.TimeoutExpired as exc:
+        raise AuditError(f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS}s") from exc
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise AuditError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+    return done.stdout
+
+
+def ensure_repository(root: Path) -> None:
+    """Refuse early, with a clear message, when ``root`` is not inside a git work tree."""
+    try:
+        run_git(root, ["rev-parse", "--is-inside-work-tree"])
+    except AuditError as exc:
+        if "git is not installed" in str(exc):
+            raise
+        raise AuditError(
+            f"{root.resolve()} is not inside a git repository: the audit trail is the git "
+            "history of the state file, so commit the state (git init; git add state/) first"
+        ) from exc
+
+
+def list_commits(root: Path, relpath: str) -> list[Commit]:
+    """Commits that changed ``relpath`` (relative to ``root``), oldest first."""
+    try:
+        run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"])
+    except AuditError:
+        return []  # a repository without any commit yet
+    args = ["log", "--first-parent", f"--format={_LOG_FORMAT}", "-z", "--", relpath]
+    raw = run_git(root, args).decode("utf-8", "replace")
+    commits = [_parse_commit(entry) for entry in raw.split("\0") if entry.strip()]
+    return list(reversed([c for c in commits if c is not None]))
+
+
+def _parse_commit(entry: str) -> Commit | None:
+    parts = entry.strip("\n").split(_SEP)
+    if len(parts) != 5:
+        return None
+    sha, short, author, date, subject = parts
+    return Commit(sha=sha, short=short, author=author, date=date, subject=subject)
+
+
+def read_versions(root: Path, relpath: str, commits: Sequence[Commit]) -> list[StateVersion]:
+    """The file's content at each commit, read with one ``git cat-file --batch``."""
+    if not commits:
+        return []
+    request = "".join(f"{c.sha}:./{relpath}\n" for c in commits).encode()
+    blobs = _split_batch(run_git(root, ["cat-file", "--batch"], stdin=request), len(commits))
+    return [_version(c, blob) for c, blob in zip(commits, blobs, strict=True)]
+
+
+def _split_batch(out: bytes, count: int) -> list[bytes | None]:
+    """Parse ``cat-file --batch`` output: ``<oid> <type> <size>\\n<bytes>\\n`` or ``... missing``."""
+    blobs: list[bytes | None] = []
+    pos = 0
+    for _ in range(count):
+        end = out.find(b"\n", pos)
+        if end < 0:
+            raise AuditError("git cat-file returned a truncated answer")
+        header = out[pos:end].split()
+        pos = end + 1
+        if len(header) != 3 or header[1] != b"blob":
+            blobs.append(None)  # "missing": the commit deleted the file
+            continue
+        size = int(header[2])
+        blobs.append(out[pos : pos + size])
+        pos += size + 1
+    return blobs
+
+
+def _version(commit: Commit, blob: bytes | None) -> StateVersion:
+    if blob is None:
+        return StateVersion(commit, None)
+    try:
+        data = json.loads(blob.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return StateVersion(commit, None, problem=f"not valid JSON ({exc})")
+    if not isinstance(data, dict):
+        return StateVersion(commit, None, problem="not a JSON object")
+    return StateVersion(commit, data)
+
+
+@dataclass(frozen=True)
+class AuditTrail:
+    """Every event in the state file's history, oldest first, and the versions it skipped."""
+
+    relpath: str
+    events: list[Event]
+    skipped: list[StateVersion]
+    commits: int
+
+
+def read_trail(root: Path, relpath: str) -> AuditTrail:
+    """Walk the committed history of ``relpath`` and compare each version with the one before.
+
+    A version that is deleted or unreadable is skipped, and the next one is compared with the last
+    good one: restoring a deleted state file must not look like everything was sent again.
+    """
+    ensure_repository(root)
+    commits = list_commits(root, relpath)
+    if not commits:
+        raise AuditError(
+            f"{relpath} has no committed history: create it with `campaigns init`, then commit it"
+        )
+    events: list[Event] = []
+    skipped: list[StateVersion] = []
+    previous: dict[str, Any] | None = None
+    for version in read_versions(root, relpath, commits):
+        if version.problem is not None:
+            skipped.append(version)
+        if version.state is None:
+            continue
+        events.extend(compare_states(previous, version.state, version.commit))
+        previous = version.state
+    return AuditTrail(relpath=relpath, events=events, skipped=skipped, commits=len(commits))
+
+
+def uncommitted_events(root: Path, relpath: str) -> list[Event]:
+    """What the working copy of ``relpath`` adds to its version at ``HEAD`` (for a state commit)."""
+    ensure_repository(root)
+    [blob] = _split_batch(run_git(root, ["cat-file", "--batch"], f"HEAD:./{relpath}\n".encode()), 1)
+    head = _version(Commit("HEAD", "HEAD", "", ""), blob)
+    try:
+        current = json.loads((root / relpath).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return []
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise AuditError(f"{relpath}: cannot read the working copy: {exc}") from exc
+    return compare_states(head.state, current if isinstance(current, dict) else None)

@@ -1,0 +1,90 @@
+"""Audit events as text: the ``campaigns log`` listing and the CI's state-commit message."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from typing import TextIO
+
+from reconciler.audit.events import PAST_TENSE, Event, EventKind
+from reconciler.audit.history import AuditTrail
+
+#: Order of the counts in a summary line: what costs money first.
+_SUMMARY_ORDER = (
+    EventKind.SEND,
+    EventKind.RESEND,
+    EventKind.REPLACE,
+    EventKind.CANCEL,
+    EventKind.IMPORT,
+    EventKind.CANCELLED_EXTERNALLY,
+    EventKind.FORGET,
+    EventKind.TRACK_AGAIN,
+)
+
+
+def summary(events: Iterable[Event]) -> str:
+    """``2 sent, 1 replaced, 1 cancelled``; a replace's cancel half is not counted twice."""
+    counts = Counter(e.kind for e in events if not _is_replace_half(e))
+    parts = [f"{counts[k]} {PAST_TENSE[k]}" for k in _SUMMARY_ORDER if counts[k]]
+    return ", ".join(parts) if parts else "no submissions changed"
+
+
+def _is_replace_half(event: Event) -> bool:
+    return event.kind is EventKind.CANCEL and event.reason == "replace"
+
+
+def describe(event: Event, width: int = 0) -> str:
+    """One event, without its commit: ``send #1 Spring-promo-abcd1234 trackingId 5f3e...``."""
+    parts = [f"{event.kind.value:<{width}}"]
+    if event.seq is not None:
+        parts.append(f"#{event.seq}")
+    if event.submission_name:
+        parts.append(event.submission_name)
+    if event.kind not in (EventKind.FORGET, EventKind.TRACK_AGAIN):
+        parts.append(f"trackingId {event.tracking_id or '(pending)'}")
+    if event.reason:
+        parts.append(f"({event.reason})")
+    return " ".join(parts)
+
+
+def write_text(trail: AuditTrail, stream: TextIO, events: Sequence[Event]) -> None:
+    """Events grouped by campaign id, each line with when, what, and the commit that recorded it."""
+    if not events:
+        stream.write(f"No submissions recorded in {trail.relpath} ({trail.commits} commits).\n")
+    by_id: dict[str, list[Event]] = {}
+    for event in events:
+        by_id.setdefault(event.campaign_id, []).append(event)
+    for campaign_id in sorted(by_id):
+        stream.write(f"{campaign_id}\n")
+        for event in by_id[campaign_id]:
+            commit = event.commit
+            where = f"  commit {commit.short} by {commit.author}" if commit else ""
+            stream.write(f"  {event.at:<25}  {describe(event, width=8)}{where}\n")
+    for version in trail.skipped:
+        stream.write(
+            f"warning: {trail.relpath} at commit {version.commit.short} was skipped: "
+            f"{version.problem}\n"
+        )
+
+
+def write_json(trail: AuditTrail, stream: TextIO, events: Sequence[Event]) -> None:
+    """``{"stateFile", "commits", "events": [...], "skipped": [...]}``, pretty and sorted."""
+    data = {
+        "stateFile": trail.relpath,
+        "commits": trail.commits,
+        "events": [e.to_json() for e in events],
+        "skipped": [
+            {"commit": v.commit.short, "problem": v.problem} for v in trail.skipped if v.problem
+        ],
+    }
+    stream.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
+
+
+def commit_message(workspace: str, events: Sequence[Event]) -> str:
+    """The state commit's message: a subject with the counts, then one line per event."""
+    lines = [f"campaigns apply ({workspace}): {summary(events)}", ""]
+    lines.extend(f"{e.campaign_id}: {describe(e)}" for e in events)
+    if not events:
+        lines.append("State updated without new submissions (refresh, notes or dedupe check).")
+    return "\n".join(lines) + "\n"
