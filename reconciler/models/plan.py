@@ -114,6 +114,8 @@ class Guard(_Frozen):
     kind: GuardKind
     count: int
     limit: int
+    #: What the count leaves out, e.g. "+ groups counted at apply" for recipients.
+    note: str | None = None
 
     @property
     def tripped(self) -> bool:

@@ -1,0 +1,143 @@
+"""Builders of the plan's actions from a declaration, its state record, or a journal intent.
+
+Kept apart from the decision table (:mod:`reconciler.plan.decide`) so the table reads as a list of
+conditions and results, and every action of a kind carries the same fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reconciler.models.campaign import Campaign
+from reconciler.models.journal import CancelIntent, SubmitIntent
+from reconciler.models.plan import Action, ActionKind
+from reconciler.models.state import CampaignRecord, PendingIntent
+from reconciler.plan.names import submission_name
+
+#: A remote call whose outcome is unknown: from a journal left behind, or kept in the state.
+Intent = SubmitIntent | CancelIntent | PendingIntent
+
+PENDING_NOTE = (
+    "only its resolve runs in this plan; its declaration is compared again once the resolve is "
+    "recorded (run campaigns plan after the apply)"
+)
+
+
+def direct_recipients(request: dict[str, Any]) -> int:
+    """Recipients countable offline: numbers plus contact ids (groups need Routee's analysis)."""
+    return len(request.get("to", ())) + len(request.get("contacts", ()))
+
+
+def groups_of(request: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(str(g) for g in request.get("groups", ()))
+
+
+def posting_action(
+    kind: ActionKind,
+    campaign: Campaign,
+    record: CampaignRecord | None,
+    lineage: str,
+    notes: tuple[str, ...] = (),
+) -> Action:
+    """A send, resend or replace: POSTs ``campaign.request`` under the next seq's name."""
+    seq = record.next_seq if record else 1
+    last = record.last if record else None
+    return Action(
+        id=campaign.id,
+        action=kind,
+        source=str(campaign.source),
+        seq=seq,
+        submission_name=submission_name(campaign.label, lineage, campaign.id, seq),
+        tracking_id=last.tracking_id if (last and kind is ActionKind.REPLACE) else None,
+        revision=campaign.revision,
+        spec_hash=campaign.spec_hash,
+        decl_hash=campaign.decl_hash,
+        request=campaign.request,
+        before=last.request if last else None,
+        after=campaign.request,
+        recipients=campaign.direct_recipients,
+        groups=groups_of(campaign.request),
+        scheduled_date=campaign.scheduled_date,
+        notes=notes,
+    )
+
+
+def cancel_action(campaign: Campaign, record: CampaignRecord) -> Action:
+    """DELETE the last submission (``cancel: true``); counts show what is being cancelled."""
+    last = record.last
+    assert last is not None  # the decision table only cancels a recorded submission
+    return Action(
+        id=campaign.id,
+        action=ActionKind.CANCEL,
+        source=str(campaign.source),
+        submission_name=last.submission_name,
+        tracking_id=last.tracking_id,
+        revision=campaign.revision,
+        spec_hash=last.spec_hash,
+        decl_hash=campaign.decl_hash,
+        before=last.request,
+        recipients=direct_recipients(last.request),
+        groups=groups_of(last.request),
+        scheduled_date=last.request.get("scheduledDate"),
+    )
+
+
+def noop_action(campaign: Campaign, record: CampaignRecord | None, *notes: str) -> Action:
+    """Nothing to do; light on purpose (no request copies) since most plans are mostly no-ops."""
+    last = record.last if record else None
+    return Action(
+        id=campaign.id,
+        action=ActionKind.NOOP,
+        source=str(campaign.source),
+        submission_name=last.submission_name if last else None,
+        tracking_id=last.tracking_id if last else None,
+        revision=campaign.revision,
+        spec_hash=campaign.spec_hash,
+        notes=tuple(notes),
+    )
+
+
+def forget_action(record: CampaignRecord) -> Action:
+    last = record.last
+    return Action(
+        id=record.id,
+        action=ActionKind.FORGET,
+        source=record.source,
+        submission_name=last.submission_name if last else None,
+        tracking_id=last.tracking_id if last else None,
+        notes=("no remote call: deleting a file never cancels anything; history is kept",),
+    )
+
+
+def resolve_action(intent: Intent, declared: bool) -> Action:
+    """Settle an intent with no outcome: re-send its recorded request, or re-DELETE."""
+    fields = intent.model_dump()
+    notes = (PENDING_NOTE,) if declared else ()
+    if fields["type"] == "cancel":
+        return Action(
+            id=intent.id,
+            action=ActionKind.RESOLVE,
+            tracking_id=fields.get("tracking_id"),
+            journal_key=intent.key,
+            intent="cancel",
+            notes=notes,
+        )
+    request: dict[str, Any] = fields.get("request") or {}
+    return Action(
+        id=intent.id,
+        action=ActionKind.RESOLVE,
+        source=fields.get("source"),
+        seq=fields.get("seq"),
+        submission_name=fields.get("submission_name"),
+        revision=fields.get("revision"),
+        spec_hash=fields.get("spec_hash"),
+        decl_hash=fields.get("decl_hash"),
+        request=request,
+        after=request,
+        recipients=direct_recipients(request),
+        groups=groups_of(request),
+        scheduled_date=request.get("scheduledDate"),
+        journal_key=intent.key,
+        intent="submit",
+        notes=notes,
+    )

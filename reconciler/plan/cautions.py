@@ -1,0 +1,57 @@
+"""Plan warnings that do not block an apply but deserve a reviewer's eye (design.md section 4).
+
+Duplicate numbers inside one campaign cannot reach here: the loader rejects them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from reconciler.models.campaign import Campaign
+from reconciler.models.plan import Action, Problem
+from reconciler.plan.guards import posts
+
+
+def request_warnings(actions: Iterable[Action]) -> list[Problem]:
+    """``ignoreDnd: true`` or ``respectQuietHours`` not true, on actions that POST."""
+    found: list[Problem] = []
+    for action in actions:
+        if not posts(action) or action.request is None:
+            continue
+        if action.request.get("ignoreDnd") is True:
+            found.append(_warn(action, "ignoreDnd is true: calls ignore the Do-Not-Disturb list"))
+        if action.request.get("respectQuietHours") is not True:
+            found.append(
+                _warn(action, "respectQuietHours is not true: calls may ring during quiet hours")
+            )
+    return found
+
+
+def shared_number_warnings(campaigns: Sequence[Campaign]) -> list[Problem]:
+    """One warning per pair of declared, not-cancelled campaigns that share numbers."""
+    owner: dict[str, str] = {}
+    shared: dict[tuple[str, str], list[str]] = {}
+    for campaign in sorted(campaigns, key=lambda c: c.id):
+        if campaign.cancel:
+            continue
+        for number in campaign.numbers:
+            first = owner.setdefault(number, campaign.id)
+            if first != campaign.id:
+                shared.setdefault((first, campaign.id), []).append(number)
+    sources = {c.id: str(c.source) for c in campaigns}
+    return [
+        Problem(
+            id=first,
+            source=sources[first],
+            message=f"{_count(numbers)} in both {first} and {second} (e.g. {numbers[0]})",
+        )
+        for (first, second), numbers in sorted(shared.items())
+    ]
+
+
+def _count(numbers: list[str]) -> str:
+    return "1 number is" if len(numbers) == 1 else f"{len(numbers)} numbers are"
+
+
+def _warn(action: Action, message: str) -> Problem:
+    return Problem(id=action.id, source=action.source, message=message)

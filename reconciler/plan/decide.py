@@ -1,0 +1,190 @@
+"""The decision table of design.md section 4, one declared campaign at a time.
+
+Each rule is a condition on the campaign's last recorded submission and its declaration, checked in
+a fixed order; the first that matches decides. ``docs/plan.md`` lists the same table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from reconciler.models.campaign import Campaign
+from reconciler.models.plan import Action, ActionKind, Problem
+from reconciler.models.state import CampaignRecord, CancelReason, Submission, SubmissionStatus
+from reconciler.plan.actions import cancel_action, noop_action, posting_action
+from reconciler.plan.guards import parse_instant
+
+SCHEDULED = "Scheduled"
+
+
+@dataclass(frozen=True)
+class Context:
+    """What every decision needs besides the campaign and its record."""
+
+    lineage: str
+    now: datetime
+    margin: timedelta
+    #: spec hash -> {id: submission name} of every recorded (or in-flight) submission.
+    sent_specs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Decision:
+    action: Action | None = None
+    error: Problem | None = None
+    warning: Problem | None = None
+
+
+def still_scheduled(submission: Submission, now: datetime, margin: timedelta) -> bool:
+    """Scheduled only if the state says so and its start is later than now plus the margin."""
+    if submission.state != SCHEDULED:
+        return False
+    start = parse_instant(submission.request.get("scheduledDate"))
+    return start is not None and start > now + margin
+
+
+def decide(campaign: Campaign, record: CampaignRecord | None, ctx: Context) -> Decision:
+    last = record.last if record else None
+    if last is None:
+        return _never_sent(campaign, record, ctx)
+    assert record is not None
+    if last.status in (SubmissionStatus.CANCELLED_EXTERNALLY, SubmissionStatus.UNKNOWN):
+        return _gone(campaign, record, last)
+    if campaign.revision < last.revision:
+        return _error(
+            campaign,
+            f"revision {campaign.revision} is lower than {last.revision}, the revision already "
+            f"submitted as {last.submission_name}: set revision back to {last.revision}, or "
+            f"higher to send it again",
+        )
+    if last.status is SubmissionStatus.CANCELLED:
+        return _after_cancel(campaign, record, last, ctx)
+    if campaign.cancel:
+        return _cancel(campaign, record, last, ctx)
+    if campaign.revision > last.revision:
+        return _post(ActionKind.RESEND, campaign, record, ctx)
+    if campaign.spec_hash == last.spec_hash:
+        return Decision(action=_unchanged(campaign, record, last))
+    return _changed(campaign, record, last, ctx)
+
+
+def _never_sent(campaign: Campaign, record: CampaignRecord | None, ctx: Context) -> Decision:
+    if campaign.cancel:
+        note = "never sent: cancel: true has nothing to cancel"
+        return Decision(action=noop_action(campaign, record, note))
+    return _post(ActionKind.SEND, campaign, record, ctx)
+
+
+def _gone(campaign: Campaign, record: CampaignRecord, last: Submission) -> Decision:
+    if last.status is SubmissionStatus.CANCELLED_EXTERNALLY:
+        why = "was cancelled outside the tool (Routee no longer knows its trackingId)"
+    else:
+        why = f"is in a state the tool does not know ({last.state or 'none'})"
+    message = f"its last submission {last.submission_name} {why}: no action is planned for it"
+    warning = Problem(id=campaign.id, source=str(campaign.source), message=message)
+    return Decision(action=noop_action(campaign, record, message), warning=warning)
+
+
+def _after_cancel(
+    campaign: Campaign, record: CampaignRecord, last: Submission, ctx: Context
+) -> Decision:
+    if campaign.cancel:
+        return Decision(action=noop_action(campaign, record, "cancelled"))
+    if last.cancel_reason is CancelReason.REPLACE:
+        kind = ActionKind.RESEND if campaign.revision > last.revision else ActionKind.SEND
+        note = "the replace that cancelled the last submission never sent its new half"
+        return _post(kind, campaign, record, ctx, note)
+    if campaign.revision > last.revision:
+        return _post(ActionKind.RESEND, campaign, record, ctx)
+    return _error(
+        campaign,
+        f"was cancelled by cancel: true ({last.submission_name}) and cancel is now removed: "
+        f"put cancel: true back, or set revision to {last.revision + 1} to send it again",
+    )
+
+
+def _cancel(campaign: Campaign, record: CampaignRecord, last: Submission, ctx: Context) -> Decision:
+    if not still_scheduled(last, ctx.now, ctx.margin):
+        message = (
+            f"cancel: true, but {last.submission_name} is no longer Scheduled "
+            f"(last known state {last.state or 'unknown'}): it cannot be cancelled"
+        )
+        warning = Problem(id=campaign.id, source=str(campaign.source), message=message)
+        return Decision(action=noop_action(campaign, record, message), warning=warning)
+    if last.tracking_id is None:
+        return _pending_tracking(campaign, last, "cancel it")
+    return Decision(action=cancel_action(campaign, record))
+
+
+def _unchanged(campaign: Campaign, record: CampaignRecord, last: Submission) -> Action:
+    notes: list[str] = []
+    if record.forgotten:
+        notes.append("tracked again: its declaration is back")
+    if campaign.decl_hash != last.decl_hash:
+        notes.append("the declaration changed, but the request it makes did not")
+    if last.tracking_id is None:
+        notes.append("trackingId pending: campaigns refresh looks it up once the campaign starts")
+    return noop_action(campaign, record, *notes)
+
+
+def _changed(
+    campaign: Campaign, record: CampaignRecord, last: Submission, ctx: Context
+) -> Decision:
+    if record.forgotten:
+        return _error(
+            campaign,
+            f"was forgotten after {last.submission_name} was sent and is declared again with a "
+            f"different request: revert it to what was sent, or set revision to "
+            f"{last.revision + 1} to send it again",
+        )
+    if still_scheduled(last, ctx.now, ctx.margin):
+        if last.tracking_id is None:
+            return _pending_tracking(campaign, last, "replace it")
+        return _post(ActionKind.REPLACE, campaign, record, ctx)
+    if campaign.decl_hash == last.decl_hash:
+        message = (
+            f"drift: defaults.yaml changed the request of {last.submission_name}, which was "
+            f"already sent; defaults shape future sends only, so nothing is sent"
+        )
+        warning = Problem(id=campaign.id, source=str(campaign.source), message=message)
+        return Decision(action=noop_action(campaign, record, message), warning=warning)
+    return _error(
+        campaign,
+        f"changed after it was sent as {last.submission_name} (state {last.state or 'unknown'}): "
+        f"revert the change, or set revision to {last.revision + 1} to send it again",
+    )
+
+
+def _pending_tracking(campaign: Campaign, last: Submission, verb: str) -> Decision:
+    return _error(
+        campaign,
+        f"{last.submission_name} is Scheduled but its trackingId is still pending, so the tool "
+        f"cannot {verb}: run campaigns refresh, or campaigns import {campaign.id} --tracking-id "
+        f"<trackingId> if you know it, then plan again",
+    )
+
+
+def _post(
+    kind: ActionKind,
+    campaign: Campaign,
+    record: CampaignRecord | None,
+    ctx: Context,
+    *notes: str,
+) -> Decision:
+    others = {
+        k: v for k, v in ctx.sent_specs.get(campaign.spec_hash, {}).items() if k != campaign.id
+    }
+    if others:
+        other, name = min(others.items())
+        return _error(
+            campaign,
+            f"is a copy of {other}, already sent as {name}: change this declaration, or delete "
+            f"it and set a higher revision on {other} to send that again",
+        )
+    return Decision(action=posting_action(kind, campaign, record, ctx.lineage, tuple(notes)))
+
+
+def _error(campaign: Campaign, message: str) -> Decision:
+    text = f"{campaign.source.path}: {campaign.id} {message}"
+    return Decision(error=Problem(id=campaign.id, source=str(campaign.source), message=text))

@@ -1,0 +1,95 @@
+"""The diff: a pure function from (declarations, state, now) to a :class:`Plan` (design.md 4).
+
+No I/O, no click, no httpx: everything it needs is passed in, so the same inputs always give the
+same plan, which is what lets a saved plan be checked against a re-plan before it is applied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from reconciler.models.campaign import Campaign
+from reconciler.models.plan import Plan, Problem
+from reconciler.models.state import State
+from reconciler.plan.actions import Intent, forget_action, resolve_action
+from reconciler.plan.cautions import request_warnings, shared_number_warnings
+from reconciler.plan.decide import Context, decide
+from reconciler.plan.guards import GuardLimits, build_guards
+from reconciler.plan.seal import seal
+
+DEFAULT_MARGIN = timedelta(minutes=10)
+
+
+def diff(
+    campaigns: Sequence[Campaign],
+    state: State,
+    now: datetime,
+    *,
+    pending: Sequence[Intent] = (),
+    limits: GuardLimits | None = None,
+    margin: timedelta = DEFAULT_MARGIN,
+) -> Plan:
+    """The sealed plan that brings ``state`` to ``campaigns``.
+
+    ``pending`` holds intents with no outcome (a killed apply's journal); those in
+    ``state.pending`` are included as well, once per journal key.
+    """
+    intents = _unique_intents([*state.pending, *pending])
+    in_flight = {intent.id for intent in intents}
+    declared = {c.id for c in campaigns}
+    ctx = Context(state.lineage, now, margin, _sent_specs(state, intents))
+    actions = [resolve_action(i, i.id in declared) for i in intents]
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    for campaign in campaigns:
+        if campaign.id in in_flight:
+            continue
+        decision = decide(campaign, state.campaigns.get(campaign.id), ctx)
+        actions.extend([decision.action] if decision.action else [])
+        errors.extend([decision.error] if decision.error else [])
+        warnings.extend([decision.warning] if decision.warning else [])
+    actions.extend(
+        forget_action(record)
+        for record in state.campaigns.values()
+        if record.id not in declared and record.id not in in_flight and not record.forgotten
+    )
+    actions.sort(key=lambda a: a.sort_key)
+    warnings += request_warnings(actions) + shared_number_warnings(campaigns)
+    plan = Plan(
+        workspace=state.workspace,
+        lineage=state.lineage,
+        serial=state.serial,
+        generated_at=now.isoformat(),
+        actions=tuple(actions),
+        errors=_sorted(errors),
+        warnings=_sorted(warnings),
+        guards=build_guards(actions, now, limits or GuardLimits()),
+    )
+    return seal(plan)
+
+
+def _unique_intents(intents: Iterable[Intent]) -> list[Intent]:
+    seen: dict[str, Intent] = {}
+    for intent in intents:
+        seen.setdefault(intent.key, intent)
+    return list(seen.values())
+
+
+def _sent_specs(state: State, intents: Sequence[Intent]) -> dict[str, dict[str, str]]:
+    """Every spec already submitted (or possibly submitted): spec hash -> {id: name}."""
+    specs: dict[str, dict[str, str]] = {}
+    for record in state.campaigns.values():
+        for submission in record.submissions:
+            names = specs.setdefault(submission.spec_hash, {})
+            names.setdefault(record.id, submission.submission_name)
+    for intent in intents:
+        fields = intent.model_dump(include={"type", "spec_hash", "submission_name"})
+        if fields["type"] == "submit" and fields.get("spec_hash"):
+            names = specs.setdefault(fields["spec_hash"], {})
+            names.setdefault(intent.id, fields["submission_name"] or "")
+    return specs
+
+
+def _sorted(problems: list[Problem]) -> tuple[Problem, ...]:
+    return tuple(sorted(problems, key=lambda p: (p.id or "", p.message)))

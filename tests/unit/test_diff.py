@@ -1,0 +1,302 @@
+"""Every row of design.md section 4's tables, with Campaigns and States built directly."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from reconciler.models.journal import CancelIntent, SubmitIntent
+from reconciler.models.plan import ActionKind, GuardKind, Plan
+from reconciler.models.state import CancelReason, PendingIntent, SubmissionStatus
+from reconciler.plan.diff import diff
+from reconciler.plan.guards import GuardLimits, tripped_guards
+from reconciler.plan.names import submission_name
+from reconciler.plan.seal import seal, verify_checksum
+from tests.plan_sim import (
+    LINEAGE,
+    NOW,
+    PAST,
+    make_campaign,
+    make_request,
+    make_state,
+    record_of,
+    submission_of,
+)
+
+
+def only(plan: Plan):
+    assert len(plan.actions) == 1, plan.actions
+    return plan.actions[0]
+
+
+def kinds(plan: Plan) -> list[tuple[str, str]]:
+    return [(a.action.value, a.id) for a in plan.actions]
+
+
+def test_send_new_id_with_seq_1_and_its_name() -> None:
+    campaign = make_campaign("spring", label="Spring promo")
+    action = only(diff([campaign], make_state(), NOW))
+    assert action.action is ActionKind.SEND
+    assert action.seq == 1
+    assert action.submission_name == submission_name("Spring promo", LINEAGE, "spring", 1)
+    assert action.request == campaign.request and action.after == campaign.request
+    assert action.before is None
+    assert action.recipients == 2
+    assert action.scheduled_date == campaign.scheduled_date
+    assert action.source == "campaigns/spring.yaml:1:1"
+
+
+def test_unchanged_is_noop() -> None:
+    c = make_campaign("a")
+    plan = diff([c], make_state(record_of("a", submission_of(c))), NOW)
+    assert only(plan).action is ActionKind.NOOP
+    assert not plan.changes and not plan.errors
+
+
+def test_noop_with_pending_tracking_id_says_so() -> None:
+    c = make_campaign("a")
+    plan = diff([c], make_state(record_of("a", submission_of(c, tracking_id=None))), NOW)
+    action = only(plan)
+    assert action.action is ActionKind.NOOP
+    assert any("trackingId pending" in n for n in action.notes)
+
+
+def test_cancel_scheduled_with_tracking_id() -> None:
+    c = make_campaign("a")
+    declared = make_campaign("a", cancel=True)
+    action = only(diff([declared], make_state(record_of("a", submission_of(c))), NOW))
+    assert action.action is ActionKind.CANCEL
+    assert action.tracking_id == "t-1"
+
+
+def test_replace_when_spec_changed_while_scheduled() -> None:
+    old = make_campaign("a")
+    new = make_campaign("a", make_request(message={"text": "Bye", "language": "en-GB"}))
+    action = only(diff([new], make_state(record_of("a", submission_of(old))), NOW))
+    assert action.action is ActionKind.REPLACE
+    assert (action.seq, action.tracking_id) == (2, "t-1")
+    assert action.submission_name == submission_name("a", LINEAGE, "a", 2)
+    assert action.before == old.request and action.after == new.request
+
+
+def test_scheduled_inside_the_margin_is_not_replaced() -> None:
+    start = (NOW + timedelta(minutes=5)).isoformat()
+    old = make_campaign("a", make_request(scheduledDate=start))
+    new = make_campaign("a", make_request(scheduledDate=start, respectQuietHours=False))
+    plan = diff([new], make_state(record_of("a", submission_of(old))), NOW)
+    assert not plan.actions
+    assert "changed after it was sent" in plan.errors[0].message
+
+
+def test_resend_when_revision_increased() -> None:
+    old = make_campaign("a")
+    new = make_campaign("a", revision=2)
+    record = record_of("a", submission_of(old, state="Sent"))
+    action = only(diff([new], make_state(record), NOW))
+    assert action.action is ActionKind.RESEND
+    assert action.seq == 2
+
+
+def test_forget_when_declaration_gone() -> None:
+    c = make_campaign("a")
+    plan = diff([], make_state(record_of("a", submission_of(c))), NOW)
+    action = only(plan)
+    assert action.action is ActionKind.FORGET and action.tracking_id == "t-1"
+
+
+def test_already_forgotten_is_not_forgotten_again() -> None:
+    c = make_campaign("a")
+    plan = diff([], make_state(record_of("a", submission_of(c), forgotten=True)), NOW)
+    assert plan.actions == ()
+
+
+def test_forgotten_redeclared_equal_is_tracked_again() -> None:
+    c = make_campaign("a")
+    action = only(diff([c], make_state(record_of("a", submission_of(c), forgotten=True)), NOW))
+    assert action.action is ActionKind.NOOP
+    assert "tracked again" in action.notes[0]
+
+
+def test_forgotten_redeclared_changed_is_error_unless_revision_bumped() -> None:
+    old = make_campaign("a")
+    changed = make_campaign("a", make_request(**{"from": "+306900000009"}))
+    record = record_of("a", submission_of(old), forgotten=True)
+    plan = diff([changed], make_state(record), NOW)
+    assert not plan.actions and "forgotten" in plan.errors[0].message
+    bumped = make_campaign("a", make_request(**{"from": "+306900000009"}), revision=2)
+    assert only(diff([bumped], make_state(record), NOW)).action is ActionKind.RESEND
+
+
+def test_sent_and_declaration_changed_is_error_naming_file_and_ways_out() -> None:
+    old = make_campaign("a")
+    new = make_campaign("a", make_request(to=["+306912345670"]))
+    plan = diff([new], make_state(record_of("a", submission_of(old, state="Sent"))), NOW)
+    assert not plan.actions
+    error = plan.errors[0]
+    assert error.id == "a" and error.source == "campaigns/a.yaml:1:1"
+    assert error.message.startswith("campaigns/a.yaml: a changed after it was sent")
+    assert "revert the change, or set revision to 2" in error.message
+
+
+def test_sent_and_only_defaults_changed_is_drift_noop() -> None:
+    own = make_request(**{"from": None})
+    old = make_campaign("a", own, defaults={"from": "+306900000000"})
+    new = make_campaign("a", own, defaults={"from": "+306900000001"})
+    assert old.decl_hash == new.decl_hash and old.spec_hash != new.spec_hash
+    plan = diff([new], make_state(record_of("a", submission_of(old, state="Running"))), NOW)
+    action = only(plan)
+    assert action.action is ActionKind.NOOP and "drift" in action.notes[0]
+    assert any("drift" in w.message for w in plan.warnings)
+    assert not plan.errors
+
+
+def test_revision_lowered_is_error() -> None:
+    old = make_campaign("a", revision=3)
+    new = make_campaign("a", revision=2)
+    plan = diff([new], make_state(record_of("a", submission_of(old))), NOW)
+    assert "revision 2 is lower than 3" in plan.errors[0].message
+
+
+def test_scheduled_with_pending_tracking_and_change_is_error() -> None:
+    old = make_campaign("a")
+    new = make_campaign("a", make_request(respectQuietHours=False))
+    record = record_of("a", submission_of(old, tracking_id=None))
+    plan = diff([new], make_state(record), NOW)
+    assert "campaigns refresh" in plan.errors[0].message
+    assert "campaigns import a" in plan.errors[0].message
+
+
+def test_scheduled_with_pending_tracking_and_cancel_is_error() -> None:
+    old = make_campaign("a")
+    record = record_of("a", submission_of(old, tracking_id=None))
+    plan = diff([make_campaign("a", cancel=True)], make_state(record), NOW)
+    assert not plan.actions and "cannot cancel it" in plan.errors[0].message
+
+
+def test_cancelled_by_replace_whose_post_never_ran_sends_next_seq() -> None:
+    old = make_campaign("a")
+    new = make_campaign("a", make_request(respectQuietHours=False))
+    sub = submission_of(old, status=SubmissionStatus.CANCELLED, cancel_reason=CancelReason.REPLACE)
+    action = only(diff([new], make_state(record_of("a", sub)), NOW))
+    assert action.action is ActionKind.SEND and action.seq == 2
+
+
+def test_cancelled_by_cancel_then_cancel_removed_is_error_unless_revision_bumped() -> None:
+    old = make_campaign("a")
+    sub = submission_of(old, status=SubmissionStatus.CANCELLED, cancel_reason=CancelReason.CANCEL)
+    state = make_state(record_of("a", sub))
+    assert "cancel is now removed" in diff([old], state, NOW).errors[0].message
+    assert only(diff([make_campaign("a", cancel=True)], state, NOW)).action is ActionKind.NOOP
+    assert only(diff([make_campaign("a", revision=2)], state, NOW)).action is ActionKind.RESEND
+
+
+def test_never_sent_and_cancel_is_noop_with_note() -> None:
+    action = only(diff([make_campaign("a", cancel=True)], make_state(), NOW))
+    assert action.action is ActionKind.NOOP and "never sent" in action.notes[0]
+
+
+def test_cancel_after_start_is_warning_not_action() -> None:
+    old = make_campaign("a")
+    state = make_state(record_of("a", submission_of(old, state="Running")))
+    plan = diff([make_campaign("a", cancel=True)], state, NOW)
+    assert only(plan).action is ActionKind.NOOP
+    assert "no longer Scheduled" in plan.warnings[0].message
+
+
+def test_cancelled_externally_or_unknown_is_warning_no_action() -> None:
+    c = make_campaign("a")
+    for status in (SubmissionStatus.CANCELLED_EXTERNALLY, SubmissionStatus.UNKNOWN):
+        state = make_state(record_of("a", submission_of(c, status=status)))
+        plan = diff([make_campaign("a", revision=2)], state, NOW)
+        assert only(plan).action is ActionKind.NOOP
+        assert "no action is planned" in plan.warnings[0].message
+
+
+def test_new_id_copying_a_sent_spec_is_error() -> None:
+    a = make_campaign("a")
+    b = make_campaign("b", a.request)
+    plan = diff([a, b], make_state(record_of("a", submission_of(a))), NOW)
+    assert kinds(plan) == [("no-op", "a")]
+    assert "is a copy of a, already sent as a-seq1" in plan.errors[0].message
+
+
+def test_pending_submit_intent_resolves_under_recorded_name_and_only_that() -> None:
+    c = make_campaign("a")
+    intent = SubmitIntent(
+        key="k1",
+        id="a",
+        seq=1,
+        revision=1,
+        submission_name="a-recorded",
+        spec_hash="sha256:x",
+        decl_hash="d",
+        request={"to": ["+1"], "scheduledDate": PAST},
+        at="2026-01-01T00:00:00Z",
+    )
+    plan = diff([c], make_state(), NOW, pending=[intent])
+    action = only(plan)
+    assert action.action is ActionKind.RESOLVE and action.intent == "submit"
+    assert (action.submission_name, action.seq, action.journal_key) == ("a-recorded", 1, "k1")
+    assert action.request == {"to": ["+1"], "scheduledDate": PAST}
+    assert "only its resolve runs" in action.notes[0]
+    guards = {g.kind: g.count for g in plan.guards}
+    assert guards == {GuardKind.SENDS: 1, GuardKind.RECIPIENTS: 1, GuardKind.LATE: 1}
+
+
+def test_pending_cancel_intent_and_state_pending_resolve() -> None:
+    c = make_campaign("a")
+    state = make_state(record_of("a", submission_of(c)))
+    state.pending.append(PendingIntent(type="cancel", key="k2", id="a", at="x", tracking_id="t-1"))
+    journal = CancelIntent(key="k2", id="a", tracking_id="t-1", reason="cancel", at="x")
+    action = only(diff([], state, NOW, pending=[journal]))
+    assert (action.action, action.intent, action.tracking_id) == (
+        ActionKind.RESOLVE,
+        "cancel",
+        "t-1",
+    )
+
+
+def test_actions_sorted_by_kind_then_id() -> None:
+    a = make_campaign("a", make_request(to=["+306911111111"]))
+    b = make_campaign("b", make_request(to=["+306911111112"]))
+    old_c = make_campaign("c")
+    new_c = make_campaign("c", make_request(respectQuietHours=False))
+    state = make_state(record_of("c", submission_of(old_c)), record_of("z", submission_of(old_c)))
+    plan = diff([b, new_c, a], state, NOW)
+    assert kinds(plan) == [("replace", "c"), ("send", "a"), ("send", "b"), ("forget", "z")]
+
+
+def test_guards_count_posts_recipients_and_late() -> None:
+    late = make_campaign("late", make_request(scheduledDate=PAST, to=["+306911111111"]))
+    grouped = make_campaign("g", make_request(groups=["vip"], contacts=["c1"]))
+    plan = diff([late, grouped], make_state(), NOW, limits=GuardLimits(1, 2, 0))
+    guards = {g.kind: g for g in plan.guards}
+    assert (guards[GuardKind.SENDS].count, guards[GuardKind.SENDS].limit) == (2, 1)
+    assert guards[GuardKind.RECIPIENTS].count == 4
+    assert guards[GuardKind.RECIPIENTS].note == "+ groups counted at apply"
+    assert guards[GuardKind.LATE].count == 1
+    tripped = tripped_guards(plan, {GuardKind.SENDS: 2, GuardKind.LATE: 5})
+    assert [g.kind for g in tripped] == [GuardKind.RECIPIENTS, GuardKind.LATE]
+    assert (
+        tripped_guards(plan, {GuardKind.SENDS: 2, GuardKind.LATE: 1, GuardKind.RECIPIENTS: 4}) == []
+    )
+
+
+def test_warnings_ignore_dnd_quiet_hours_and_shared_numbers() -> None:
+    a = make_campaign("a", make_request(ignoreDnd=True, respectQuietHours=None))
+    b = make_campaign("b", make_request(to=["+306912345679"]))
+    cancelled = make_campaign("c", make_request(to=["+306912345679"]), cancel=True)
+    messages = [(w.id, w.message) for w in diff([a, b, cancelled], make_state(), NOW).warnings]
+    assert ("a", "ignoreDnd is true: calls ignore the Do-Not-Disturb list") in messages
+    assert ("a", "respectQuietHours is not true: calls may ring during quiet hours") in messages
+    assert ("a", "1 number is in both a and b (e.g. +306912345679)") in messages
+    assert len(messages) == 3
+
+
+def test_plan_is_sealed_and_checksum_ignores_generated_at() -> None:
+    plan = diff([make_campaign("a")], make_state(), NOW)
+    assert verify_checksum(plan)
+    later = diff([make_campaign("a")], make_state(), NOW + timedelta(seconds=1))
+    assert later.checksum == plan.checksum
+    edited = plan.model_copy(update={"serial": 99})
+    assert not verify_checksum(edited)
+    assert verify_checksum(seal(edited))
