@@ -1,0 +1,131 @@
+"""Opening a workspace: the one call a command makes to get a usable, up-to-date state.
+
+It loads ``state/<ws>.json`` (creating it only for the ``sandbox`` workspace, or when asked),
+refuses a state bound to another endpoint, and folds a journal left behind by a killed apply
+(under the workspace lock), so that no command ever plans from a state that misses what was sent.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reconciler.config import Config, Workspace
+from reconciler.models.state import State
+from reconciler.state.errors import EndpointMismatch, StateError
+from reconciler.state.fold import fold
+from reconciler.state.journal import read_journal, remove_journal
+from reconciler.state.lock import WorkspaceLock
+from reconciler.state.pending import Intent, pending_intents
+from reconciler.state.store import (
+    create_state,
+    journal_path,
+    load_state,
+    lock_path,
+    new_state,
+    state_path,
+    write_state,
+)
+
+
+@dataclass(frozen=True)
+class OpenedWorkspace:
+    """A loaded state with any leftover journal folded in."""
+
+    state: State
+    #: Intents without a definitive outcome (``state.pending``): the plan's ``resolve`` actions.
+    pending: list[Intent]
+    path: Path
+    notes: list[str] = field(default_factory=list)
+
+
+def endpoint_for(config: Config, workspace: Workspace) -> str:
+    """What a state is bound to: the API URL, or ``sandbox:<account id>`` for the sandbox."""
+    if not workspace.is_sandbox:
+        return workspace.api_url
+    from reconciler.sandbox.identity import IdentityError, account_id
+
+    try:
+        return f"sandbox:{account_id(config.sandbox_dir)}"
+    except (IdentityError, OSError) as exc:
+        raise StateError(f"sandbox identity: {exc}") from exc
+
+
+def open_workspace(
+    config: Config,
+    workspace: Workspace,
+    *,
+    endpoint: str,
+    create: bool = False,
+    lock_held: bool = False,
+) -> OpenedWorkspace:
+    """Load (or create) the workspace's state, check its endpoint, fold a leftover journal.
+
+    ``lock_held`` says the caller already holds the workspace lock (an apply), so folding must
+    not take it again.
+    """
+    path = state_path(config, workspace.name)
+    notes: list[str] = []
+    if not path.exists() and (create or workspace.is_sandbox):
+        _create(path, workspace.name, endpoint)
+        notes.append(f"created {path}")
+    state = load_state(path)
+    _check_endpoint(state, endpoint, path, workspace)
+    journal = journal_path(config, workspace.name)
+    if journal.exists():
+        state, folded = _fold_leftover(config, workspace.name, lock_held)
+        notes.extend(folded)
+    return OpenedWorkspace(state=state, pending=pending_intents(state), path=path, notes=notes)
+
+
+def _create(path: Path, name: str, endpoint: str) -> None:
+    try:
+        create_state(path, new_state(name, endpoint))
+    except StateError:
+        if not path.exists():  # a concurrent creator winning the race is fine
+            raise
+
+
+def _check_endpoint(state: State, endpoint: str, path: Path, workspace: Workspace) -> None:
+    if state.endpoint == endpoint:
+        return
+    hint = (
+        "the sandbox's data directory was replaced; delete the (git-ignored) sandbox state to "
+        "start over"
+        if workspace.is_sandbox
+        else "use the workspace that belongs to this endpoint, or fix ROUTEE_API_URL / "
+        "campaigns.toml"
+    )
+    raise EndpointMismatch(
+        f"{path}: this state belongs to {state.endpoint}, but workspace '{workspace.name}' now "
+        f"points at {endpoint}; refusing to use it ({hint})"
+    )
+
+
+def _fold_leftover(config: Config, name: str, lock_held: bool) -> tuple[State, list[str]]:
+    """Fold ``state/<ws>.journal`` into the state file and remove it."""
+    if lock_held:
+        return fold_journal(config, name)
+    with WorkspaceLock(lock_path(config, name), "fold journal"):
+        return fold_journal(config, name)
+
+
+def fold_journal(config: Config, name: str) -> tuple[State, list[str]]:
+    """With the lock held: fold the journal (if still there), write the state, remove it."""
+    path = state_path(config, name)
+    journal = journal_path(config, name)
+    state = load_state(path)
+    if not journal.exists():  # another command folded it while we waited
+        return state, []
+    result = fold(state, read_journal(journal), _now())
+    if result.changed:
+        write_state(path, result.state)
+    remove_journal(journal)
+    notes = [f"folded the journal left by an earlier apply into {path}", *result.notes]
+    notes.extend(f"{p.id}: {p.type} {p.key} is unresolved (in doubt)" for p in result.pending)
+    return result.state, notes
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

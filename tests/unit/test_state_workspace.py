@@ -1,0 +1,158 @@
+"""open_workspace: missing state, sandbox auto-create, endpoint check, leftover journal folded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from reconciler.config import Config
+from reconciler.models.journal import JournalHeader, Outcome, OutcomeKind, SubmitIntent
+from reconciler.state.errors import EndpointMismatch, LockHeld, StateMissing
+from reconciler.state.journal import Journal
+from reconciler.state.lock import WorkspaceLock
+from reconciler.state.store import (
+    create_state,
+    journal_path,
+    load_state,
+    lock_path,
+    new_state,
+    state_path,
+)
+from reconciler.state.workspace import endpoint_for, fold_journal, open_workspace
+
+API = "https://connect.routee.net"
+
+
+def _config(tmp_path: Path) -> Config:
+    return Config(root=tmp_path)
+
+
+def _submit(key: str, cid: str) -> SubmitIntent:
+    return SubmitIntent(
+        key=key,
+        id=cid,
+        seq=1,
+        revision=1,
+        submission_name=f"{cid}-TAG",
+        spec_hash="s",
+        decl_hash="d",
+        request={"to": ["+306912345678"]},
+        at="t1",
+    )
+
+
+def test_missing_state_names_init(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    with pytest.raises(StateMissing, match="campaigns init --workspace production"):
+        open_workspace(config, config.workspace("production", env={}), endpoint=API)
+    assert not (tmp_path / "state").exists()
+
+
+def test_create_flag_creates_a_state(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    opened = open_workspace(config, config.workspace("staging", env={}), endpoint=API, create=True)
+    assert opened.path == tmp_path / "state" / "staging.json"
+    assert opened.state.endpoint == API and opened.state.serial == 0
+    assert load_state(opened.path) == opened.state
+    again = open_workspace(config, config.workspace("staging", env={}), endpoint=API, create=True)
+    assert again.state.lineage == opened.state.lineage  # never re-created
+
+
+def test_sandbox_state_is_created_automatically_and_bound_to_its_identity(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    workspace = config.workspace("sandbox", env={})
+    endpoint = endpoint_for(config, workspace)
+    assert endpoint.startswith("sandbox:") and len(endpoint) > len("sandbox:")
+    assert endpoint_for(config, workspace) == endpoint  # stable identity
+    opened = open_workspace(config, workspace, endpoint=endpoint)
+    assert opened.state.endpoint == endpoint
+    assert opened.notes == [f"created {opened.path}"]
+    with pytest.raises(EndpointMismatch, match="sandbox's data directory was replaced"):
+        open_workspace(config, workspace, endpoint="sandbox:another-account")
+
+
+def test_endpoint_for_normal_workspace_is_its_api_url(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    assert (
+        endpoint_for(config, config.workspace("prod", env={"ROUTEE_API_URL": "http://127.0.0.1:9"}))
+        == "http://127.0.0.1:9"
+    )
+
+
+def test_endpoint_mismatch_names_both(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    create_state(state_path(config, "prod"), new_state("prod", API))
+    with pytest.raises(EndpointMismatch) as caught:
+        open_workspace(config, config.workspace("prod", env={}), endpoint="http://127.0.0.1:8080")
+    assert API in str(caught.value) and "http://127.0.0.1:8080" in str(caught.value)
+
+
+def _leftover(config: Config) -> None:
+    """A state plus the journal of an apply killed after one send and one unanswered send."""
+    path = state_path(config, "prod")
+    state = new_state("prod", API)
+    create_state(path, state)
+    journal = Journal.create(
+        journal_path(config, "prod"),
+        JournalHeader(lineage=state.lineage, base_serial=0, started_at="t0"),
+    )
+    journal.append(_submit("k1", "a"))
+    journal.append(Outcome(key="k1", outcome=OutcomeKind.ACCEPTED, tracking_id="t-a", at="t2"))
+    journal.append(_submit("k2", "b"))
+    journal.close()  # killed before k2's answer
+
+
+def test_leftover_journal_is_folded_removed_and_pending_kept_in_state(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    _leftover(config)
+    opened = open_workspace(config, config.workspace("prod", env={}), endpoint=API)
+    assert not journal_path(config, "prod").exists()
+    assert not lock_path(config, "prod").exists()
+    assert opened.state.serial == 1
+    assert opened.state.campaigns["a"].submissions[0].tracking_id == "t-a"
+    assert opened.pending == [_submit("k2", "b")]
+    on_disk = load_state(opened.path)
+    assert on_disk == opened.state
+    assert [p.key for p in on_disk.pending] == ["k2"]
+    assert any("folded the journal" in n for n in opened.notes)
+    assert any("b: submit k2 is unresolved" in n for n in opened.notes)
+    # the journal is gone, but the pending intent survives in the state
+    again = open_workspace(config, config.workspace("prod", env={}), endpoint=API)
+    assert again.pending == [_submit("k2", "b")] and again.state.serial == 1
+
+
+def test_fold_refused_while_another_holds_the_lock(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    _leftover(config)
+    with (
+        WorkspaceLock(lock_path(config, "prod"), "apply"),
+        pytest.raises(LockHeld, match="locked by apply"),
+    ):
+        open_workspace(config, config.workspace("prod", env={}), endpoint=API)
+    assert journal_path(config, "prod").exists()
+
+
+def test_caller_holding_the_lock_folds_without_retaking_it(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    _leftover(config)
+    with WorkspaceLock(lock_path(config, "prod"), "apply"):
+        opened = open_workspace(
+            config, config.workspace("prod", env={}), endpoint=API, lock_held=True
+        )
+    assert opened.state.serial == 1
+    assert not journal_path(config, "prod").exists()
+
+
+def test_already_folded_journal_is_only_removed(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    _leftover(config)
+    journal = journal_path(config, "prod")
+    kept = journal.read_bytes()
+    state, _ = fold_journal(config, "prod")
+    journal.write_bytes(kept)  # the remove after a fold never happened
+    again, notes = fold_journal(config, "prod")
+    assert again.serial == state.serial == 1
+    assert len(again.campaigns["a"].submissions) == 1
+    assert not journal.exists()
+    assert any("already folded" in n for n in notes)
