@@ -1,0 +1,85 @@
+"""Saved plans: ``campaigns plan --out plan.json`` and ``campaigns apply plan.json``.
+
+A saved plan is bound to the state's lineage and serial and sealed with a checksum. Apply refuses
+it when the state has moved (which applying it does, so a plan cannot be applied twice) or when a
+fresh plan of the current declarations would do something else.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from reconciler.models.plan import PLAN_FORMAT_VERSION, Plan
+from reconciler.models.state import State
+from reconciler.plan.errors import PlanFileError, StalePlan
+from reconciler.plan.seal import actions_checksum, verify_checksum
+
+
+def plan_json(plan: Plan) -> str:
+    """Pretty canonical JSON with a trailing newline (plans hold no secrets: requests only)."""
+    data = plan.model_dump(mode="json", by_alias=True)
+    return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_plan(path: Path, plan: Plan) -> None:
+    try:
+        path.write_text(plan_json(plan), encoding="utf-8")
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot write the plan: {exc.strerror}") from exc
+
+
+def read_plan(path: Path) -> Plan:
+    """The sealed plan saved at ``path``, or a :class:`PlanFileError` saying what is wrong."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise PlanFileError(
+            f"{path}: no such plan file (make one with campaigns plan --out)"
+        ) from exc
+    except OSError as exc:
+        raise PlanFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise PlanFileError(f"{path}: not a plan file: {exc}") from exc
+    if not isinstance(data, dict):
+        raise PlanFileError(f"{path}: not a plan file: expected a JSON object")
+    version = data.get("formatVersion")
+    if version != PLAN_FORMAT_VERSION:
+        raise PlanFileError(
+            f"{path}: plan format version {version!r}, this tool reads {PLAN_FORMAT_VERSION}: "
+            f"run campaigns plan --out again with this version"
+        )
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise PlanFileError(f"{path}: not a valid plan: {where}: {first['msg']}") from exc
+    if not verify_checksum(plan):
+        raise PlanFileError(
+            f"{path}: checksum mismatch: the plan was edited after it was saved; "
+            f"run campaigns plan --out again"
+        )
+    return plan
+
+
+def check_saved_plan(saved: Plan, state: State, replanned: Plan) -> None:
+    """Raise :class:`StalePlan` unless ``saved`` still describes what an apply would do now."""
+    if saved.lineage != state.lineage:
+        raise StalePlan(
+            f"the plan was made for state lineage {saved.lineage}, but workspace "
+            f"{state.workspace} has lineage {state.lineage}: run campaigns plan again"
+        )
+    if saved.serial != state.serial:
+        raise StalePlan(
+            f"the state moved from serial {saved.serial} to {state.serial} since this plan was "
+            f"made: run campaigns plan again"
+        )
+    if actions_checksum(saved.actions) != actions_checksum(replanned.actions):
+        raise StalePlan(
+            "the declarations changed since the plan was saved: run campaigns plan again"
+        )

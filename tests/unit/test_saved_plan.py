@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reconciler.errors import CampaignsError
+from reconciler.plan.diff import diff
+from reconciler.plan.errors import PlanFileError, StalePlan
+from reconciler.plan.saved import check_saved_plan, read_plan, write_plan
+from tests.plan_sim import NOW, make_campaign, make_request, make_state
+
+
+def test_round_trip_is_canonical_pretty_json(tmp_path: Path) -> None:
+    plan = diff([make_campaign("a")], make_state(), NOW)
+    path = tmp_path / "plan.json"
+    write_plan(path, plan)
+    text = path.read_text()
+    assert text.endswith("}\n") and text.startswith('{\n  "actions"')
+    assert read_plan(path) == plan
+
+
+def test_missing_corrupt_version_and_edited_files(tmp_path: Path) -> None:
+    path = tmp_path / "plan.json"
+    with pytest.raises(PlanFileError, match="no such plan file"):
+        read_plan(path)
+    path.write_text("{not json")
+    with pytest.raises(PlanFileError, match="not a plan file"):
+        read_plan(path)
+    write_plan(path, diff([make_campaign("a")], make_state(), NOW))
+    data = json.loads(path.read_text())
+    path.write_text(json.dumps({**data, "formatVersion": 9}))
+    with pytest.raises(PlanFileError, match="plan format version 9, this tool reads 1"):
+        read_plan(path)
+    data["actions"][0]["recipients"] = 1
+    path.write_text(json.dumps(data))
+    with pytest.raises(PlanFileError, match="checksum mismatch"):
+        read_plan(path)
+    path.write_text(json.dumps({**data, "actions": "x"}))
+    with pytest.raises(PlanFileError, match="not a valid plan: actions"):
+        read_plan(path)
+
+
+def test_stale_when_serial_moved_or_declarations_changed() -> None:
+    state = make_state(serial=3)
+    saved = diff([make_campaign("a")], state, NOW)
+    check_saved_plan(saved, state, diff([make_campaign("a")], state, NOW))
+    moved = state.model_copy(update={"serial": 4})
+    with pytest.raises(StalePlan, match="the state moved from serial 3 to 4 since this plan"):
+        check_saved_plan(saved, moved, diff([make_campaign("a")], moved, NOW))
+    changed = diff([make_campaign("a", make_request(respectQuietHours=False))], state, NOW)
+    with pytest.raises(StalePlan, match="the declarations changed since the plan was saved"):
+        check_saved_plan(saved, state, changed)
+    other = state.model_copy(update={"lineage": "other"})
+    with pytest.raises(StalePlan, match="lineage"):
+        check_saved_plan(saved, other, saved)
+    assert issubclass(StalePlan, CampaignsError)
