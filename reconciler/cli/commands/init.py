@@ -1,0 +1,39 @@
+"""``campaigns init``: create a workspace's state file, once, and say to commit it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from reconciler.cli.options import Target, target_options
+from reconciler.state.store import create_state, new_state, state_path
+from reconciler.state.workspace import endpoint_for
+
+
+@click.command("init")
+@target_options
+def command(target: Target) -> None:
+    """Create state/WORKSPACE.json for a new workspace (refuses if it exists).
+
+    The state's lineage seeds every submission name, so a workspace is created once and its state
+    committed; plan and apply never create one silently (except for the sandbox).
+    """
+    workspace = target.workspace
+    path = state_path(target.config, workspace.name)
+    state = new_state(workspace.name, endpoint_for(target.config, workspace))
+    create_state(path, state)
+    click.echo(f"Created {path}")
+    click.echo(f"  lineage:  {state.lineage}")
+    click.echo(f"  endpoint: {state.endpoint}")
+    click.echo(_next_step(target.root, workspace.name, workspace.is_sandbox))
+
+
+def _next_step(root: Path, name: str, sandbox: bool) -> str:
+    if sandbox:
+        return "The sandbox state is local and git-ignored: nothing to commit."
+    where = "" if root == Path() else f" (in {root})"
+    return (
+        f"Commit it{where}: git add state/{name}.json && "
+        f'git commit -m "Create campaigns workspace {name}"'
+    )
