@@ -546,7 +546,7 @@ def test_credentials_from_env():
         Credentials.from_env({})
 
 
-@pytest.mark.parametrize("url", ["ftp://x", "not a url", "https://"])
+@pytest.mark.parametrize("url", ["ftp://x", "not a url", "https://", "https://a\x00b"])
 def test_bad_endpoint_is_a_config_error(url):
     with pytest.raises(ConfigError, match="api_url"):
         RouteeClient(url, AUTH, CREDENTIALS)
@@ -564,3 +564,94 @@ def test_retry_after_http_date():
     assert retry_after_seconds("soon") is None
     assert retry_after_seconds(None) is None
     assert retry_after_seconds("-5") == 0.0
+
+
+# -- edges ------------------------------------------------------------------------------------
+
+
+def test_exponential_backoff_doubles_with_jitter_and_caps():
+    from reconciler.routee.retry import exponential_backoff
+
+    for attempt, ceiling in ((1, 0.5), (2, 1.0), (3, 2.0), (10, 30.0), (5000, 30.0)):
+        delay = exponential_backoff(attempt)
+        assert ceiling / 2 <= delay <= ceiling
+
+
+def test_short_application_id_fully_hidden():
+    assert (
+        repr(Credentials("abc", "s"))
+        == "Credentials(application_id='***', application_secret='***')"
+    )
+
+
+@pytest.mark.parametrize(
+    ("reply", "kind"),
+    [
+        (httpx.Response(200, json={"token_type": "bearer"}), NotSent),
+        (httpx.Response(429), RateLimited),
+    ],
+)
+def test_token_answer_problems(client, routee, reply, kind):
+    routee.token_replies = [reply]
+    routee.on("POST", "/voice/campaign", accepted())
+    with pytest.raises(kind):
+        client.submit_campaign(BODY, "n1")
+    assert routee.calls("POST", "/voice/campaign") == []
+
+
+@pytest.mark.parametrize("expires_in", [True, "soon", None, "120"])
+def test_odd_expires_in_is_tolerated(client, routee, expires_in):
+    routee.expires_in = expires_in
+    routee.on("GET", "/voice/tracking/m1", httpx.Response(200, json={}))
+    client.message_tracking("m1")
+    client.message_tracking("m1")
+    assert routee.issued == 1
+
+
+def test_unpaged_list_and_bad_records(client, routee):
+    routee.on("POST", "/voice/tracking", httpx.Response(200, json=[{"messageId": 1}]))
+    assert client.search_by_campaign_name("x") == [{"messageId": 1}]
+    routee.on("POST", "/voice/tracking", httpx.Response(200, json={"content": [1], "last": True}))
+    with pytest.raises(UnexpectedResponse, match="not an object"):
+        client.search_by_campaign_name("x")
+
+
+def test_endless_pages_are_bounded(client, routee, monkeypatch):
+    monkeypatch.setattr("reconciler.routee.tracking.MAX_PAGES", 3)
+    routee.on("GET", "/voice/tracking/campaign/t-1", page([1, 2], False))
+    with pytest.raises(UnexpectedResponse, match="more than 3 pages"):
+        client.campaign_tracking("t-1")
+
+
+def test_non_object_answers(client, routee):
+    routee.on("POST", "/voice/analysis", httpx.Response(200, json=[1]))
+    with pytest.raises(UnexpectedResponse, match="not a JSON object"):
+        client.analyze(BODY)
+    routee.on("POST", "/voice/campaign", httpx.Response(400, json=["odd"]))
+    with pytest.raises(ValidationRejected, match="odd"):
+        client.submit_campaign(BODY, "n1")
+
+
+def test_unsendable_request_is_a_plain_routee_error(client, routee):
+    routee.on("GET", "/voice/tracking/m1", httpx.UnsupportedProtocol("no"))
+    with pytest.raises(RouteeError, match="cannot send") as caught:
+        client.message_tracking("m1")
+    assert type(caught.value) is RouteeError
+
+
+def test_secret_echoed_in_properties_is_blanked(client, routee):
+    routee.on("POST", "/voice/campaign", error(400, "400000000", properties={"auth": SECRET}))
+    with pytest.raises(ValidationRejected) as caught:
+        client.submit_campaign(BODY, "n1")
+    assert SECRET not in str(caught.value)
+    assert caught.value.properties == {"redacted": "***"}
+
+
+def test_scope_is_sent_when_configured(routee):
+    routee.on("GET", "/voice/tracking/m1", httpx.Response(200, json={}))
+    transport = httpx.MockTransport(routee)
+    with RouteeClient(API, AUTH, CREDENTIALS, transport=transport, scope="voice") as c:
+        c.message_tracking("m1")
+    assert routee.calls("POST", "/oauth/token")[0].content == (
+        b"grant_type=client_credentials&scope=voice"
+    )
