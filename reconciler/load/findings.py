@@ -1,0 +1,57 @@
+"""Problems as values: a :class:`Finding` names a file, a 1-based line and column, and a field."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+from reconciler.errors import CampaignsError
+from reconciler.models.campaign import Campaign
+
+
+@dataclass(frozen=True, order=True)
+class Finding:
+    """One problem in a declaration; ``path`` is relative to the project root."""
+
+    path: str
+    line: int
+    column: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+
+    def to_json(self) -> dict[str, str | int]:
+        return asdict(self)
+
+
+@dataclass
+class LoadResult:
+    """The valid campaigns (sorted by id) and every problem found (sorted by place)."""
+
+    campaigns: list[Campaign] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def recipients(self) -> int:
+        return sum(campaign.direct_recipients for campaign in self.campaigns)
+
+    def raise_for_findings(self) -> None:
+        """For commands that cannot work on invalid declarations (plan, apply)."""
+        if self.findings:
+            raise LoadError(self.findings)
+
+
+class LoadError(CampaignsError):
+    """Declarations could not be loaded; ``findings`` says where, if anything was read."""
+
+    def __init__(self, findings: list[Finding] | str) -> None:
+        self.findings = [] if isinstance(findings, str) else list(findings)
+        if isinstance(findings, str):
+            message = findings
+        else:
+            lines = [str(finding) for finding in self.findings]
+            count = len(lines)
+            lines.append(f"{count} problem{'s' if count != 1 else ''} in the declarations")
+            message = "\n".join(lines)
+        super().__init__(message)

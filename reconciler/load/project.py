@@ -1,0 +1,187 @@
+"""The whole tree: ``campaigns/**/*.yaml`` and ``*.yml``, ``defaults.yaml``, unique ids.
+
+Files are read in sorted order, each with the fast C loader; only a file with something to
+report is re-read in round-trip mode to find positions. Empty files and empty documents are
+skipped without a word (docs/declarations.md).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from reconciler.config import Config
+from reconciler.load.document import check_document, translate
+from reconciler.load.findings import Finding, LoadError, LoadResult
+from reconciler.load.locate import Locator, field_name, locate
+from reconciler.load.source import (
+    MAX_EXPANDED_VALUES,
+    Document,
+    SourceFile,
+    expanded_size,
+    read_yaml,
+)
+from reconciler.models.campaign import Campaign, SourceRef
+from reconciler.models.declaration import TOOL_KEYS, Defaults, Issue
+
+DEFAULTS_FILE = "defaults.yaml"
+SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass
+class _Run:
+    """Everything one ``load_project`` call gathers."""
+
+    config: Config
+    defaults: dict[str, Any] = field(default_factory=dict)
+    defaults_locator: Locator | None = None
+    campaigns: list[Campaign] = field(default_factory=list)
+    findings: set[Finding] = field(default_factory=set)
+    #: id -> each declaration of it: (its file, document index, document line).
+    ids: dict[str, list[tuple[Locator, int, int]]] = field(default_factory=dict)
+
+
+def load_project(config: Config) -> LoadResult:
+    """Every declaration under ``config.campaigns_dir``: valid campaigns plus all findings."""
+    run = _Run(config=config)
+    files = _declaration_files(config)
+    defaults_path = config.campaigns_dir / DEFAULTS_FILE
+    if defaults_path in files:
+        _load_defaults(run, read_yaml(defaults_path, _relative(config, defaults_path)))
+    for path in files:
+        if path != defaults_path:
+            _load_file(run, read_yaml(path, _relative(config, path)))
+    duplicated = _check_unique_ids(run)
+    campaigns = sorted((c for c in run.campaigns if c.id not in duplicated), key=lambda c: c.id)
+    return LoadResult(campaigns=campaigns, findings=sorted(run.findings))
+
+
+def _relative(config: Config, path: Path) -> str:
+    return path.relative_to(config.root).as_posix()
+
+
+def _declaration_files(config: Config) -> list[Path]:
+    directory = config.campaigns_dir
+    if not directory.is_dir():
+        raise LoadError(f"{directory}: no campaigns directory (declarations live in campaigns/)")
+    try:
+        files = [p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file()]
+    except OSError as exc:
+        raise LoadError(f"{directory}: cannot read: {exc.strerror or exc}") from exc
+    return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
+
+
+def _document_problem(document: Document) -> Issue | None:
+    size = expanded_size(document.data)
+    if size is None:
+        return Issue((), "a YAML alias refers to itself", "mapping")
+    if size > MAX_EXPANDED_VALUES:
+        message = (
+            f"more than {MAX_EXPANDED_VALUES} values once YAML aliases are expanded "
+            "(an alias bomb?); refused"
+        )
+        return Issue((), message, "mapping")
+    return None
+
+
+def _load_defaults(run: _Run, source: SourceFile) -> None:
+    run.findings.update(source.findings)
+    documents = [d for d in source.documents if d.data is not None]
+    if not documents:
+        return
+    locator = Locator(source)
+    document = documents[0]
+    issues = _defaults_issues(document)
+    if len(documents) > 1:
+        issues.append(Issue((), "defaults.yaml must hold a single document", "mapping"))
+    for issue in issues:
+        run.findings.add(locate(issue, locator, document.index, document.line, None))
+    if not issues:
+        run.defaults = dict(document.data)
+        run.defaults_locator = locator
+
+
+def _defaults_issues(document: Document) -> list[Issue]:
+    problem = _document_problem(document)
+    if problem is not None:
+        return [problem]
+    data = document.data
+    if not isinstance(data, Mapping):
+        return [Issue((), "must be a mapping of request fields", "mapping")]
+    issues = [
+        Issue((key,), "not allowed in defaults.yaml (it belongs to each declaration)", "key")
+        for key in TOOL_KEYS
+        if key in data
+    ]
+    allowed = {
+        key: value for key, value in data.items() if key not in TOOL_KEYS and value is not None
+    }
+    try:
+        Defaults.model_validate(allowed)
+    except ValidationError as exc:
+        # A nested key a declaration may supply (message.text) is not required of defaults.
+        errors = [e for e in exc.errors() if e["type"] != "missing" or len(e["loc"]) < 2]
+        issues.extend(translate(error) for error in errors)
+    return issues
+
+
+def _load_file(run: _Run, source: SourceFile) -> None:
+    run.findings.update(source.findings)
+    locator = Locator(source)
+    for document in source.documents:
+        if document.data is None:
+            continue
+        ref = SourceRef(source.rel, document.line, document.column)
+        problem = _document_problem(document)
+        if problem is not None:
+            run.findings.add(Finding(source.rel, document.line, 1, field_name(()), problem.message))
+            continue
+        checked = check_document(
+            document.data,
+            defaults=run.defaults,
+            path=source.path,
+            source=ref,
+            root=run.config.root,
+            languages=run.config.languages,
+        )
+        run.findings.update(checked.findings)
+        for issue in checked.issues:
+            run.findings.add(
+                locate(issue, locator, document.index, document.line, run.defaults_locator)
+            )
+        _record_id(run, document, locator)
+        if checked.campaign is not None:
+            run.campaigns.append(checked.campaign)
+
+
+def _record_id(run: _Run, document: Document, locator: Locator) -> None:
+    data = document.data
+    value = data.get("id") if isinstance(data, Mapping) else None
+    if not isinstance(value, str):
+        return
+    run.ids.setdefault(value, []).append((locator, document.index, document.line))
+
+
+def _check_unique_ids(run: _Run) -> set[str]:
+    duplicated = {key for key, places in run.ids.items() if len(places) > 1}
+    for key in sorted(duplicated):
+        found = [
+            locate(Issue(("id",), ""), locator, index, line, None)
+            for locator, index, line in run.ids[key]
+        ]
+        for finding in found:
+            others = ", ".join(f"{o.path}:{o.line}:{o.column}" for o in found if o != finding)
+            run.findings.add(
+                Finding(
+                    finding.path,
+                    finding.line,
+                    finding.column,
+                    "id",
+                    f"duplicate id {key!r} (also at {others})",
+                )
+            )
+    return duplicated

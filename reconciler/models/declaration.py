@@ -1,0 +1,287 @@
+"""The declaration: one YAML document describing one Routee voice campaign (design.md section 2).
+
+Field names are Routee's own (routee-voice-api.md 5.1) so a declaration reads next to Routee's docs;
+the tool's keys (``id``, ``revision``, ``cancel``, ``toFile``) sit beside them. Every constraint
+Routee documents is checked here, before anything is sent: a bad declaration costs nothing, a bad
+submission costs money or rings the wrong people.
+
+:class:`Declaration` validates a document *after* ``defaults.yaml`` has been merged under it, in
+strict mode (a YAML ``yes`` or an unquoted ``+3069...`` is an error, not a silent conversion). The
+TTS languages accepted are passed as validation context (``{"languages": ...}``), since the
+configuration may add languages Routee supports but does not document.
+
+Checks that span several fields (``message`` xor ``fileURL``, a recipient source, DTMF) and that
+need a location of their own are :func:`document_issues`, run on the raw mapping, so one run
+reports them together with the field errors. Limits and duplicates that depend on ``toFile`` are
+checked by the loader, which knows the CSV file's lines.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+import phonenumbers
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic_core import PydanticCustomError
+
+from reconciler.enums import DOCUMENTED_LANGUAGES
+
+#: Routee's limit on each of ``to``, ``contacts`` and ``groups`` (after ``toFile`` is merged).
+MAX_RECIPIENTS = 1000
+TOOL_KEYS = ("id", "revision", "cancel", "toFile")
+
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
+CAMPAIGN_NAME_PATTERN = r"^[A-Za-z0-9 -]{2,30}$"
+SENDER_PATTERN = r"^(\+?[0-9]{1,16}|[A-Za-z0-9]{1,11})$"
+SCHEDULED_DATE_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?(Z|[+-][0-9]{2}:[0-9]{2})$"
+)
+_SCHEDULED_DATE = re.compile(SCHEDULED_DATE_PATTERN)
+_SENDER = re.compile(SENDER_PATTERN)
+
+
+def normalise_number(raw: str) -> str:
+    """``+30 690 000 0000`` -> ``+306900000000``; ValueError if it is not a valid number."""
+    if not raw.lstrip().startswith("+"):
+        raise ValueError(f"{raw!r} is not in international format (+<country code><number>)")
+    try:
+        parsed = phonenumbers.parse(raw, None)
+    except phonenumbers.NumberParseException as exc:
+        raise ValueError(f"{raw!r} is not a phone number ({exc._msg})") from None
+    if not phonenumbers.is_valid_number(parsed):
+        raise ValueError(f"{raw!r} is not a valid phone number")
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
+
+
+def _phone_number(value: str) -> str:
+    try:
+        return normalise_number(value)
+    except ValueError as exc:
+        raise PydanticCustomError("phone_number", str(exc)) from None
+
+
+def _sender(value: str) -> str:
+    if not _SENDER.match(value):
+        raise PydanticCustomError(
+            "sender",
+            "must be numeric (up to 16 digits, optional leading +) or alphanumeric "
+            "(up to 11 letters and digits)",
+        )
+    return value
+
+
+def _language(value: str, info: ValidationInfo) -> str:
+    context = info.context if isinstance(info.context, Mapping) else {}
+    allowed = frozenset(context.get("languages", DOCUMENTED_LANGUAGES))
+    if value not in allowed:
+        message = f"unknown language {value!r}"
+        close = difflib.get_close_matches(value, sorted(allowed), n=1)
+        if close:
+            message += f"; did you mean {close[0]}?"
+        message += " (more can be allowed in campaigns.toml [declarations] languages)"
+        raise PydanticCustomError("language", message)
+    return value
+
+
+def _scheduled_date(value: str) -> str:
+    error = PydanticCustomError(
+        "scheduled_date", "must be a date-time with a zone, YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm)"
+    )
+    if not _SCHEDULED_DATE.match(value):
+        raise error
+    try:
+        datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise error from None
+    return value
+
+
+def _file_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme != "https" or not parts.netloc:
+        raise PydanticCustomError("url", "must be an https URL")
+    if not parts.path.lower().endswith(".wav"):
+        raise PydanticCustomError("url", "must point to a .wav file (Routee plays only WAV)")
+    return value
+
+
+def _callback_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise PydanticCustomError("url", "must be an absolute http(s) URL")
+    return value
+
+
+PhoneNumber = Annotated[
+    str, AfterValidator(_phone_number), Field(json_schema_extra={"pattern": r"^\+[0-9 ().-]+$"})
+]
+_LANGUAGE_SCHEMA = {
+    "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
+    "examples": list(DOCUMENTED_LANGUAGES),
+}
+
+
+def _drop_required(schema: dict[str, Any]) -> None:
+    """The schema describes a document as written: ``defaults.yaml`` may supply any field."""
+    schema.pop("required", None)
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+class Message(_Strict):
+    """Text to speech: what Routee reads to each recipient."""
+
+    model_config = ConfigDict(json_schema_extra=_drop_required)
+
+    text: str = Field(min_length=1, max_length=1000, description="At most 1000 characters.")
+    language: Annotated[str, AfterValidator(_language)] = Field(
+        json_schema_extra=_LANGUAGE_SCHEMA,  # type: ignore[arg-type]
+        description="One of Routee's 14 documented TTS languages, or one added in campaigns.toml.",
+    )
+    gender: Literal["male", "female"] | None = None
+
+
+class Callback(_Strict):
+    """Where Routee posts progress: per message (``callback``) or per campaign."""
+
+    model_config = ConfigDict(json_schema_extra=_drop_required)
+
+    strategy: Literal["OnChange", "OnCompletion"]
+    url: Annotated[str, AfterValidator(_callback_url)] = Field(
+        json_schema_extra={"pattern": "^https?://"}
+    )
+
+
+class RequestFields(_Strict):
+    """The Routee request fields, every one optional: what ``defaults.yaml`` may hold."""
+
+    sender: Annotated[str, AfterValidator(_sender)] | None = Field(
+        default=None,
+        alias="from",
+        json_schema_extra={"pattern": SENDER_PATTERN},
+        description="Caller id: numeric (<= 16 digits) or alphanumeric (<= 11).",
+    )
+    to: list[PhoneNumber] | None = Field(default=None, description="E.164 numbers; at most 1000.")
+    contacts: list[Annotated[str, Field(min_length=1)]] | None = Field(
+        default=None, description="Routee contact ids; at most 1000."
+    )
+    groups: list[Annotated[str, Field(min_length=2, max_length=30)]] | None = Field(
+        default=None, description="Routee group names; at most 1000."
+    )
+    campaign_name: str | None = Field(
+        default=None,
+        alias="campaignName",
+        pattern=CAMPAIGN_NAME_PATTERN,
+        description="2-30 Latin letters, digits, spaces and '-'. Defaults to the id.",
+    )
+    file_url: Annotated[str, AfterValidator(_file_url)] | None = Field(
+        default=None,
+        json_schema_extra={"pattern": r"^https://[^?#]+\.[wW][aA][vV]([?#].*)?$"},
+        alias="fileURL",
+        description="https URL of a .wav file; or use message.",
+    )
+    message: Message | None = None
+    respect_quiet_hours: bool | None = Field(default=None, alias="respectQuietHours")
+    ignore_dnd: bool | None = Field(default=None, alias="ignoreDnd")
+    scheduled_date: Annotated[str, AfterValidator(_scheduled_date)] | None = Field(
+        default=None,
+        alias="scheduledDate",
+        json_schema_extra={"pattern": SCHEDULED_DATE_PATTERN},
+        description="YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm); absent means immediately.",
+    )
+    hangup_delay: float | None = Field(default=None, alias="hangupDelay", gt=0)
+    callback: Callback | None = None
+    campaign_callback: Callback | None = Field(default=None, alias="campaignCallback")
+    collect_dtmf_digits: bool | None = Field(default=None, alias="collectDtmfDigits")
+    collect_dtmf_await_seconds: float | None = Field(
+        default=None, alias="collectDtmfAwaitSeconds", ge=0
+    )
+
+
+def _declaration_schema(schema: dict[str, Any]) -> None:
+    schema["required"] = ["id"]
+    schema["not"] = {"required": ["message", "fileURL"]}
+    schema["description"] = (
+        "One campaign declaration as written in campaigns/*.yaml. Keys that defaults.yaml may "
+        "supply are not required here; `campaigns validate` checks the merged result."
+    )
+
+
+class Declaration(RequestFields):
+    """One campaign: the Routee request plus the tool's keys, after ``defaults.yaml``."""
+
+    model_config = ConfigDict(title="Campaign declaration", json_schema_extra=_declaration_schema)
+
+    id: str = Field(pattern=ID_PATTERN, description="Identity: unique, never reused. 1-64 chars.")
+    revision: int = Field(default=1, ge=1, description="Bump to send a sent campaign again.")
+    cancel: bool = Field(default=False, description="Cancel the scheduled submission.")
+    to_file: str | None = Field(
+        default=None,
+        alias="toFile",
+        min_length=1,
+        description="CSV of recipients (one number per row), relative to this file.",
+    )
+
+
+class Defaults(RequestFields):
+    """``campaigns/defaults.yaml``: request fields merged under every declaration."""
+
+    model_config = ConfigDict(title="Campaign defaults", json_schema_extra=_drop_required)
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A problem at ``loc`` (a pydantic-style path); ``at`` says what to point at."""
+
+    loc: tuple[str | int, ...]
+    message: str
+    at: Literal["key", "value", "mapping"] = "value"
+
+
+def document_issues(data: Mapping[str, Any]) -> list[Issue]:
+    """Cross-field rules of one merged declaration (design.md section 2)."""
+    issues: list[Issue] = []
+    if "message" in data and "fileURL" in data:
+        issues.append(Issue(("fileURL",), "set either message or fileURL, not both", "key"))
+    elif "message" not in data and "fileURL" not in data:
+        issues.append(Issue(("message",), "one of message or fileURL is required", "mapping"))
+    if not any(data.get(key) for key in ("to", "contacts", "groups", "toFile")):
+        issues.append(
+            Issue(("to",), "one of to, toFile, contacts or groups is required", "mapping")
+        )
+    if "collectDtmfAwaitSeconds" in data and data.get("collectDtmfDigits") is not True:
+        issues.append(
+            Issue(
+                ("collectDtmfAwaitSeconds",),
+                "only allowed with collectDtmfDigits: true",
+                "key",
+            )
+        )
+    return issues
+
+
+def _aliases(model: type[BaseModel]) -> list[str]:
+    return [field.alias or name for name, field in model.model_fields.items()]
+
+
+KNOWN_KEYS: dict[str, list[str]] = {
+    "": _aliases(Declaration),
+    "message": _aliases(Message),
+    "callback": _aliases(Callback),
+    "campaignCallback": _aliases(Callback),
+}
+
+
+def unknown_key_message(parent: tuple[str | int, ...], key: str) -> str:
+    """``unknown key``, with the nearest known key when one is close (``respectQuiteHours``)."""
+    known = KNOWN_KEYS.get(str(parent[-1]) if parent else "", [])
+    close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+    return "unknown key" + (f"; did you mean {close[0]}?" if close else "")
