@@ -1,0 +1,138 @@
+"""The dedupe canary (design.md 5.4): is a second POST under the same name refused with 409?
+
+A one-recipient campaign scheduled a year ahead is posted under a fresh random name, then the
+same request again. ``409 409009003`` on the second (with the name echoed on the first) shows that
+this endpoint enforces name uniqueness on the key we send; anything else means an in-doubt
+submission can never be settled by re-sending it. Every canary that was accepted is cancelled.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from reconciler.apply.backoff import RetryPolicy
+from reconciler.apply.ports import Routee
+from reconciler.routee.errors import InDoubtError, NameConflict, NotFound, RouteeError
+
+CANARY_TEXT = "routee-campaigns dedupe check. This call is cancelled at once."
+#: The sandbox workspace's canary recipient: a fictional Greek mobile number.
+SANDBOX_CANARY_TO = "+306900000099"
+ATTEMPTS = 3
+
+
+@dataclass(frozen=True)
+class CanaryResult:
+    verified: bool
+    detail: str
+
+
+def canary_name() -> str:
+    """``canary-`` and 8 random base32 characters: unique, and within Routee's name alphabet."""
+    tag = base64.b32encode(secrets.token_bytes(5)).decode("ascii").lower()
+    return f"canary-{tag}"
+
+
+def canary_request(number: str, now: datetime) -> dict[str, Any]:
+    when = (now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "from": number,
+        "to": [number],
+        "message": {"text": CANARY_TEXT, "language": "en-GB", "gender": "female"},
+        "scheduledDate": when,
+        "respectQuietHours": True,
+    }
+
+
+def run_canary(client: Routee, number: str, now: datetime, retry: RetryPolicy) -> CanaryResult:
+    """Run the canary, trying again under a new name when an answer was lost (bounded)."""
+    notes: list[str] = []
+    for _ in range(ATTEMPTS):
+        result = _attempt(client, number, now, retry)
+        if result is not None:
+            return _with_notes(result, notes)
+        notes.append("an earlier canary attempt got no answer")
+    return _with_notes(CanaryResult(False, "every canary attempt was in doubt"), notes)
+
+
+def _attempt(client: Routee, number: str, now: datetime, retry: RetryPolicy) -> CanaryResult | None:
+    """One canary; ``None`` when the first POST's outcome is unknown (try another name)."""
+    body, name = canary_request(number, now), canary_name()
+    try:
+        first = retry.call(lambda: client.submit_campaign(body, name))
+    except InDoubtError:
+        return None
+    except RouteeError as exc:
+        return CanaryResult(False, f"the canary POST was refused: {exc}")
+    created = [first.tracking_id]
+    result = _second(
+        client, body=body, name=name, echoed=first.name_echoed, created=created, retry=retry
+    )
+    leftovers = _cancel_all(client, created, retry)
+    if leftovers:
+        detail = (
+            f"{result.detail}; could not cancel canary {', '.join(leftovers)}: cancel it in Routee"
+        )
+        return CanaryResult(result.verified, detail)
+    return result
+
+
+def _second(
+    client: Routee,
+    *,
+    body: dict[str, Any],
+    name: str,
+    echoed: bool,
+    created: list[str],
+    retry: RetryPolicy,
+) -> CanaryResult:
+    if not echoed:
+        return CanaryResult(
+            False, f"Routee did not echo the campaign name {name!r}: it ignores the name we send"
+        )
+    for _ in range(ATTEMPTS):
+        try:
+            second = retry.call(lambda: client.submit_campaign(body, name))
+        except NameConflict:
+            return CanaryResult(True, f"a second POST under {name!r} answered 409 409009003")
+        except InDoubtError:
+            continue  # with uniqueness it cannot have been created: ask again
+        except RouteeError as exc:
+            return CanaryResult(False, f"the second canary POST was refused: {exc}")
+        break
+    else:
+        return CanaryResult(False, f"the second canary POST under {name!r} got no answer")
+    created.append(second.tracking_id)
+    return CanaryResult(False, f"a second POST under {name!r} was accepted: no name uniqueness")
+
+
+def _cancel_all(client: Routee, tracking_ids: list[str], retry: RetryPolicy) -> list[str]:
+    """Cancel every canary created; return the ones still standing."""
+    return [t for t in tracking_ids if not _cancel(client, t, retry)]
+
+
+def _cancel(client: Routee, tracking_id: str, retry: RetryPolicy, tries: int = 3) -> bool:
+    for _ in range(tries):
+        try:
+            retry.call(lambda: client.cancel(tracking_id))
+        except InDoubtError:
+            continue
+        except NotFound:
+            return True  # a lost answer to an earlier DELETE of ours: it is gone
+        except RouteeError:
+            return False
+        return True
+    return False
+
+
+def _with_notes(result: CanaryResult, notes: list[str]) -> CanaryResult:
+    if not notes:
+        return result
+    return CanaryResult(result.verified, result.detail + " (" + "; ".join(notes) + ")")
+
+
+CanaryRunner = Callable[[], CanaryResult]

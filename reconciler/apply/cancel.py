@@ -1,0 +1,75 @@
+"""One cancel (DELETE) of a submission we created, with design.md 5.3's outcomes.
+
+200, or 404 for our own trackingId → cancelled
+400 400009002 (campaign started)   → notScheduled: the campaign fails (and a replace's POST
+                                      does not run), unless this DELETE re-sends an in-doubt
+                                      one: then held, the first DELETE may have worked
+other 4xx                          → rejected
+5xx / timeout / dropped            → in doubt: DELETE again (a new intent, resend=True), bounded
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from reconciler.apply.results import StepOutcome
+from reconciler.apply.session import Session, new_key
+from reconciler.models.journal import CancelIntent, OutcomeKind
+from reconciler.models.state import CancelReason
+from reconciler.routee.errors import InDoubtError, NotFound, NotScheduled, RouteeError
+
+
+@dataclass(frozen=True)
+class CancelSpec:
+    id: str
+    tracking_id: str
+    reason: CancelReason
+
+
+def cancel(session: Session, spec: CancelSpec, *, resend: bool) -> StepOutcome:
+    """DELETE ``spec.tracking_id`` until the outcome is settled or held."""
+    in_doubt = 0
+    while True:
+        intent = CancelIntent(
+            key=new_key(),
+            id=spec.id,
+            tracking_id=spec.tracking_id,
+            reason=spec.reason,
+            resend=resend,
+            at=session.clock(),
+        )
+        session.journal.append(intent)
+        try:
+            session.retry.call(lambda: session.client.cancel(spec.tracking_id))
+        except NotFound:
+            message = "Routee no longer knows it (404): counted as cancelled"
+            return session.settle(intent.key, StepOutcome(OutcomeKind.CANCELLED, message=message))
+        except NotScheduled as exc:
+            return session.settle(intent.key, _not_scheduled(intent, str(exc)))
+        except InDoubtError as exc:
+            in_doubt += 1
+            if in_doubt > session.max_resends:
+                message = f"DELETE still in doubt after {session.max_resends} re-sends ({exc})"
+                return session.settle(intent.key, StepOutcome(OutcomeKind.HELD, message=message))
+            session.note_in_doubt(intent.key, str(exc))
+            resend = True
+            continue
+        except RouteeError as exc:
+            return session.settle(intent.key, StepOutcome(OutcomeKind.REJECTED, message=str(exc)))
+        return session.settle(
+            intent.key, StepOutcome(OutcomeKind.CANCELLED, tracking_id=spec.tracking_id)
+        )
+
+
+def _not_scheduled(intent: CancelIntent, detail: str) -> StepOutcome:
+    if intent.resend:
+        return StepOutcome(
+            OutcomeKind.HELD,
+            message="the campaign is no longer Scheduled, but an earlier DELETE of it was in "
+            f"doubt and may have worked; check it in Routee ({detail})",
+        )
+    return StepOutcome(
+        OutcomeKind.NOT_SCHEDULED,
+        message=f"cannot cancel {intent.tracking_id}: the campaign has already started "
+        f"(400009002); nothing was cancelled or sent for it",
+    )

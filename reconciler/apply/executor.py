@@ -1,0 +1,159 @@
+"""Performs a plan's actions: campaigns concurrently, each campaign's own steps in order.
+
+Order: resolve, cancel, replace, send/resend (campaign groups are started in that order), then the
+state-only ``forget``s. A campaign whose step fails or is held runs no further steps; the other
+campaigns carry on, and every failure is reported at the end. The executor never writes the state:
+it journals intents and outcomes, and the caller folds the journal.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from itertools import groupby
+
+from reconciler.apply.cancel import CancelSpec, cancel
+from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus, StepOutcome
+from reconciler.apply.session import Session
+from reconciler.apply.submit import SubmitSpec, resend_blocker, submit
+from reconciler.models.journal import Forget, OutcomeKind
+from reconciler.models.plan import Action, ActionKind
+from reconciler.models.state import CancelReason, PendingIntent
+
+ResultCallback = Callable[[ActionResult], None]
+
+
+def execute(
+    actions: Iterable[Action],
+    session: Session,
+    *,
+    pending: Sequence[PendingIntent] = (),
+    concurrency: int = 8,
+    on_result: ResultCallback | None = None,
+    skip: Iterable[str] = (),
+) -> ApplyReport:
+    """Run every changing action; ``skip`` names campaigns already failed (e.g. by analysis)."""
+    report = ApplyReport()
+    lock = threading.Lock()
+
+    def finished(result: ActionResult) -> None:
+        with lock:
+            report.results.append(result)
+        if on_result is not None:
+            on_result(result)
+
+    runner = _CampaignRunner(session, {p.key: p for p in pending}, finished)
+    skipped = set(skip)
+    changes = [a for a in actions if a.action is not ActionKind.NOOP and a.id not in skipped]
+    remote = [a for a in changes if a.action is not ActionKind.FORGET]
+    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
+        futures = [pool.submit(runner.run, steps) for steps in campaign_groups(remote)]
+        for future in futures:
+            future.result()
+    for action in changes:
+        if action.action is ActionKind.FORGET:
+            runner.run([action])
+    return report
+
+
+def campaign_groups(actions: Iterable[Action]) -> list[list[Action]]:
+    """Actions grouped per campaign, each group in run order, groups by their first action."""
+    ordered = sorted(actions, key=lambda a: (a.id, a.action.order))
+    groups = [list(steps) for _, steps in groupby(ordered, key=lambda a: a.id)]
+    return sorted(groups, key=lambda steps: steps[0].sort_key)
+
+
+class _CampaignRunner:
+    def __init__(
+        self, session: Session, pending: dict[str, PendingIntent], finished: ResultCallback
+    ) -> None:
+        self._session = session
+        self._pending = pending
+        self._finished = finished
+
+    def run(self, steps: list[Action]) -> None:
+        for index, action in enumerate(steps):
+            result = self.perform(action)
+            self._finished(result)
+            if result.status is not ResultStatus.DONE:
+                for later in steps[index + 1 :]:
+                    self._finished(
+                        ActionResult(
+                            later, ResultStatus.FAILED, message="not run: an earlier step did not"
+                        )
+                    )
+                return
+
+    def perform(self, action: Action) -> ActionResult:
+        kind = action.action
+        if kind is ActionKind.FORGET:
+            self._session.journal.append(Forget(id=action.id, at=self._session.clock()))
+            return ActionResult(action, ResultStatus.DONE)
+        if kind is ActionKind.RESOLVE:
+            return self._resolve(action)
+        if kind is ActionKind.CANCEL:
+            return _result(action, self._cancel(action, CancelReason.CANCEL, resend=False))
+        if kind is ActionKind.REPLACE:
+            return self._replace(action)
+        return _result(action, submit(self._session, _submit_spec(action), resend=False))
+
+    def _cancel(self, action: Action, reason: CancelReason, *, resend: bool) -> StepOutcome:
+        if not action.tracking_id:
+            return StepOutcome(OutcomeKind.REJECTED, message="no trackingId to cancel")
+        spec = CancelSpec(id=action.id, tracking_id=action.tracking_id, reason=reason)
+        return cancel(self._session, spec, resend=resend)
+
+    def _replace(self, action: Action) -> ActionResult:
+        cancelled = self._cancel(action, CancelReason.REPLACE, resend=False)
+        if cancelled.kind is not OutcomeKind.CANCELLED:
+            return _result(action, cancelled)
+        return _result(action, submit(self._session, _submit_spec(action), resend=False))
+
+    def _resolve(self, action: Action) -> ActionResult:
+        intent = self._pending.get(action.journal_key or "")
+        if action.intent == "cancel":
+            reason = intent.reason if intent and intent.reason else CancelReason.CANCEL
+            return _result(action, self._cancel(action, reason, resend=True))
+        blocker = resend_blocker(self._session)
+        if blocker:
+            return ActionResult(action, ResultStatus.HELD, message=blocker)
+        spec = _submit_spec(action, intent)
+        return _result(action, submit(self._session, spec, resend=True))
+
+
+def _submit_spec(action: Action, intent: PendingIntent | None = None) -> SubmitSpec:
+    """The body and name to POST; a resolve takes them from its recorded intent when it has one."""
+    if intent is not None and intent.request is not None:
+        return SubmitSpec(
+            id=intent.id,
+            seq=intent.seq or action.seq or 1,
+            revision=intent.revision or action.revision or 1,
+            name=intent.submission_name or action.submission_name or "",
+            spec_hash=intent.spec_hash or action.spec_hash or "",
+            decl_hash=intent.decl_hash or action.decl_hash or "",
+            request=intent.request,
+            source=intent.source,
+        )
+    return SubmitSpec(
+        id=action.id,
+        seq=action.seq or 1,
+        revision=action.revision or 1,
+        name=action.submission_name or "",
+        spec_hash=action.spec_hash or "",
+        decl_hash=action.decl_hash or "",
+        request=dict(action.request or {}),
+        source=action.source,
+    )
+
+
+def _result(action: Action, outcome: StepOutcome) -> ActionResult:
+    notes = []
+    if outcome.kind is OutcomeKind.ADOPTED:
+        notes.append("spec unverified (409: adopted an existing campaign of this name)")
+    if outcome.kind is OutcomeKind.RESOLVED and not outcome.tracking_id:
+        notes.append("trackingId pending: `campaigns refresh` finds it once the campaign starts")
+    if not outcome.name_echoed:
+        notes.append("NAME NOT ECHOED: this endpoint gives no name dedupe")
+    message = outcome.message if outcome.status is not ResultStatus.DONE else None
+    return ActionResult(action, outcome.status, outcome, message=message, notes=tuple(notes))

@@ -1,0 +1,210 @@
+"""``campaigns apply`` from start to end: lock, plan, guards, execute, fold (design.md 5).
+
+The workspace lock is held for the whole apply. The plan is made from the state with any leftover
+journal folded in; guards are enforced before any remote call that changes anything; the journal
+is created with the state's lineage and serial, and folded into the state (one atomic write,
+serial + 1) and removed at the end, even when the apply stops part-way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Protocol
+
+from reconciler.apply.backoff import RetryPolicy
+from reconciler.apply.canary import SANDBOX_CANARY_TO, CanaryResult, run_canary
+from reconciler.apply.dedupe import DedupeGate
+from reconciler.apply.executor import execute
+from reconciler.apply.preflight import count_recipients, enforce
+from reconciler.apply.remote import Remote, Target, connect
+from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
+from reconciler.apply.session import Session, utc_now
+from reconciler.config import Config, Workspace
+from reconciler.errors import CampaignsError, ExitCode, InDoubt
+from reconciler.load import LoadError, load_project
+from reconciler.models.journal import JournalHeader
+from reconciler.models.plan import GuardKind, Plan
+from reconciler.models.state import State
+from reconciler.plan.diff import diff
+from reconciler.plan.errors import PlanRefused
+from reconciler.plan.guards import GuardLimits
+from reconciler.plan.saved import check_saved_plan, read_plan
+from reconciler.state.journal import Journal
+from reconciler.state.lock import WorkspaceLock
+from reconciler.state.store import journal_path, load_state, lock_path, state_path
+from reconciler.state.workspace import fold_journal, open_workspace
+
+
+class ApplyCancelled(CampaignsError):
+    """The plan was not approved."""
+
+
+class ApplyFailed(CampaignsError):
+    """At least one campaign failed definitively (exit 1)."""
+
+
+class ApplyView(Protocol):
+    """How the command shows an apply: the CLI implements it with click."""
+
+    def note(self, text: str) -> None: ...
+    def show_plan(self, plan: Plan) -> None: ...
+    def confirm(self) -> bool: ...
+    def start(self, total: int) -> None: ...
+    def finished(self, result: ActionResult) -> None: ...
+
+
+@dataclass(frozen=True)
+class ApplyOptions:
+    plan_file: Path | None = None
+    auto_approve: bool = False
+    concurrency: int | None = None
+    allow: Mapping[GuardKind, int] = field(default_factory=dict)
+    retry: RetryPolicy = field(default_factory=RetryPolicy)
+
+
+def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> ApplyReport:
+    """Perform the plan for ``target``; returns the report (the caller maps it to an exit code)."""
+    config, workspace = target.config, target.workspace
+    require_state_dir(config, workspace)
+    with (
+        connect(target) as remote,
+        WorkspaceLock(lock_path(config, workspace.name), "apply"),
+    ):
+        opened = open_workspace(config, workspace, endpoint=remote.endpoint, lock_held=True)
+        for line in opened.notes:
+            view.note(line)
+        plan = _plan(config, workspace, opened.state, options)
+        if not plan.changes:
+            return ApplyReport()
+        checked = count_recipients(plan, remote.client)
+        view.show_plan(checked.plan)
+        enforce(checked.plan, options.allow)
+        if options.plan_file is None and not options.auto_approve and not view.confirm():
+            raise ApplyCancelled("Apply cancelled.")
+        return _perform(
+            target,
+            remote=remote,
+            state=opened.state,
+            plan=checked.plan,
+            failures=checked.failures,
+            options=options,
+            view=view,
+        )
+
+
+def require_state_dir(config: Config, workspace: Workspace) -> None:
+    """The lock lives beside the state: make ``state/`` for the sandbox, else insist on a state."""
+    if workspace.is_sandbox:
+        config.state_dir.mkdir(parents=True, exist_ok=True)
+    else:
+        load_state(state_path(config, workspace.name))  # StateMissing names `campaigns init`
+
+
+def make_plan(config: Config, workspace: Workspace, state: State, now: datetime) -> Plan:
+    """Load the declarations and diff them against ``state``; plan errors stop here."""
+    loaded = load_project(config)
+    if loaded.findings:
+        lines = "\n".join(str(f) for f in loaded.findings)
+        raise LoadError(f"invalid declarations (run `campaigns validate`):\n{lines}")
+    settings = workspace.settings
+    limits = GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
+    plan = diff(loaded.campaigns, state, now, limits=limits)
+    if plan.errored:
+        lines = "\n".join(
+            f"{p.source + ': ' if p.source else ''}{p.id + ': ' if p.id else ''}{p.message}"
+            for p in plan.errors
+        )
+        raise PlanRefused(f"the plan has errors; nothing was applied:\n{lines}")
+    return plan
+
+
+def _plan(config: Config, workspace: Workspace, state: State, options: ApplyOptions) -> Plan:
+    plan = make_plan(config, workspace, state, datetime.now(UTC))
+    if options.plan_file is not None:
+        check_saved_plan(read_plan(options.plan_file), state, plan)
+    return plan
+
+
+def _perform(
+    target: Target,
+    *,
+    remote: Remote,
+    state: State,
+    plan: Plan,
+    failures: dict[str, str],
+    options: ApplyOptions,
+    view: ApplyView,
+) -> ApplyReport:
+    config, workspace = target.config, target.workspace
+    header = JournalHeader(lineage=state.lineage, base_serial=state.serial, started_at=utc_now())
+    view.start(len(plan.changes))
+    try:
+        with Journal.create(journal_path(config, workspace.name), header) as journal:
+            gate = DedupeGate(
+                verified=state.dedupe.verified,
+                journal=journal,
+                clock=utc_now,
+                canary=_canary(remote, workspace, options.retry),
+                detail=state.dedupe.detail,
+            )
+            session = Session(remote.client, journal, gate, retry=options.retry)
+            report = execute(
+                plan.actions,
+                session,
+                pending=state.pending,
+                concurrency=options.concurrency or workspace.settings.concurrency,
+                on_result=view.finished,
+                skip=failures,
+            )
+    finally:
+        fold_journal(config, workspace.name)
+    report.results[:0] = _analysis_failures(plan, failures)
+    return report
+
+
+def _analysis_failures(plan: Plan, failures: dict[str, str]) -> list[ActionResult]:
+    return [
+        ActionResult(action, ResultStatus.FAILED, message=failures[action.id])
+        for action in plan.changes
+        if action.id in failures
+    ]
+
+
+def canary_number(workspace: Workspace) -> str | None:
+    """The workspace's canary recipient; the sandbox always has one."""
+    if workspace.settings.canary_to:
+        return workspace.settings.canary_to
+    return SANDBOX_CANARY_TO if workspace.is_sandbox else None
+
+
+def _canary(
+    remote: Remote, workspace: Workspace, retry: RetryPolicy
+) -> Callable[[], CanaryResult] | None:
+    number = canary_number(workspace)
+    if number is None:
+        return None
+    return lambda: run_canary(remote.client, number, datetime.now(UTC), retry)
+
+
+def settle_exit(report: ApplyReport, workspace: Workspace) -> None:
+    """Raise the error that gives the apply its exit code: 3 if anything is held, 1 if failed."""
+    if report.held:
+        raise InDoubt(held_message(report, workspace))
+    if report.failed:
+        names = ", ".join(sorted({r.action.id for r in report.failed}))
+        raise ApplyFailed(f"{len(report.failed)} action(s) failed ({names}); see above")
+
+
+def held_message(report: ApplyReport, workspace: Workspace) -> str:
+    ws = "--sandbox" if workspace.is_sandbox else f"--workspace {workspace.name}"
+    number = canary_number(workspace) or "NUMBER"
+    ids = ", ".join(sorted({r.action.id for r in report.held}))
+    return (
+        f"{len(report.held)} submission(s) in doubt and held ({ids}): nothing was re-sent.\n"
+        f"Settle it: `campaigns doctor --canary-to {number} {ws}`, then `campaigns apply {ws}`.\n"
+        "If doctor cannot verify name dedupe, check those campaigns in Routee and see "
+        f"docs/recovery.md (exit code {ExitCode.IN_DOUBT})."
+    )

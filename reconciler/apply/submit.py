@@ -1,0 +1,138 @@
+"""One submission under its name, with every answer of design.md 5.2 settled or held.
+
+200, name echoed          → accepted
+200, name not echoed      → accepted, flagged; dedupe marked unverified
+409 409009003 to a re-send → resolved (the earlier attempt landed): dedupe proven
+409 409009003 to a fresh   → adopted ("spec unverified"): most likely our own lost attempt
+other 4xx                 → rejected: nothing created, seq not consumed
+429 / not sent            → the same intent repeated after a backoff (bounded), then rejected
+5xx / timeout / dropped   → in doubt: the SAME body re-sent under the same name as a new
+                            intent (resend=True), only while dedupe is verified; else held
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.apply.results import StepOutcome
+from reconciler.apply.session import Session, new_key, recipient_errors
+from reconciler.models.journal import OutcomeKind, SubmitIntent
+from reconciler.routee.errors import InDoubtError, NameConflict, RouteeError
+
+HOLD_UNVERIFIED = "outcome unknown and name dedupe is not verified on this endpoint"
+
+
+@dataclass(frozen=True)
+class SubmitSpec:
+    """What to POST: the recorded body and the name it goes under."""
+
+    id: str
+    seq: int
+    revision: int
+    name: str
+    spec_hash: str
+    decl_hash: str
+    request: dict[str, Any]
+    source: str | None = None
+
+
+def submit(session: Session, spec: SubmitSpec, *, resend: bool) -> StepOutcome:
+    """POST ``spec`` until its outcome is settled (accepted/resolved/adopted/rejected) or held."""
+    in_doubt = 0
+    while True:
+        intent = _intent(session, spec, resend)
+        session.journal.append(intent)
+        try:
+            answer = session.retry.call(
+                lambda: session.client.submit_campaign(spec.request, spec.name)
+            )
+        except NameConflict:
+            return _conflict(session, intent)
+        except InDoubtError as exc:
+            in_doubt += 1
+            blocker = _resend_blocker(session, in_doubt)
+            if blocker:
+                return session.settle(
+                    intent.key, StepOutcome(OutcomeKind.HELD, message=f"{blocker} ({exc})")
+                )
+            session.note_in_doubt(intent.key, str(exc))
+            resend = True
+            continue
+        except RouteeError as exc:  # rejected, or still not processed after the backoff
+            return session.settle(intent.key, StepOutcome(OutcomeKind.REJECTED, message=str(exc)))
+        return _accepted(session, intent, answer)
+
+
+def resend_blocker(session: Session) -> str | None:
+    """Why an in-doubt intent cannot be re-sent now (``None``: it can)."""
+    return None if session.gate.allows_resend() else HOLD_UNVERIFIED
+
+
+def _resend_blocker(session: Session, in_doubt: int) -> str | None:
+    if in_doubt > session.max_resends:
+        return f"still in doubt after {session.max_resends} re-sends under the same name"
+    return resend_blocker(session)
+
+
+def _intent(session: Session, spec: SubmitSpec, resend: bool) -> SubmitIntent:
+    return SubmitIntent(
+        key=new_key(),
+        id=spec.id,
+        seq=spec.seq,
+        revision=spec.revision,
+        submission_name=spec.name,
+        spec_hash=spec.spec_hash,
+        decl_hash=spec.decl_hash,
+        request=spec.request,
+        source=spec.source,
+        resend=resend,
+        at=session.clock(),
+    )
+
+
+def _accepted(session: Session, intent: SubmitIntent, answer: Any) -> StepOutcome:
+    echoed = bool(answer.name_echoed)
+    message = None
+    if not echoed:
+        message = (
+            f"Routee did not echo the name {intent.submission_name!r}: "
+            "this endpoint gives no name dedupe"
+        )
+        session.gate.disproven(message)
+    outcome = StepOutcome(
+        OutcomeKind.ACCEPTED,
+        tracking_id=answer.tracking_id,
+        name_echoed=echoed,
+        message=message,
+        errors=recipient_errors(answer.errors),
+    )
+    return session.settle(intent.key, outcome, state=answer.state)
+
+
+def _conflict(session: Session, intent: SubmitIntent) -> StepOutcome:
+    name = intent.submission_name
+    if not intent.resend:
+        message = f"409: a campaign named {name!r} exists already; adopted, spec unverified"
+        return session.settle(intent.key, StepOutcome(OutcomeKind.ADOPTED, message=message))
+    session.gate.proven_by_resend(f"a re-send under {name!r} answered 409 409009003")
+    tracking_id = find_tracking_id(session, name)
+    pending = None if tracking_id else "trackingId pending until Routee tracking shows it"
+    outcome = StepOutcome(OutcomeKind.RESOLVED, tracking_id=tracking_id, message=pending)
+    return session.settle(intent.key, outcome)
+
+
+def find_tracking_id(session: Session, name: str) -> str | None:
+    """The campaign's trackingId from a tracking search by name, if any item carries it."""
+    try:
+        items = session.client.search_by_campaign_name(name)
+    except RouteeError:
+        return None
+    return tracking_id_in(items)
+
+
+def tracking_id_in(items: Any) -> str | None:
+    for item in items if isinstance(items, list) else []:
+        if isinstance(item, dict) and isinstance(item.get("campaignTrackingId"), str):
+            return str(item["campaignTrackingId"])
+    return None

@@ -1,0 +1,100 @@
+"""``campaigns apply [PLANFILE]``: perform the plan, every campaign exactly once (docs/apply.md)."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reconciler.apply.results import ActionResult, describe, recipient_error_lines
+from reconciler.apply.run import ApplyOptions, apply_workspace, settle_exit
+from reconciler.apply.trailers import ci_allowances
+from reconciler.cli.options import Target, target_options
+from reconciler.models.plan import GuardKind, Plan
+
+PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted"
+
+
+class ClickApplyView:
+    """Shows the plan, asks for approval, and prints one line per finished action."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.done = 0
+        self.tty = sys.stdout.isatty()
+
+    def note(self, text: str) -> None:
+        click.echo(text, err=True)
+
+    def show_plan(self, plan: Plan) -> None:
+        from reconciler.render.options import RenderOptions
+        from reconciler.render.text import render_text
+
+        render_text(plan, sys.stdout, RenderOptions(color=self.tty))
+
+    def confirm(self) -> bool:
+        if not sys.stdin or sys.stdin.closed:
+            return False
+        try:
+            answer = click.prompt(PROMPT, default="", show_default=False)
+        except click.Abort:
+            return False
+        return str(answer).strip() == "yes"
+
+    def start(self, total: int) -> None:
+        self.total = total
+
+    def finished(self, result: ActionResult) -> None:
+        self.done += 1
+        prefix = f"[{self.done}/{self.total}] " if self.tty else ""
+        click.echo(prefix + describe(result))
+
+
+@click.command("apply")
+@click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--auto-approve", is_flag=True, help="Skip the interactive approval.")
+@click.option("--concurrency", type=click.IntRange(1, 64), help="Campaigns submitted at once.")
+@click.option(
+    "--allow-sends", type=click.IntRange(0), help="Echo the sends count to pass the guard."
+)
+@click.option("--allow-recipients", type=click.IntRange(0), help="Echo the recipients count.")
+@click.option("--allow-late", type=click.IntRange(0), help="Echo the number of late sends.")
+@target_options
+def command(
+    *,
+    target: Target,
+    planfile: Path | None,
+    auto_approve: bool,
+    concurrency: int | None,
+    allow_sends: int | None,
+    allow_recipients: int | None,
+    allow_late: int | None,
+) -> None:
+    """Perform the plan: submit, replace, cancel and forget campaigns, each exactly once.
+
+    Without PLANFILE the plan is made now, shown, and approved by typing 'yes'
+    (or --auto-approve). With PLANFILE (from `campaigns plan --out`) a stale or
+    altered plan is refused. Exit codes: 0 done or no changes, 1 failures,
+    3 an in-doubt submission is held (see docs/recovery.md), 4 a guard tripped.
+    """
+    allow: dict[GuardKind, Any] = dict(ci_allowances(target.root, os.environ))
+    flags = {GuardKind.SENDS: allow_sends, GuardKind.RECIPIENTS: allow_recipients}
+    flags[GuardKind.LATE] = allow_late
+    allow.update({kind: value for kind, value in flags.items() if value is not None})
+    options = ApplyOptions(
+        plan_file=planfile, auto_approve=auto_approve, concurrency=concurrency, allow=allow
+    )
+    report = apply_workspace(target, options, ClickApplyView())
+    if not report.results:
+        click.echo("No changes. Nothing to apply.")
+        return
+    errors = recipient_error_lines(report.results)
+    if errors:
+        click.echo("Routee rejected some recipients (errors[]):")
+        for line in errors:
+            click.echo(line)
+    click.echo(report.summary())
+    settle_exit(report, target.workspace)
