@@ -51,7 +51,8 @@ def describe(event: Event, width: int = 0) -> str:
 def write_text(trail: AuditTrail, stream: TextIO, events: Sequence[Event]) -> None:
     """Events grouped by campaign id, each line with when, what, and the commit that recorded it."""
     if not events:
-        stream.write(f"No submissions recorded in {trail.relpath} ({trail.commits} commits).\n")
+        scope = f"({trail.commits} commits)" if trail.commits else "since its last commit"
+        stream.write(f"No submissions recorded in {trail.relpath} {scope}.\n")
     by_id: dict[str, list[Event]] = {}
     for event in events:
         by_id.setdefault(event.campaign_id, []).append(event)

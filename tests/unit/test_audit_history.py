@@ -182,3 +182,35 @@ def test_uncommitted_events_compare_the_working_copy_with_head(repo: Path) -> No
     (repo / STATE).write_text(json.dumps(data))
     assert [e.kind for e in uncommitted_events(repo, STATE)] == [EventKind.RESEND]
     assert uncommitted_events(repo, "state/missing.json") == []
+
+
+def test_log_uncommitted_commit_message_names_what_was_sent(repo: Path) -> None:
+    commit_state(repo, {"p": {"submissions": [sub(1)]}}, "apply")
+    data = json.loads((repo / STATE).read_text())
+    data["campaigns"]["q"] = {"submissions": [sub(1)]}
+    (repo / STATE).write_text(json.dumps(data))
+    (repo / "state" / "production.journal").write_text("{}\n")
+    args = ["log", "--uncommitted", "--format", "commit-message", "--dir", str(repo)]
+    result = CliRunner().invoke(cli, [*args, "-w", "production"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "campaigns apply (production): 1 sent"
+    assert lines[2] == "q: send #1 P-1 trackingId t1"
+    assert "The apply did not finish: state/production.journal is committed" in result.output
+
+
+def test_log_uncommitted_text_without_changes(repo: Path) -> None:
+    commit_state(repo, {"p": {"submissions": [sub(1)]}}, "apply")
+    args = ["log", "--uncommitted", "--dir", str(repo), "-w", "production"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "No submissions recorded in state/production.json since its last commit.\n"
+    )
+
+
+def test_commit_message_format_needs_uncommitted(repo: Path) -> None:
+    args = ["log", "--format", "commit-message", "--dir", str(repo), "-w", "production"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert "add --uncommitted" in result.output

@@ -1,40 +1,79 @@
-"""``campaigns log [ID]``: the audit trail of a workspace, read from the state file's git history."""
+"""``campaigns log [ID]``: the audit trail of a workspace, read from the state file's git history.
+
+``--uncommitted`` compares the working copy of the state with ``HEAD`` instead; with
+``--format commit-message`` that is the message the apply workflow commits the state with.
+"""
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Sequence
-from typing import TextIO
+from collections.abc import Sequence
 
 import click
 
-from reconciler.audit import AuditError, AuditTrail, Event, read_trail, write_json, write_text
+from reconciler.audit import (
+    AuditError,
+    AuditTrail,
+    Event,
+    commit_message,
+    read_trail,
+    uncommitted_events,
+    write_json,
+    write_text,
+)
 from reconciler.cli.options import Target, target_options
 
-_Writer = Callable[[AuditTrail, TextIO, Sequence[Event]], None]
-_FORMATS: dict[str, _Writer] = {"text": write_text, "json": write_json}
+FORMATS = ("text", "json", "commit-message")
 
 
 @click.command("log")
 @click.argument("campaign_id", metavar="[ID]", required=False)
 @click.option(
+    "--uncommitted",
+    is_flag=True,
+    help="Show what the working copy of the state adds to its last commit (after an apply).",
+)
+@click.option(
     "--format",
     "output_format",
-    type=click.Choice(sorted(_FORMATS)),
+    type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Output format.",
+    help="Output format; commit-message needs --uncommitted.",
 )
 @target_options
-def command(target: Target, campaign_id: str | None, output_format: str) -> None:
+def command(target: Target, campaign_id: str | None, uncommitted: bool, output_format: str) -> None:
     """Show what was sent, resent, replaced, cancelled and forgotten, and which commit recorded it.
 
     Reads every committed version of state/WORKSPACE.json (git log --first-parent) and compares
     each with the one before. Give an ID to see one campaign only.
     """
+    if output_format == "commit-message" and not uncommitted:
+        raise click.UsageError(
+            "--format commit-message describes a state not yet committed: add --uncommitted"
+        )
     relpath = f"state/{target.workspace.name}.json"
-    trail = read_trail(target.root, relpath)
+    if uncommitted:
+        events = uncommitted_events(target.root, relpath)
+        trail = AuditTrail(relpath=relpath, events=events, skipped=[], commits=0)
+    else:
+        trail = read_trail(target.root, relpath)
     events = [e for e in trail.events if campaign_id in (None, e.campaign_id)]
-    if campaign_id is not None and not events:
+    if campaign_id is not None and not events and not uncommitted:
         raise AuditError(f"campaign {campaign_id!r} has no recorded history in {relpath}")
-    _FORMATS[output_format](trail, sys.stdout, events)
+    _write(target, trail, events, output_format)
+
+
+def _write(target: Target, trail: AuditTrail, events: Sequence[Event], output_format: str) -> None:
+    if output_format == "json":
+        write_json(trail, sys.stdout, events)
+    elif output_format == "text":
+        write_text(trail, sys.stdout, events)
+    else:
+        click.echo(commit_message(target.workspace.name, events), nl=False)
+        journal = target.config.state_dir / f"{target.workspace.name}.journal"
+        if journal.exists():
+            click.echo(
+                f"\nThe apply did not finish: state/{journal.name} is committed so that the next\n"
+                "apply resolves its unanswered intents (see docs/recovery.md)."
+            )
