@@ -145,8 +145,13 @@ def held_message(path: Path, info: dict[str, Any]) -> str:
         f"workspace '{workspace}' is locked by {info.get('operation', '?')} "
         f"(lock id {lock_id}): {info.get('owner', '?')}@{info.get('host', '?')}, "
         f"pid {info.get('pid', '?')}, since {info.get('createdAt', '?')}. If that process is gone "
-        f"for good, run: campaigns force-unlock {lock_id} --workspace {workspace}"
+        f"for good, run: campaigns force-unlock {lock_id} --workspace {workspace}{_dir_flag(path)}"
     )
+
+
+def _dir_flag(path: Path) -> str:
+    root = path.parent.parent
+    return "" if root == Path() else f" --dir {root}"
 
 
 def force_unlock(path: Path, lock_id: str) -> dict[str, Any]:

@@ -276,3 +276,11 @@ def test_duplicate_seq_is_kept_once() -> None:
     result = _run(state, _submit("k9"), _out("k9", OutcomeKind.ACCEPTED, "t-x"))
     assert [s.tracking_id for s in result.state.campaigns["c1"].submissions] == ["t-1"]
     assert any("already recorded" in n for n in result.notes)
+
+
+def test_cancel_of_an_unknown_tracking_id_only_notes() -> None:
+    state = _sent(_state())
+    cancel = CancelIntent(key="c", id="c1", tracking_id="t-zz", reason=CancelReason.CANCEL, at="t3")
+    result = _run(state, cancel, _out("c", OutcomeKind.CANCELLED))
+    assert result.state.campaigns["c1"].submissions[0].status is SubmissionStatus.ACCEPTED
+    assert any("t-zz, which the state does not hold" in n for n in result.notes)

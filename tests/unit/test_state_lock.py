@@ -87,7 +87,9 @@ def test_lock_held_by_another_process_then_freed_by_kill_9(
     assert f"pid {proc.pid}" in message
     assert f"lock id {lock_id}" in message
     assert "locked by apply" in message
-    assert f"campaigns force-unlock {lock_id} --workspace w" in message
+    assert message.endswith(
+        f"campaigns force-unlock {lock_id} --workspace w --dir {tmp_path.parent}"
+    )
     with pytest.raises(LockHeld):
         WorkspaceLock(path, "apply", wait_seconds=0.3).acquire()
     with pytest.raises(StateError, match=f"held by a live process \\(pid {proc.pid}"):

@@ -153,3 +153,14 @@ def test_create_state_refuses_to_overwrite(tmp_path: Path) -> None:
         create_state(path, new_state("w", "e"))
     assert path.read_bytes() == before
     assert sorted(p.name for p in path.parent.iterdir()) == ["w.json"]
+
+
+def test_write_into_a_missing_directory_is_a_clean_error(tmp_path: Path) -> None:
+    with pytest.raises(StateError, match="cannot write"):
+        write_state(tmp_path / "nope" / "s.json", _state())
+
+
+def test_unreadable_state_is_a_clean_error(tmp_path: Path) -> None:
+    (tmp_path / "s.json").mkdir()
+    with pytest.raises(StateError, match="cannot read"):
+        load_state(tmp_path / "s.json")
