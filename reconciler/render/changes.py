@@ -1,0 +1,127 @@
+"""What the renderers say about an action: field-level changes, recipient deltas, the summary.
+
+Recipients are summarized as counts and ``+N/-M``, never listed: a plan of a million numbers
+must stay readable, and phone numbers are personal data.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from reconciler.models.plan import Action, ActionKind, Plan, Problem
+
+RECIPIENT_KEYS = ("to", "contacts")
+#: The summary line's order (resolve and resend appear only when non-zero).
+SUMMARY_ORDER = (
+    ActionKind.RESOLVE,
+    ActionKind.SEND,
+    ActionKind.RESEND,
+    ActionKind.REPLACE,
+    ActionKind.CANCEL,
+    ActionKind.FORGET,
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    path: str
+    before: Any
+    after: Any
+    missing_before: bool = False
+    missing_after: bool = False
+
+    @property
+    def symbol(self) -> str:
+        if self.missing_before:
+            return "+"
+        return "-" if self.missing_after else "~"
+
+    def describe(self) -> str:
+        if self.missing_before:
+            return f"+ {self.path}: {show(self.after)}"
+        if self.missing_after:
+            return f"- {self.path}: {show(self.before)}"
+        return f"~ {self.path}: {show(self.before)} → {show(self.after)}"
+
+
+def problem_text(problem: Problem) -> str:
+    """Errors already start with their file; warnings get ``id (source):`` in front."""
+    path = (problem.source or "").split(":")[0]
+    if path and problem.message.startswith(f"{path}:"):
+        return problem.message
+    where = f" ({problem.source})" if problem.source else ""
+    return f"{problem.id}{where}: {problem.message}" if problem.id else problem.message
+
+
+def show(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:
+    """Changed leaves of two request bodies, recipients left out (see :func:`recipient_delta`).
+
+    Nothing for a first send (no ``before``): listing every field of a new campaign is noise.
+    """
+    if before is None or after is None:
+        return []
+    old = dict(_leaves(before or {}))
+    new = dict(_leaves(after or {}))
+    changes = []
+    for path in sorted(old.keys() | new.keys()):
+        if path in old and path in new:
+            if old[path] != new[path]:
+                changes.append(FieldChange(path, old[path], new[path]))
+        elif path in new:
+            changes.append(FieldChange(path, None, new[path], missing_before=True))
+        else:
+            changes.append(FieldChange(path, old[path], None, missing_after=True))
+    return changes
+
+
+def _leaves(body: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
+    for key, value in body.items():
+        if not prefix and key in RECIPIENT_KEYS:
+            continue
+        path = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            yield from _leaves(value, f"{path}.")
+        else:
+            yield path, value
+
+
+def recipients_of(body: dict[str, Any] | None) -> set[str]:
+    body = body or {}
+    return {str(r) for key in RECIPIENT_KEYS for r in body.get(key, ())}
+
+
+def recipient_delta(action: Action) -> str:
+    """``2 → 3 (+1/-0)`` when the action has a before, else the plain count."""
+    groups = f", groups: {', '.join(action.groups)}" if action.groups else ""
+    if action.before is None or action.after is None:
+        return f"{action.recipients}{groups}"
+    old, new = recipients_of(action.before), recipients_of(action.after)
+    return f"{len(old)} → {len(new)} (+{len(new - old)}/-{len(old - new)}){groups}"
+
+
+def summary_line(plan: Plan) -> str:
+    """``Plan: 3 to send, 1 to replace, 0 to cancel, 2 to forget.``, or ``No changes. ...``."""
+    counts = Counter(a.action for a in plan.actions)
+    if not plan.changes:
+        noun = "campaign" if counts[ActionKind.NOOP] == 1 else "campaigns"
+        return f"No changes. {counts[ActionKind.NOOP]} {noun} up to date."
+    parts = [
+        f"{counts[kind]} to {kind.value}"
+        for kind in SUMMARY_ORDER
+        if counts[kind] or kind not in (ActionKind.RESOLVE, ActionKind.RESEND)
+    ]
+    return f"Plan: {', '.join(parts)}."
+
+
+def errors_line(plan: Plan) -> str:
+    count = len(plan.errors)
+    noun = "error" if count == 1 else "errors"
+    return f"The plan has {count} {noun}: nothing can be applied until they are fixed."

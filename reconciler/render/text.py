@@ -1,0 +1,106 @@
+"""``--format text``: a Terraform-like diff for a terminal.
+
+Symbols come from :attr:`ActionKind.symbol` (``+``, ``-``, ``-/+``, ``~``, ``?``); colour is
+added with ``click.style`` only when asked, so piped output and golden files stay plain.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TextIO
+
+import click
+
+from reconciler.models.plan import Action, ActionKind, Guard, Plan
+from reconciler.render.changes import (
+    errors_line,
+    field_changes,
+    problem_text,
+    recipient_delta,
+    summary_line,
+)
+from reconciler.render.options import RenderOptions
+
+_COLOURS = {
+    ActionKind.RESOLVE: "magenta",
+    ActionKind.CANCEL: "red",
+    ActionKind.REPLACE: "yellow",
+    ActionKind.SEND: "green",
+    ActionKind.RESEND: "green",
+    ActionKind.FORGET: "cyan",
+}
+_FIELD_COLOURS = {"+": "green", "-": "red", "~": "yellow"}
+
+
+def render_text(plan: Plan, out: TextIO, options: RenderOptions) -> None:
+    def paint(text: str, colour: str | None, bold: bool = False) -> str:
+        return click.style(text, fg=colour, bold=bold) if options.color and colour else text
+
+    out.write(f"Campaigns plan for workspace {plan.workspace} (state serial {plan.serial})\n\n")
+    for action in plan.actions:
+        if action.action is ActionKind.NOOP:
+            if action.notes:
+                out.write(f"  {action.id}: no changes ({'; '.join(action.notes)})\n")
+            continue
+        colour = _COLOURS[action.action]
+        head = f"{action.action.symbol} {action.action.value} {action.id}"
+        where = f"  {action.source}" if action.source else ""
+        out.write(f"{paint(head, colour, bold=True)}{where}\n")
+        for line in _details(action):
+            symbol = line.lstrip()[:1]
+            out.write(f"    {paint(line, _FIELD_COLOURS.get(symbol))}\n")
+    for title, problems, colour in (
+        ("Warnings", plan.warnings, "yellow"),
+        ("Errors", plan.errors, "red"),
+    ):
+        if problems:
+            out.write(f"\n{paint(title + ':', colour, bold=True)}\n")
+            out.writelines(f"  {paint(problem_text(p), colour)}\n" for p in problems)
+    if plan.guards:
+        out.write("\nGuards (enforced by apply):\n")
+        for guard in plan.guards:
+            out.write(f"  {paint(_guard(guard), 'red' if guard.tripped else None)}\n")
+    out.write(f"\n{paint(summary_line(plan), None, bold=True)}\n")
+    if plan.errors:
+        out.write(f"{paint(errors_line(plan), 'red', bold=True)}\n")
+
+
+def _details(action: Action) -> Iterator[str]:
+    kind = action.action
+    if kind is ActionKind.RESOLVE:
+        yield from _resolve_details(action)
+        return
+    if kind is ActionKind.CANCEL:
+        yield f"cancels {action.submission_name} (trackingId {action.tracking_id})"
+    if kind is ActionKind.REPLACE:
+        yield f"cancels the last submission (trackingId {action.tracking_id}), then:"
+    if kind is ActionKind.FORGET:
+        yield f"last submission {action.submission_name} (trackingId {action.tracking_id or 'pending'})"
+    if kind.submits:
+        yield f"submits {action.submission_name} (seq {action.seq}, revision {action.revision})"
+        yield from (change.describe() for change in field_changes(action.before, action.after))
+    if kind is not ActionKind.FORGET:
+        yield f"recipients: {recipient_delta(action)}"
+    if action.scheduled_date and kind is not ActionKind.CANCEL:
+        yield f"scheduledDate: {action.scheduled_date}"
+    yield from (f"note: {note}" for note in action.notes)
+
+
+def _resolve_details(action: Action) -> Iterator[str]:
+    if action.intent == "cancel":
+        yield f"re-sends the DELETE of trackingId {action.tracking_id} (journal {action.journal_key})"
+    else:
+        yield (
+            f"re-sends the recorded request as {action.submission_name} (seq {action.seq}, "
+            f"journal {action.journal_key})"
+        )
+        yield f"recipients: {recipient_delta(action)}"
+    yield from (f"note: {note}" for note in action.notes)
+
+
+def _guard(guard: Guard) -> str:
+    note = f" {guard.note}" if guard.note else ""
+    text = f"{guard.kind.value}: {guard.count} (limit {guard.limit}){note}"
+    if guard.tripped:
+        text += f" - over the limit: apply needs {guard.flag}"
+    return text
