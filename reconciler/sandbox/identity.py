@@ -1,0 +1,45 @@
+"""The sandbox account's stable identity, kept in its data directory.
+
+The ``sandbox`` workspace binds its state to this account id rather than to a port, so the id must
+exist before any server runs and never change afterwards: the CLI calls :func:`account_id` offline.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import UTC, datetime
+from pathlib import Path
+
+from reconciler.sandbox.files import write_atomically
+
+IDENTITY_FILE = "identity.json"
+
+
+class IdentityError(Exception):
+    """The identity file exists but cannot be read as an identity."""
+
+
+def account_id(data_dir: Path) -> str:
+    """Return the account id of the sandbox whose data lives in ``data_dir``, creating it once."""
+    path = data_dir / IDENTITY_FILE
+    if path.exists():
+        return _read(path)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    identity = {
+        "accountId": str(uuid.uuid4()),
+        "createdAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+    }
+    write_atomically(path, json.dumps(identity, indent=2, sort_keys=True) + "\n")
+    return identity["accountId"]
+
+
+def _read(path: Path) -> str:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        value = data["accountId"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise IdentityError(f"{path}: not a sandbox identity file ({exc})") from exc
+    if not isinstance(value, str) or not value:
+        raise IdentityError(f"{path}: accountId must be a non-empty string")
+    return value
