@@ -76,6 +76,8 @@ def translate(error: ErrorDetails) -> Issue:
     message = error["msg"]
     if kind == "string_type" and isinstance(error.get("input"), int):
         message += '; quote numbers in YAML (write "+306900000000", not +306900000000)'
+    if kind == "bool_type":
+        message += "; write true or false"
     return Issue(loc, message[0].lower() + message[1:])
 
 

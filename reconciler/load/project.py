@@ -100,8 +100,10 @@ def _load_defaults(run: _Run, source: SourceFile) -> None:
         issues.append(Issue((), "defaults.yaml must hold a single document", "mapping"))
     for issue in issues:
         run.findings.add(locate(issue, locator, document.index, document.line, None))
-    if not issues:
-        run.defaults = dict(document.data)
+    if isinstance(document.data, Mapping) and not any(issue.loc == () for issue in issues):
+        # Keep the good keys, so one bad default does not turn into an error per declaration.
+        bad = {issue.loc[0] for issue in issues} | set(TOOL_KEYS)
+        run.defaults = {key: value for key, value in document.data.items() if key not in bad}
         run.defaults_locator = locator
 
 

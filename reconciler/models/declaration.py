@@ -76,6 +76,18 @@ def _sender(value: str) -> str:
     return value
 
 
+def _pattern(pattern: str, rule: str) -> AfterValidator:
+    """A regex check with a message a YAML author can act on (and the pattern in the schema)."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise PydanticCustomError("pattern", rule)
+        return value
+
+    return AfterValidator(check)
+
+
 def _language(value: str, info: ValidationInfo) -> str:
     context = info.context if isinstance(info.context, Mapping) else {}
     allowed = frozenset(context.get("languages", DOCUMENTED_LANGUAGES))
@@ -176,10 +188,16 @@ class RequestFields(_Strict):
     groups: list[Annotated[str, Field(min_length=2, max_length=30)]] | None = Field(
         default=None, description="Routee group names; at most 1000."
     )
-    campaign_name: str | None = Field(
+    campaign_name: (
+        Annotated[
+            str,
+            _pattern(CAMPAIGN_NAME_PATTERN, "must be 2-30 Latin letters, digits, spaces or '-'"),
+        ]
+        | None
+    ) = Field(
         default=None,
         alias="campaignName",
-        pattern=CAMPAIGN_NAME_PATTERN,
+        json_schema_extra={"pattern": CAMPAIGN_NAME_PATTERN},
         description="2-30 Latin letters, digits, spaces and '-'. Defaults to the id.",
     )
     file_url: Annotated[str, AfterValidator(_file_url)] | None = Field(
@@ -220,7 +238,21 @@ class Declaration(RequestFields):
 
     model_config = ConfigDict(title="Campaign declaration", json_schema_extra=_declaration_schema)
 
-    id: str = Field(pattern=ID_PATTERN, description="Identity: unique, never reused. 1-64 chars.")
+    sender: Annotated[str, AfterValidator(_sender)] = Field(
+        alias="from",
+        json_schema_extra={"pattern": SENDER_PATTERN},
+        description="Caller id: numeric (<= 16 digits) or alphanumeric (<= 11).",
+    )
+    id: Annotated[
+        str,
+        _pattern(
+            ID_PATTERN,
+            "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
+        ),
+    ] = Field(
+        json_schema_extra={"pattern": ID_PATTERN},
+        description="Identity: unique, never reused. 1-64 chars.",
+    )
     revision: int = Field(default=1, ge=1, description="Bump to send a sent campaign again.")
     cancel: bool = Field(default=False, description="Cancel the scheduled submission.")
     to_file: str | None = Field(
