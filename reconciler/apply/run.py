@@ -25,6 +25,7 @@ from reconciler.apply.session import Session, utc_now
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, InDoubt
 from reconciler.load import LoadError, load_project
+from reconciler.models.campaign import Campaign
 from reconciler.models.journal import JournalHeader
 from reconciler.models.plan import GuardKind, Plan
 from reconciler.models.state import State
@@ -103,15 +104,21 @@ def require_state_dir(config: Config, workspace: Workspace) -> None:
         load_state(state_path(config, workspace.name))  # StateMissing names `campaigns init`
 
 
-def make_plan(config: Config, workspace: Workspace, state: State, now: datetime) -> Plan:
-    """Load the declarations and diff them against ``state``; plan errors stop here."""
+def make_plan_inputs(config: Config) -> list[Campaign]:
+    """The valid declarations; any finding stops the command (as ``validate`` shows them)."""
     loaded = load_project(config)
     if loaded.findings:
         lines = "\n".join(str(f) for f in loaded.findings)
         raise LoadError(f"invalid declarations (run `campaigns validate`):\n{lines}")
+    return loaded.campaigns
+
+
+def make_plan(config: Config, workspace: Workspace, state: State, now: datetime) -> Plan:
+    """Load the declarations and diff them against ``state``; plan errors stop here."""
+    campaigns = make_plan_inputs(config)
     settings = workspace.settings
     limits = GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
-    plan = diff(loaded.campaigns, state, now, limits=limits)
+    plan = diff(campaigns, state, now, limits=limits)
     if plan.errored:
         lines = "\n".join(
             f"{p.source + ': ' if p.source else ''}{p.id + ': ' if p.id else ''}{p.message}"

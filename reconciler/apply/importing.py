@@ -1,0 +1,94 @@
+"""``campaigns import ID --tracking-id T``: adopt a campaign sent outside the tool. Never sends.
+
+The declared campaign ``ID`` gets a submission with origin ``imported`` and ``specVerified``
+false (the tool did not send it, so it cannot vouch that Routee holds the declared spec). Its
+tracking is read when Routee has any (its name comes from the messages' ``campaign`` field,
+else the declared label). Refused for an undeclared id, or one whose last submission is live.
+"""
+
+from __future__ import annotations
+
+from reconciler.apply.ports import Routee
+from reconciler.apply.remote import Target, connect
+from reconciler.apply.run import make_plan_inputs, require_state_dir
+from reconciler.apply.session import utc_now
+from reconciler.apply.tracking import progress_of
+from reconciler.errors import CampaignsError
+from reconciler.models.campaign import Campaign
+from reconciler.models.state import (
+    CampaignRecord,
+    State,
+    Submission,
+    SubmissionOrigin,
+    SubmissionStatus,
+)
+from reconciler.routee.errors import NotFound
+from reconciler.state.lock import WorkspaceLock
+from reconciler.state.store import lock_path, write_state
+from reconciler.state.workspace import open_workspace
+
+
+class ImportRefused(CampaignsError):
+    """The campaign cannot be imported (undeclared, already tracked, unknown to Routee)."""
+
+
+def import_campaign(
+    state: State, campaign: Campaign, tracking_id: str, client: Routee
+) -> tuple[State, Submission]:
+    """A copy of ``state`` with ``campaign`` recorded as imported under ``tracking_id``."""
+    record = state.campaigns.get(campaign.id) or CampaignRecord(id=campaign.id)
+    last = record.last
+    if last is not None and last.status is SubmissionStatus.ACCEPTED:
+        held = last.tracking_id or "a pending trackingId"
+        raise ImportRefused(
+            f"{campaign.id} is already tracked (submission {last.seq}, {held}); nothing imported"
+        )
+    try:
+        items = client.campaign_tracking(tracking_id)
+    except NotFound:
+        raise ImportRefused(f"Routee does not know trackingId {tracking_id} (404)") from None
+    progress = progress_of(items)
+    names = {i.get("campaign") for i in items if isinstance(i, dict)}
+    name = next((n for n in names if isinstance(n, str) and n), campaign.label)
+    now = utc_now()
+    submission = Submission(
+        seq=record.next_seq,
+        revision=campaign.revision,
+        submission_name=name,
+        tracking_id=tracking_id,
+        spec_hash=campaign.spec_hash,
+        decl_hash=campaign.decl_hash,
+        request=campaign.request,
+        submitted_at=now,
+        origin=SubmissionOrigin.IMPORTED,
+        spec_verified=False,
+        state=progress.state(None),
+        statuses=progress.statuses,
+        cost=progress.cost if progress.messages else None,
+        refreshed_at=now,
+    )
+    updated = record.model_copy(
+        update={
+            "submissions": [*record.submissions, submission],
+            "forgotten": False,
+            "source": str(campaign.source),
+        }
+    )
+    campaigns = {**state.campaigns, campaign.id: updated}
+    return state.model_copy(update={"campaigns": campaigns}), submission
+
+
+def import_into_workspace(target: Target, campaign_id: str, tracking_id: str) -> Submission:
+    """Import under the workspace lock; writes the state (serial + 1)."""
+    config, workspace = target.config, target.workspace
+    campaigns = {c.id: c for c in make_plan_inputs(config)}
+    if campaign_id not in campaigns:
+        raise ImportRefused(f"{campaign_id} is not declared in {config.campaigns_dir}")
+    require_state_dir(config, workspace)
+    with connect(target) as remote, WorkspaceLock(lock_path(config, workspace.name), "import"):
+        opened = open_workspace(config, workspace, endpoint=remote.endpoint, lock_held=True)
+        state, submission = import_campaign(
+            opened.state, campaigns[campaign_id], tracking_id, remote.client
+        )
+        write_state(opened.path, state.model_copy(update={"serial": state.serial + 1}))
+    return submission

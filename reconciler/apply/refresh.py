@@ -1,0 +1,111 @@
+"""``campaigns refresh``: record what Routee's tracking says about submissions not yet final.
+
+Finished submissions (``Sent``/``Failed``/``Finished``) and cancelled ones are never read again.
+A pending trackingId is looked for by a tracking search on the submission's name; items need not
+carry ``campaignTrackingId`` (then it stays pending, with a note). A 404 marks the submission
+``cancelledExternally`` with a warning. The state is written once, atomically, serial + 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from reconciler.apply.ports import Routee
+from reconciler.apply.remote import Target, connect
+from reconciler.apply.run import require_state_dir
+from reconciler.apply.session import utc_now
+from reconciler.apply.submit import tracking_id_in
+from reconciler.apply.tracking import progress_of
+from reconciler.enums import FINAL_CAMPAIGN_STATES
+from reconciler.models.state import State, Submission, SubmissionStatus
+from reconciler.routee.errors import NotFound
+from reconciler.state.lock import WorkspaceLock
+from reconciler.state.store import lock_path, write_state
+from reconciler.state.workspace import open_workspace
+
+FINAL_STATES = frozenset(s.value for s in FINAL_CAMPAIGN_STATES)
+
+
+@dataclass
+class RefreshReport:
+    read: int = 0
+    notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def needs_refresh(submission: Submission) -> bool:
+    return submission.status is SubmissionStatus.ACCEPTED and submission.state not in FINAL_STATES
+
+
+def refresh_state(
+    state: State, client: Routee, clock: Callable[[], str] = utc_now
+) -> tuple[State, RefreshReport]:
+    """A copy of ``state`` with every unfinished submission's tracking read (serial unchanged)."""
+    report = RefreshReport()
+    campaigns = dict(state.campaigns)
+    for campaign_id, record in state.campaigns.items():
+        if not any(needs_refresh(s) for s in record.submissions):
+            continue
+        subs = [
+            _refreshed(campaign_id, s, client, clock(), report) if needs_refresh(s) else s
+            for s in record.submissions
+        ]
+        campaigns[campaign_id] = record.model_copy(update={"submissions": subs})
+    return state.model_copy(update={"campaigns": campaigns}), report
+
+
+def _refreshed(
+    campaign_id: str, sub: Submission, client: Routee, now: str, report: RefreshReport
+) -> Submission:
+    report.read += 1
+    tracking_id = sub.tracking_id
+    if tracking_id is None:
+        items = client.search_by_campaign_name(sub.submission_name)
+        tracking_id = tracking_id_in(items)
+        if tracking_id is None:
+            report.notes.append(
+                f"{campaign_id}: trackingId still pending ({len(items)} message(s) found by "
+                f"name {sub.submission_name!r}, none carrying campaignTrackingId)"
+            )
+            return _with_progress(sub, items, now, None)
+    try:
+        items = client.campaign_tracking(tracking_id)
+    except NotFound:
+        report.warnings.append(
+            f"{campaign_id}: Routee does not know trackingId {tracking_id} (404): "
+            "marked cancelledExternally"
+        )
+        return sub.model_copy(
+            update={
+                "tracking_id": tracking_id,
+                "status": SubmissionStatus.CANCELLED_EXTERNALLY,
+                "refreshed_at": now,
+            }
+        )
+    return _with_progress(sub, items, now, tracking_id)
+
+
+def _with_progress(sub: Submission, items: Any, now: str, tracking_id: str | None) -> Submission:
+    progress = progress_of(items)
+    update: dict[str, Any] = {"state": progress.state(sub.state), "refreshed_at": now}
+    if tracking_id is not None:
+        update["tracking_id"] = tracking_id
+    if progress.messages:
+        update["statuses"] = progress.statuses
+        update["cost"] = progress.cost
+    return sub.model_copy(update=update)
+
+
+def refresh_workspace(target: Target) -> RefreshReport:
+    """Refresh under the workspace lock and write the state (serial + 1) if anything was read."""
+    config, workspace = target.config, target.workspace
+    require_state_dir(config, workspace)
+    with connect(target) as remote, WorkspaceLock(lock_path(config, workspace.name), "refresh"):
+        opened = open_workspace(config, workspace, endpoint=remote.endpoint, lock_held=True)
+        state, report = refresh_state(opened.state, remote.client)
+        report.notes[:0] = opened.notes
+        if report.read:
+            write_state(opened.path, state.model_copy(update={"serial": state.serial + 1}))
+    return report

@@ -1,0 +1,25 @@
+"""``campaigns doctor [--canary-to NUMBER]``: check config, credentials, endpoint and dedupe."""
+
+from __future__ import annotations
+
+import click
+
+from reconciler.apply.doctor import run_doctor
+from reconciler.cli.options import Target, target_options
+
+
+@click.command("doctor")
+@click.option(
+    "--canary-to",
+    metavar="NUMBER",
+    help="E.164 number for the dedupe canary (scheduled a year ahead, cancelled at once). "
+    "Default: the workspace's canary_to; the sandbox has its own.",
+)
+@target_options
+def command(*, target: Target, canary_to: str | None) -> None:
+    """Check configuration, credentials, endpoint binding and name dedupe.
+
+    Exit 0 when name dedupe is verified on the endpoint, 3 when it is not
+    (in-doubt submissions are then held instead of re-sent).
+    """
+    run_doctor(target, canary_to, click.echo)

@@ -1,0 +1,37 @@
+"""``campaigns status [--format text|json]``: the campaigns the state knows, offline."""
+
+from __future__ import annotations
+
+import json
+
+import click
+
+from reconciler.apply.status import status_rows, status_table
+from reconciler.cli.options import Target, target_options
+from reconciler.state.workspace import endpoint_for, open_workspace
+
+
+@click.command("status")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@target_options
+def command(*, target: Target, fmt: str) -> None:
+    """A table of campaigns: state, counts, cost, trackingId, submitted at, flags.
+
+    Reads the state only; run `campaigns refresh` first for fresh counts.
+    """
+    config, workspace = target.config, target.workspace
+    if workspace.is_sandbox:
+        config.state_dir.mkdir(parents=True, exist_ok=True)
+    opened = open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))
+    for note in opened.notes:
+        click.echo(note, err=True)
+    if fmt == "json":
+        click.echo(json.dumps(status_rows(opened.state), indent=2, sort_keys=True))
+        return
+    if not opened.state.campaigns:
+        click.echo(f"No campaigns in {opened.path} yet.")
+        return
+    for line in status_table(opened.state):
+        click.echo(line)
+    if opened.state.pending:
+        click.echo(f"{len(opened.state.pending)} submission(s) in doubt: run `campaigns apply`.")
