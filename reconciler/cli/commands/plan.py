@@ -1,0 +1,98 @@
+"""``campaigns plan``: show what apply would do, without changing anything (docs/plan.md).
+
+Exit codes: 0 no changes (or changes without ``--detailed-exitcode``), 2 changes with
+``--detailed-exitcode``, 1 invalid declarations, plan errors, or no state. Guards are reported,
+never enforced here.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from reconciler.cli.options import Target, target_options
+from reconciler.errors import ExitCode
+from reconciler.load import LoadResult, load_project
+from reconciler.models.plan import Plan
+from reconciler.plan.diff import diff
+from reconciler.plan.guards import GuardLimits
+from reconciler.plan.saved import write_plan
+from reconciler.render import RENDERERS, RenderOptions
+from reconciler.state.workspace import endpoint_for, open_workspace
+
+
+def make_plan(target: Target, loaded: LoadResult, now: datetime) -> Plan:
+    """Open the workspace (folding a leftover journal) and diff the declarations against it."""
+    config, workspace = target.config, target.workspace
+    opened = open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))
+    for note in opened.notes:
+        click.echo(note, err=True)
+    settings = workspace.settings
+    limits = GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
+    return diff(loaded.campaigns, opened.state, now, pending=opened.pending, limits=limits)
+
+
+def report_findings(loaded: LoadResult) -> None:
+    """The same lines as ``campaigns validate``."""
+    for finding in loaded.findings:
+        click.echo(str(finding), err=True)
+    files = len({finding.path for finding in loaded.findings})
+    count = len(loaded.findings)
+    click.echo(
+        f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}: "
+        f"no plan was made",
+        err=True,
+    )
+
+
+@click.command("plan")
+@click.option(
+    "--out",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also save the plan (canonical JSON, bound to the state serial) for `campaigns apply FILE`.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(list(RENDERERS)),
+    default="text",
+    show_default=True,
+    help="text: a Terraform-like diff; json: the plan (schema/plan.schema.json); markdown: a "
+    "pull-request comment.",
+)
+@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@click.option("--no-color", is_flag=True, help="Never colour the text output.")
+@target_options
+def command(
+    *,
+    target: Target,
+    out: Path | None,
+    output_format: str,
+    detailed_exitcode: bool,
+    no_color: bool,
+) -> None:
+    """Show what `campaigns apply` would send, cancel or forget. Changes nothing remote.
+
+    Exit codes: 0 no changes (or changes without --detailed-exitcode),
+    2 changes with --detailed-exitcode, 1 invalid declarations, plan errors or no state.
+    """
+    ctx = click.get_current_context()
+    loaded = load_project(target.config)
+    if loaded.findings:
+        report_findings(loaded)
+        ctx.exit(ExitCode.ERROR)
+    plan = make_plan(target, loaded, datetime.now(UTC))
+    options = RenderOptions(color=sys.stdout.isatty() and not no_color)
+    RENDERERS[output_format](plan, sys.stdout, options)
+    if plan.errored:
+        if out is not None:
+            click.echo(f"{out}: not written: a plan with errors cannot be applied", err=True)
+        ctx.exit(ExitCode.ERROR)
+    if out is not None:
+        write_plan(out, plan)
+        click.echo(f"Saved the plan to {out}: apply it with `campaigns apply {out}`.", err=True)
+    if detailed_exitcode and plan.changes:
+        ctx.exit(ExitCode.CHANGES)

@@ -1,0 +1,123 @@
+"""``campaigns plan`` through the real CLI: every exit code, the formats and --out."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.models.state import CampaignRecord, Submission
+from reconciler.plan.saved import read_plan
+from reconciler.render.markdown import MARKER
+from reconciler.state.store import load_state, write_state
+
+ENV = {"ROUTEE_API_URL": "http://127.0.0.1:9", "CAMPAIGNS_WORKSPACE": None}
+DECLARATION = """\
+id: spring
+campaignName: Spring promo
+from: "+306900000000"
+to: ["+306912345678", "+306912345679"]
+message: {text: "Hello", language: en-GB, gender: female}
+scheduledDate: "2030-03-01T09:00:00.000Z"
+respectQuietHours: true
+"""
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, list(args), env=ENV)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def project(tmp_path: Path, declaration: str = DECLARATION, init: bool = True) -> str:
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "campaigns" / "spring.yaml").write_text(declaration)
+    if init:
+        assert run("init", "--dir", str(tmp_path))[0] == 0
+    return str(tmp_path)
+
+
+def test_changes_exit_0_and_2_with_detailed_exitcode(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    code, out, err = run("plan", "--dir", root)
+    assert (code, err) == (0, "")
+    assert "+ send spring  campaigns/spring.yaml:1:1" in out
+    assert out.endswith("\nPlan: 1 to send, 0 to replace, 0 to cancel, 0 to forget.\n")
+    assert "\x1b[" not in out
+    assert run("plan", "--dir", root, "--detailed-exitcode")[0] == 2
+
+
+def test_no_changes_exit_0_even_with_detailed_exitcode(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (tmp_path / "campaigns" / "spring.yaml").unlink()
+    code, out, _ = run("plan", "--dir", root, "--detailed-exitcode")
+    assert code == 0
+    assert out.endswith("\nNo changes. 0 campaigns up to date.\n")
+
+
+def test_missing_state_exit_1_names_init(tmp_path: Path) -> None:
+    root = project(tmp_path, init=False)
+    code, out, err = run("plan", "--dir", root)
+    assert (code, out) == (1, "")
+    assert err.startswith("Error: ") and "campaigns init --workspace default" in err
+
+
+def test_invalid_declarations_exit_1_with_locations(tmp_path: Path) -> None:
+    root = project(tmp_path, DECLARATION + "respectQuiteHours: true\n")
+    code, out, err = run("plan", "--dir", root)
+    assert (code, out) == (1, "")
+    assert err.splitlines()[0].startswith("campaigns/spring.yaml:8:1: ")
+    assert err.splitlines()[-1] == "1 problem in 1 file: no plan was made"
+
+
+def test_plan_errors_exit_1_and_are_shown(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    path = tmp_path / "state" / "default.json"
+    state = load_state(path)
+    state.campaigns["spring"] = CampaignRecord(
+        id="spring",
+        submissions=[
+            Submission(
+                seq=1,
+                revision=1,
+                submission_name="Spring promo-aaaaaaaa",
+                tracking_id="t-1",
+                spec_hash="sha256:old",
+                decl_hash="sha256:old",
+                request={"to": ["+306912345678"]},
+                submitted_at="2026-01-01T00:00:00Z",
+                state="Sent",
+            )
+        ],
+    )
+    write_state(path, state)
+    code, out, _ = run("plan", "--dir", root, "--out", str(tmp_path / "plan.json"))
+    assert code == 1
+    assert (
+        "campaigns/spring.yaml: spring changed after it was sent as Spring promo-aaaaaaaa "
+        "(state Sent): revert the change, or set revision to 2 to send it again" in out
+    )
+    assert "The plan has 1 error: nothing can be applied until they are fixed." in out
+    assert not (tmp_path / "plan.json").exists()
+
+
+def test_out_json_and_markdown(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    saved = tmp_path / "plan.json"
+    code, out, err = run("plan", "--dir", root, "--format", "json", "--out", str(saved))
+    assert code == 0
+    assert json.loads(out)["actions"][0]["action"] == "send"
+    assert (read_plan(saved).actions[0].submission_name or "").startswith("Spring promo-")
+    assert f"Saved the plan to {saved}" in err
+    code, out, _ = run("plan", "--dir", root, "--format", "markdown")
+    assert code == 0 and out.startswith(MARKER + "\n")
+    assert "+306912345678" not in out
+
+
+def test_guards_are_reported_without_changing_the_exit_code(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    (tmp_path / "campaigns.toml").write_text("[workspaces.default]\nmax_recipients = 1\n")
+    code, out, _ = run("plan", "--dir", root)
+    assert code == 0
+    assert "recipients: 2 (limit 1) - over the limit: apply needs --allow-recipients 2" in out
