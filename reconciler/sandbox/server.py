@@ -132,7 +132,7 @@ class RunningSandbox:
         shown = f"[{host}]" if ":" in host else host
         self.base_url = f"http://{shown}:{port}"
         self._thread = threading.Thread(
-            target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True
+            target=server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
         )
         self._closed = False
 
