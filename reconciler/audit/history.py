@@ -28,6 +28,10 @@ class AuditError(CampaignsError):
     """The audit trail cannot be read: no git, not a repository, no committed history."""
 
 
+class GitFailed(AuditError):
+    """git ran and answered with a non-zero exit status."""
+
+
 @dataclass(frozen=True)
 class StateVersion:
     """One committed version of the state file (``None`` where the commit deleted it)."""
@@ -55,7 +59,7 @@ def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes
         raise AuditError(f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS}s") from exc
     if done.returncode != 0:
         message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise AuditError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+        raise GitFailed(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
     return done.stdout
 
 
@@ -63,9 +67,7 @@ def ensure_repository(root: Path) -> None:
     """Refuse early, with a clear message, when ``root`` is not inside a git work tree."""
     try:
         run_git(root, ["rev-parse", "--is-inside-work-tree"])
-    except AuditError as exc:
-        if "git is not installed" in str(exc):
-            raise
+    except GitFailed as exc:
         raise AuditError(
             f"{root.resolve()} is not inside a git repository: the audit trail is the git "
             "history of the state file, so commit the state (git init; git add state/) first"
@@ -76,7 +78,7 @@ def list_commits(root: Path, relpath: str) -> list[Commit]:
     """Commits that changed ``relpath`` (relative to ``root``), oldest first."""
     try:
         run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"])
-    except AuditError:
+    except GitFailed:
         return []  # a repository without any commit yet
     args = ["log", "--first-parent", f"--format={_LOG_FORMAT}", "-z", "--", relpath]
     raw = run_git(root, args).decode("utf-8", "replace")

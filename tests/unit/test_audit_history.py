@@ -214,3 +214,18 @@ def test_commit_message_format_needs_uncommitted(repo: Path) -> None:
     result = CliRunner().invoke(cli, args)
     assert result.exit_code == 2
     assert "add --uncommitted" in result.output
+
+
+def test_git_missing_is_a_clear_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(repo / "no-such-dir"))
+    with pytest.raises(AuditError, match="git is not installed"):
+        read_trail(repo, STATE)
+
+
+def test_git_timeout_is_a_clear_error(repo: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        raise subprocess.TimeoutExpired(cmd="git", timeout=1)
+
+    monkeypatch.setattr(subprocess, "run", slow)
+    with pytest.raises(AuditError, match="took longer than"):
+        read_trail(repo, STATE)
