@@ -154,7 +154,7 @@ def _perform(
                 verified=state.dedupe.verified,
                 journal=journal,
                 clock=utc_now,
-                canary=_canary(remote, workspace, options.retry),
+                canary=_canary(remote, workspace, options.retry, state),
                 detail=state.dedupe.detail,
             )
             session = Session(remote.client, journal, gate, retry=options.retry)
@@ -188,10 +188,11 @@ def canary_number(workspace: Workspace) -> str | None:
 
 
 def _canary(
-    remote: Remote, workspace: Workspace, retry: RetryPolicy
+    remote: Remote, workspace: Workspace, retry: RetryPolicy, state: State
 ) -> Callable[[], CanaryResult] | None:
+    """The canary apply may run by itself: only where dedupe was never checked (doctor re-checks)."""
     number = canary_number(workspace)
-    if number is None:
+    if number is None or state.dedupe.checked_at is not None:
         return None
     return lambda: run_canary(remote.client, number, datetime.now(UTC), retry)
 

@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 from click.testing import CliRunner, Result
 
+from reconciler.apply.canary import CANARY_TEXT
 from reconciler.cli.main import cli
 from reconciler.config import load_config
 from reconciler.models.state import State
@@ -99,7 +100,12 @@ class Project:
 def sandbox_campaigns(sandbox: RunningSandbox, *, canaries: bool = False) -> list[dict[str, Any]]:
     """Every campaign the sandbox ever accepted (canary campaigns left out unless asked)."""
     listing = httpx.get(f"{sandbox.base_url}/_sandbox/campaigns", timeout=10).json()
-    return [c for c in listing if canaries or not str(c["campaignName"]).startswith("canary-")]
+    return [c for c in listing if canaries or not _is_canary(c)]
+
+
+def _is_canary(campaign: dict[str, Any]) -> bool:
+    text = (campaign.get("request") or {}).get("message", {}).get("text", "")
+    return str(text) == CANARY_TEXT
 
 
 def name_counts(sandbox: RunningSandbox) -> Counter[str]:
