@@ -127,6 +127,9 @@ def test_status_refresh_and_import(project: Project) -> None:
     project.declare("a", number=1, scheduledDate=None)
     assert project.run("apply", "--auto-approve").exit_code == 0
     httpx.post(f"{project.sandbox.base_url}/_sandbox/clock", json={"advanceSeconds": 3600})
+    planned = project.run("plan", "--refresh")
+    assert planned.exit_code == 0, planned.output
+    assert "Refreshed 1 submission(s)" in planned.output
     refreshed = project.run("refresh")
     assert refreshed.exit_code == 0, refreshed.output
     status = project.run("status")
@@ -134,7 +137,7 @@ def test_status_refresh_and_import(project: Project) -> None:
     assert "Sent" in status.output
     assert project.state().campaigns["a"].last.statuses  # type: ignore[union-attr]
     again = project.run("refresh")
-    assert "Refreshed 0 submission(s)" in again.output
+    assert "Refreshed 0 submission(s)" in again.output  # finished: never read again
     project.declare("b", number=2)
     refused = project.run("import", "a", "--tracking-id", "x")
     assert refused.exit_code == 1

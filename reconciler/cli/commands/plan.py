@@ -7,6 +7,7 @@ never enforced here.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,6 +66,7 @@ def report_findings(loaded: LoadResult) -> None:
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
 @click.option("--no-color", is_flag=True, help="Never colour the text output.")
+@click.option("--refresh", is_flag=True, help="Read Routee tracking first (campaigns refresh).")
 @target_options
 def command(
     *,
@@ -73,6 +75,7 @@ def command(
     output_format: str,
     detailed_exitcode: bool,
     no_color: bool,
+    refresh: bool = False,
 ) -> None:
     """Show what `campaigns apply` would send, cancel or forget. Changes nothing remote.
 
@@ -80,6 +83,12 @@ def command(
     2 changes with --detailed-exitcode, 1 invalid declarations, plan errors or no state.
     """
     ctx = click.get_current_context()
+    if refresh:
+        from reconciler.apply.refresh import refresh_workspace
+        from reconciler.cli.commands.refresh import show_refresh
+
+        with contextlib.redirect_stdout(sys.stderr):
+            show_refresh(refresh_workspace(target))
     loaded = load_project(target.config)
     if loaded.findings:
         report_findings(loaded)
