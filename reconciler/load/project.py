@@ -76,7 +76,10 @@ def _declaration_files(config: Config) -> list[Path]:
 
 
 def _document_problem(document: Document) -> Issue | None:
-    size = expanded_size(document.data)
+    try:
+        size = expanded_size(document.data)
+    except RecursionError:
+        return Issue((), "nested too deeply", "mapping")
     if size is None:
         return Issue((), "a YAML alias refers to itself", "mapping")
     if size > MAX_EXPANDED_VALUES:

@@ -22,6 +22,11 @@ from reconciler.load.findings import Finding
 MAX_YAML_BYTES = 2 * 1024 * 1024
 #: Values a document may hold once aliases are expanded; a real declaration has ~3,000 at most.
 MAX_EXPANDED_VALUES = 100_000
+#: Files that may nest deeper than this (see :func:`nesting_bound`) are refused.
+MAX_DEPTH = 1000
+_FLOW = re.compile(r"[\[\]{}]")
+_INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
+_COMPACT = re.compile(r"(?:[-?][ \t]+){50,}")
 _DOCUMENT_MARKER = re.compile(r"^---(?:[ \t]|$)")
 _DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)" with value')
 
@@ -84,6 +89,10 @@ def read_yaml(path: Path, rel: str) -> SourceFile:
         source.findings.append(problem)  # type: ignore[arg-type]
         return source
     source.text = text
+    if nesting_bound(text) > MAX_DEPTH:
+        message = f"nests more than {MAX_DEPTH} levels deep; refused"
+        source.findings.append(source.finding(1, 1, "yaml", message))
+        return source
     try:
         loaded = list(_safe_yaml().load_all(text))
     except MarkedYAMLError as exc:
@@ -104,6 +113,22 @@ def _safe_yaml() -> YAML:
     yaml = YAML(typ="safe")
     yaml.Constructor = _StringTimestamps
     return yaml
+
+
+def nesting_bound(text: str) -> int:
+    """An upper bound on how deeply ``text`` can nest, computed without parsing.
+
+    The C loader recurses in C: tens of thousands of ``[`` crash the process (not an
+    exception), so a file that might nest deeper than :data:`MAX_DEPTH` is refused unparsed.
+    Brackets inside strings only make the bound larger; a real declaration nests about 4 deep.
+    """
+    flow = depth = 0
+    for match in _FLOW.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        flow = max(flow, depth)
+    indent = max((len(m.group()) for m in _INDENT.finditer(text)), default=0)
+    compact = MAX_DEPTH if _COMPACT.search(text) else 0
+    return flow + indent + compact
 
 
 def _syntax_finding(rel: str, exc: MarkedYAMLError) -> Finding:

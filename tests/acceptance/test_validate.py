@@ -1,0 +1,165 @@
+"""``campaigns validate`` over real files: one invalid example directory per case.
+
+Each case under ``invalid/<case>/campaigns/`` holds the smallest declaration showing one kind of
+mistake; the test runs the real CLI on it and asserts the exact ``path:line:col: field: message``
+lines and exit code 1.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+
+HERE = Path(__file__).parent
+INVALID = HERE / "invalid"
+PROJECT = HERE.parent.parent
+
+EXPECTED: dict[str, list[str]] = {
+    "alias-bomb": [
+        "campaigns/a.yaml:1:1: document: more than 100000 values once YAML aliases are expanded"
+        " (an alias bomb?); refused",
+    ],
+    "bad-campaign-name": [
+        "campaigns/a.yaml:2:15: campaignName: must be 2-30 Latin letters, digits, spaces or '-'",
+    ],
+    "bad-enums": [
+        "campaigns/a.yaml:6:13: message.language: unknown language 'en-UK'; did you mean en-US?"
+        " (more can be allowed in campaigns.toml [declarations] languages)",
+        "campaigns/a.yaml:7:11: message.gender: input should be 'male' or 'female'",
+        "campaigns/a.yaml:8:22: callback.strategy: input should be 'OnChange' or 'OnCompletion'",
+    ],
+    "bad-file-url": ["campaigns/a.yaml:4:10: fileURL: must be an https URL"],
+    "bad-scheduled-date": [
+        "campaigns/a.yaml:3:16: scheduledDate: must be a date-time with a zone,"
+        " YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm)",
+    ],
+    "defaults-tool-key": [
+        "campaigns/defaults.yaml:1:1: id: not allowed in defaults.yaml"
+        " (it belongs to each declaration)",
+        "campaigns/defaults.yaml:3:14: hangupDelay: input should be greater than 0",
+    ],
+    "dtmf-await-without-digits": [
+        "campaigns/a.yaml:3:1: collectDtmfAwaitSeconds: only allowed with collectDtmfDigits: true",
+    ],
+    "duplicate-id": [
+        "campaigns/a.yaml:1:5: id: duplicate id 'same' (also at campaigns/sub/b.yml:2:5)",
+        "campaigns/sub/b.yml:2:5: id: duplicate id 'same' (also at campaigns/a.yaml:1:5)",
+    ],
+    "duplicate-key": ["campaigns/a.yaml:4:1: from: duplicate key"],
+    "duplicate-number": [
+        "campaigns/a.yaml:4:5: to[1]: +306910000001 is listed twice (also to[0])",
+    ],
+    "invalid-number": [
+        "campaigns/a.yaml:4:5: to[1]: '+30 123' is not a valid phone number",
+        "campaigns/a.yaml:5:5: to[2]: '6910000003' is not in international format"
+        " (+<country code><number>)",
+        "campaigns/a.yaml:6:5: to[3]: input should be a valid string;"
+        ' quote numbers in YAML (write "+306900000000", not +306900000000)',
+    ],
+    "message-and-fileurl": [
+        "campaigns/a.yaml:3:1: fileURL: set either message or fileURL, not both",
+    ],
+    "missing-id": ["campaigns/a.yaml:1:1: id: required key is missing"],
+    "no-message-or-fileurl": [
+        "campaigns/a.yaml:1:1: message: one of message or fileURL is required",
+    ],
+    "no-recipients": [
+        "campaigns/a.yaml:1:1: to: one of to, toFile, contacts or groups is required",
+    ],
+    "not-a-mapping": [
+        "campaigns/a.yaml:1:1: document: must be a mapping of fields, found a list",
+    ],
+    "not-utf8": ["campaigns/a.yaml:3:21: file: not UTF-8: byte 0xe9 at offset 48 (line 3)"],
+    "syntax-error": [
+        "campaigns/a.yaml:3:1: yaml: did not find expected ',' or ']'"
+        " (while parsing a flow sequence)",
+    ],
+    "tofile-bad-row": [
+        "campaigns/recipients/r.csv:4:1: toFile: 'not-a-number' is not in international format"
+        " (+<country code><number>)",
+        "campaigns/recipients/r.csv:5:1: toFile: +306910000001 is listed twice (also line 2)",
+    ],
+    "tofile-missing": [
+        "campaigns/a.yaml:2:9: toFile: file not found: campaigns/recipients/nope.csv",
+    ],
+    "tofile-not-utf8": ["campaigns/r.csv:2:13: file: not UTF-8: byte 0xff at offset 26 (line 2)"],
+    "too-many-recipients": [
+        "campaigns/a.yaml:1005:5: to[1000]: more than 1000 entries (Routee's limit);"
+        " split the campaign",
+    ],
+    "unknown-key": [
+        "campaigns/a.yaml:3:1: respectQuiteHours: unknown key; did you mean respectQuietHours?",
+        "campaigns/a.yaml:6:68: callback.retries: unknown key",
+    ],
+    "wrong-type": [
+        "campaigns/a.yaml:3:20: respectQuietHours: input should be a valid boolean;"
+        " write true or false",
+        "campaigns/a.yaml:4:11: revision: input should be greater than or equal to 1",
+    ],
+}
+
+
+def run(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["validate", *args])
+    return result.exit_code, result.output
+
+
+def test_every_case_directory_has_an_expectation() -> None:
+    assert sorted(p.name for p in INVALID.iterdir() if p.is_dir()) == sorted(EXPECTED)
+
+
+@pytest.mark.parametrize("case", sorted(EXPECTED))
+def test_invalid_case(case: str) -> None:
+    code, output = run("--dir", str(INVALID / case))
+    lines = output.splitlines()
+    expected = EXPECTED[case]
+    assert lines[:-1] == expected
+    files = len({line.split(":", 1)[0] for line in expected})
+    problems = f"{len(expected)} problem{'s' if len(expected) > 1 else ''}"
+    assert lines[-1] == f"{problems} in {files} file{'s' if files > 1 else ''}"
+    assert code == 1
+
+
+def test_alias_bomb_is_refused_fast() -> None:
+    started = time.perf_counter()
+    code, _ = run("--dir", str(INVALID / "alias-bomb"))
+    assert code == 1
+    assert time.perf_counter() - started < 5  # a billion values, never expanded
+
+
+def test_json_format_lists_finding_objects() -> None:
+    code, output = run("--dir", str(INVALID / "bad-enums"), "--format", "json")
+    assert code == 1
+    findings = json.loads(output)
+    assert findings[1] == {
+        "path": "campaigns/a.yaml",
+        "line": 7,
+        "column": 11,
+        "field": "message.gender",
+        "message": "input should be 'male' or 'female'",
+    }
+    assert len(findings) == 3
+
+
+def test_examples_validate() -> None:
+    code, output = run("--dir", str(PROJECT))
+    assert output == "5 campaigns, 27 recipients, all valid\n"
+    assert code == 0
+
+
+def test_examples_validate_as_json() -> None:
+    code, output = run("--dir", str(PROJECT), "--format", "json")
+    assert (code, json.loads(output)) == (0, [])
+
+
+def test_missing_campaigns_directory_is_a_clear_error(tmp_path: Path) -> None:
+    code, output = run("--dir", str(tmp_path))
+    assert code == 1
+    assert f"Error: {tmp_path / 'campaigns'}: no campaigns directory" in output
+    assert "Traceback" not in output

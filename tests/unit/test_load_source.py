@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from reconciler.config import Config
+from reconciler.load import load_project
+from reconciler.load.findings import Finding
+from reconciler.load.locate import field_name, walk
+from reconciler.load.source import document_starts, expanded_size, nesting_bound, read_yaml
+
+
+def test_document_starts_follow_markers_and_content() -> None:
+    assert document_starts("a: 1\n") == [1]
+    assert document_starts("# c\n\na: 1\n---\nb: 2\n") == [3, 4]
+    assert document_starts("%YAML 1.2\n--- \na: 1\n---\n") == [2, 4]
+    assert document_starts("text: |\n  ---x\n---\n") == [1, 3]
+
+
+def test_expanded_size_counts_shared_nodes_per_use() -> None:
+    leaf = ["a", "b"]
+    assert expanded_size({"x": leaf, "y": leaf}) == 7
+    loop: list[object] = []
+    loop.append(loop)
+    assert expanded_size(loop) is None
+
+
+def test_billion_laughs_is_measured_not_expanded() -> None:
+    node: list[object] = ["lol"] * 10
+    for _ in range(9):
+        node = [node] * 10
+    started = time.perf_counter()
+    assert expanded_size(node, limit=100_000) > 100_000  # type: ignore[operator]
+    assert time.perf_counter() - started < 1
+
+
+def test_dates_stay_strings_and_syntax_errors_are_findings(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("when: 2027-03-01T09:00:00Z\nday: 2027-03-01\n")
+    source = read_yaml(path, "a.yaml")
+    assert source.documents[0].data == {"when": "2027-03-01T09:00:00Z", "day": "2027-03-01"}
+    path.write_text("a: 1\n  b: 2\n")
+    assert read_yaml(path, "a.yaml").findings == [
+        Finding("a.yaml", 2, 4, "yaml", "mapping values are not allowed in this context")
+    ]
+
+
+def test_deep_nesting_is_a_finding(tmp_path: Path) -> None:
+    for depth in (1001, 60_000):
+        (tmp_path / "campaigns").mkdir(exist_ok=True)
+        (tmp_path / "campaigns/a.yaml").write_text("[" * depth + "]" * depth)
+        result = load_project(Config(root=tmp_path))
+        assert [str(f) for f in result.findings] == [
+            "campaigns/a.yaml:1:1: yaml: nests more than 1000 levels deep; refused"
+        ]
+
+
+def test_field_names_and_walk_fallbacks(tmp_path: Path) -> None:
+    assert field_name(("message", "language")) == "message.language"
+    assert field_name(("to", 3)) == "to[3]"
+    assert field_name(()) == "document"
+    path = tmp_path / "a.yaml"
+    path.write_text("id: a\nmessage:\n  text: hi\n")
+    from ruamel.yaml import YAML
+
+    document = YAML(typ="rt").load(path.read_text())
+    assert walk(document, ("message", "text"), "value").position == (2, 8)
+    assert walk(document, ("message", "language"), "mapping").position == (2, 2)
+    missing = walk(document, ("to", 0), "value")
+    assert (missing.found, missing.position) == (False, (0, 0))
+
+
+def test_nesting_bound() -> None:
+    assert nesting_bound("to: ['+306910000001']\n") == 1
+    assert nesting_bound("a:\n  b:\n    - [{x: 1}]\n") == 6
+    assert nesting_bound("- " * 60 + "x") >= 1000

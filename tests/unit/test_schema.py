@@ -1,0 +1,63 @@
+"""The checked-in JSON Schemas are current, and the example declarations satisfy them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+from ruamel.yaml import YAML
+
+from reconciler.models.declaration import Declaration
+from reconciler.models.plan import Plan
+from reconciler.models.state import State
+from reconciler.schema_export import SCHEMA_DIR, SCHEMAS, main, render, schema_for
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLES = sorted((ROOT / "campaigns").rglob("*.yaml"))
+
+
+def test_registry_names_the_three_documents() -> None:
+    assert SCHEMAS["campaign"] is Declaration
+    assert SCHEMAS["state"] is State
+    assert SCHEMAS["plan"] is Plan
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_checked_in_schema_is_current(name: str) -> None:
+    path = SCHEMA_DIR / f"{name}.schema.json"
+    assert path.read_text(encoding="utf-8") == render(name), (
+        f"{path} is stale: run `python -m reconciler.schema_export`"
+    )
+
+
+def test_main_writes_every_schema(tmp_path: Path) -> None:
+    assert main([str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.schema.json" for n in SCHEMAS)
+
+
+def _documents(path: Path) -> list[Any]:
+    return [d for d in YAML(typ="safe").load_all(path.read_text(encoding="utf-8")) if d is not None]
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_examples_match_the_schema(path: Path) -> None:
+    name = "defaults" if path.name == "defaults.yaml" else "campaign"
+    modeline = f"# yaml-language-server: $schema=../schema/{name}.schema.json"
+    assert path.read_text(encoding="utf-8").startswith(modeline)
+    validator = jsonschema.Draft202012Validator(schema_for(name))
+    documents = _documents(path)
+    assert documents
+    for document in documents:
+        assert [e.message for e in validator.iter_errors(document)] == []
+
+
+def test_campaign_schema_refuses_unknown_keys_and_both_contents() -> None:
+    validator = jsonschema.Draft202012Validator(schema_for("campaign"))
+    base = {"id": "a", "to": ["+306910000001"], "message": {"text": "hi"}}
+    assert list(validator.iter_errors(base)) == []
+    assert not validator.is_valid({**base, "respectQuiteHours": True})
+    assert not validator.is_valid({**base, "fileURL": "https://cdn.example.com/a.wav"})
+    assert not validator.is_valid({key: value for key, value in base.items() if key != "id"})
+    assert not validator.is_valid({**base, "scheduledDate": "2027-03-01 09:00"})
