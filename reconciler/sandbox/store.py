@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from reconciler.sandbox.files import fsync_directory, write_atomically
+from reconciler.sandbox.files import write_atomically
 
 LOG_FILE = "campaigns.jsonl"
 log = logging.getLogger(__name__)
@@ -121,4 +121,3 @@ class CampaignStore:
         entries += [{"op": "campaign", "campaign": c} for c in self.campaigns.values()]
         text = "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in entries)
         write_atomically(self.path, text)
-        fsync_directory(self.path.parent)
