@@ -214,3 +214,34 @@ def test_clock_controls(sandbox: RunningSandbox) -> None:
     assert httpx.get(url).json()["offsetSeconds"] == 150
     assert httpx.post(url, json={"advanceSeconds": "soon"}).status_code == 400
     assert httpx.post(url, json={}).status_code == 400
+
+
+def test_search_date_window_and_bad_queries(sandbox_factory: SandboxFactory) -> None:
+    running = sandbox_factory(queued_seconds=0.0)
+    with bearer_client(running) as client:
+        client.post("/voice/campaign", json=campaign_body(to=NUMBERS, scheduledDate=None))
+        advance(running, 10)
+        now = time.time() + running.state.clock.offset
+        inside = {"from": iso(now - HOUR), "to": iso(now + HOUR)}
+        before = {"to": iso(now - HOUR)}
+        found = client.post("/voice/tracking", json=[], params=inside).json()
+        none = client.post("/voice/tracking", json=[], params=before).json()
+        bad_queries = [
+            client.post("/voice/tracking", json=[], params={"from": "yesterday"}),
+            client.post("/voice/tracking", json=[], params={"page": "first"}),
+            client.post("/voice/tracking", json=[], params={"size": "0"}),
+            client.post("/voice/tracking", json=["campaign"]),
+            client.post(
+                "/voice/tracking",
+                json={"fieldName": "campaign", "searchOperator": "like", "searchTerm": "x"},
+            ),
+            client.post(
+                "/voice/tracking",
+                json={"fieldName": "campaign", "searchOperator": "is", "searchTerm": 5},
+            ),
+        ]
+    assert found["totalElements"] == 4
+    assert none["totalElements"] == 0
+    for answer in bad_queries:
+        assert answer.status_code == 400, answer.text
+        assert answer.json()["code"] == "400000000"
