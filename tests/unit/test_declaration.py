@@ -2,12 +2,17 @@ from __future__ import annotations
 
 from typing import Any
 
+import phonenumbers
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from reconciler.models.declaration import (
     Declaration,
     Issue,
+    _already_e164,
+    _parse_number,
     document_issues,
     normalise_number,
     unknown_key_message,
@@ -168,3 +173,32 @@ def test_document_issues() -> None:
     assert document_issues(valid(to=None, toFile="r.csv")) == []
     dtmf = valid(collectDtmfAwaitSeconds=3, collectDtmfDigits=False)
     assert [i.loc for i in document_issues(dtmf)] == [("collectDtmfAwaitSeconds",)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.from_regex(r"\+[1-9][0-9]{6,14}", fullmatch=True))
+def test_e164_fast_path_agrees_with_phonenumbers(raw: str) -> None:
+    try:
+        slow: str | None = _parse_number(raw)
+    except ValueError:
+        slow = None
+    fast = _already_e164(raw)
+    assert fast is None or fast == slow
+
+
+@pytest.mark.parametrize("raw", ["+390612345678", "+447911123456", "+12025550123", "+306910000001"])
+def test_fast_path_takes_canonical_numbers(raw: str) -> None:
+    assert _already_e164(raw) == raw == _parse_number(raw)
+
+
+def test_fast_path_agrees_on_every_region_example() -> None:
+    checked = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            raw = phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)
+            assert _already_e164(raw) == _parse_number(raw) == raw
+            checked += 1
+    assert checked > 400
