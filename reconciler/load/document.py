@@ -74,7 +74,9 @@ def translate(error: ErrorDetails) -> Issue:
     if kind == "missing":
         return Issue(loc, "required key is missing", "mapping")
     message = error["msg"]
-    if kind == "string_type" and isinstance(error.get("input"), int):
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        message = "Input should be a mapping of keys to values"
+    if kind == "string_type" and isinstance(error.get("input"), int) and loc[0] in ("from", "to"):
         message += '; quote numbers in YAML (write "+306900000000", not +306900000000)'
     if kind == "bool_type":
         message += "; write true or false"
@@ -94,8 +96,11 @@ def check_document(
     if not isinstance(own, Mapping):
         kind = "a list" if isinstance(own, Sequence) and not isinstance(own, str) else "a scalar"
         return Checked(issues=[Issue((), f"must be a mapping of fields, found {kind}", "mapping")])
+    odd_keys = [key for key in own if not isinstance(key, str)]
+    own = {key: value for key, value in own.items() if isinstance(key, str)}
     merged = merge_defaults(defaults, own)
     checked = Checked(issues=document_issues(merged))
+    checked.issues.extend(Issue((key,), "keys must be strings", "key") for key in odd_keys)
     declaration: Declaration | None = None
     try:
         declaration = Declaration.model_validate(merged, context={"languages": languages})

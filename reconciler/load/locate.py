@@ -24,10 +24,12 @@ Loc = tuple[str | int, ...]
 
 def field_name(loc: Loc) -> str:
     """``("message", "language")`` -> ``message.language``; ``("to", 3)`` -> ``to[3]``."""
-    name = ""
-    for part in loc:
-        name += f"[{part}]" if isinstance(part, int) else (f".{part}" if name else part)
-    return name or "document"
+    if not loc:
+        return "document"
+    name = str(loc[0])  # a document is a mapping: its first part is always a key
+    for part in loc[1:]:
+        name += f"[{part}]" if isinstance(part, int) else f".{part}"
+    return name
 
 
 @dataclass

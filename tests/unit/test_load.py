@@ -239,3 +239,20 @@ def test_defaults_must_be_one_mapping(tmp_path: Path) -> None:
 def test_missing_campaigns_directory(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="no campaigns directory"):
         load_project(Config(root=tmp_path))
+
+
+def test_wrong_shapes_read_well(tmp_path: Path) -> None:
+    text = (
+        "id: 5\nfrom: +306900000000\nto: '+306910000001'\nmessage: hi\n"
+        "callback: [1]\ncontacts: [~]\n1: x\n"
+    )
+    assert messages(load_project(project(tmp_path, {"a.yaml": text}))) == [
+        "campaigns/a.yaml:1:5: id: input should be a valid string",
+        "campaigns/a.yaml:2:7: from: input should be a valid string;"
+        ' quote numbers in YAML (write "+306900000000", not +306900000000)',
+        "campaigns/a.yaml:3:5: to: input should be a valid list",
+        "campaigns/a.yaml:4:10: message: input should be a mapping of keys to values",
+        "campaigns/a.yaml:5:11: callback: input should be a mapping of keys to values",
+        "campaigns/a.yaml:6:12: contacts[0]: input should be a valid string",
+        "campaigns/a.yaml:7:1: 1: keys must be strings",
+    ]
