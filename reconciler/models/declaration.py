@@ -31,6 +31,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInf
 from pydantic_core import PydanticCustomError
 
 from reconciler.enums import DOCUMENTED_LANGUAGES
+from reconciler.models.phone import calling_code, fast_valid
 
 #: Routee's limit on each of ``to``, ``contacts`` and ``groups`` (after ``toFile`` is merged).
 MAX_RECIPIENTS = 1000
@@ -75,13 +76,13 @@ def _already_e164(raw: str) -> str | None:
     if match is None:
         return None
     digits = match.group(1)
-    for size in (1, 2, 3):  # country calling codes are prefix-free
-        code = int(digits[:size])
-        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
-            break
-    else:
+    verdict = fast_valid(digits)  # libphonenumber's metadata, one regex (reconciler.models.phone)
+    if verdict is not None:
+        return raw if verdict else None
+    split = calling_code(digits)
+    if split is None:
         return None
-    national = digits[size:]
+    code, national = split
     number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
     zeros = len(national) - len(national.lstrip("0"))
     if zeros:

@@ -1,0 +1,111 @@
+"""A fast, exact answer to "is this E.164 number valid?" for the common case.
+
+A plan may check a million numbers (design.md section 9). ``phonenumbers.is_valid_number`` walks
+up to eleven number-type descriptions per number, each through several Python calls; this module
+asks libphonenumber's *own metadata* the same question with one precompiled regex per
+(region, length). The answer is the same by construction:
+
+- ``phonenumbers`` calls a number valid when its national significant number matches the
+  region's general description and at least one number-type description (premium rate, toll
+  free, ..., fixed line, mobile), each match being "length among ``possible_length`` (when any)
+  and the pattern matches the whole number";
+- mobile is skipped when the metadata says mobile and fixed line share a pattern, as there;
+- the type patterns allowed for one length are joined into one alternation, and a whole-string
+  match of ``A|B`` is exactly "A or B matches the whole string".
+
+Anything outside the easy case answers ``None`` and the caller asks ``phonenumbers`` itself:
+calling codes shared by several regions (+1, +7, +44, ...), non-geographic codes, national
+numbers with a leading zero, and patterns this module does not want to combine (backreferences).
+``tests/unit/test_phone.py`` compares both answers on every region's example numbers and on
+random digits.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Callable
+
+import phonenumbers
+from phonenumbers import PhoneMetadata
+from phonenumbers.phonemetadata import PhoneNumberDesc
+
+Check = Callable[[str], bool]
+
+#: Type descriptions in the order ``phonenumbers`` tries them (``_number_type_helper``).
+_TYPES = (
+    "premium_rate",
+    "toll_free",
+    "shared_cost",
+    "voip",
+    "personal_number",
+    "pager",
+    "uan",
+    "voicemail",
+    "fixed_line",
+    "mobile",
+)
+_BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
+
+
+def calling_code(digits: str) -> tuple[int, str] | None:
+    """Split E.164 digits (no ``+``) into calling code and national number; None if unknown."""
+    for size in (1, 2, 3):  # calling codes are prefix-free
+        code = int(digits[:size])
+        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+            return code, digits[size:]
+    return None
+
+
+def fast_valid(digits: str) -> bool | None:
+    """Whether ``+<digits>`` is a valid number, or None when only ``phonenumbers`` can tell."""
+    split = calling_code(digits)
+    if split is None:
+        return None
+    code, national = split
+    if not national or national[0] == "0":
+        return None
+    check = _check(code, len(national))
+    return None if check is None else check(national)
+
+
+@functools.cache
+def _check(code: int, length: int) -> Check | None:
+    """The validity test for national numbers of ``length`` digits under calling code ``code``."""
+    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
+    if len(regions) != 1 or regions[0] == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
+        return None
+    metadata = PhoneMetadata.metadata_for_region(regions[0], None)
+    if metadata is None or metadata.country_code != code:
+        return None
+    general = _pattern(metadata.general_desc, length)
+    types = [getattr(metadata, name) for name in _TYPES]
+    if metadata.same_mobile_and_fixed_line_pattern:
+        types.pop()  # phonenumbers never tries mobile then
+    patterns = [p for p in (_pattern(desc, length) for desc in types) if p is not None]
+    if any(_BACKREFERENCE.search(p) for p in [*patterns, general or ""]):
+        return None
+    if general is None or not patterns:
+        return _never
+    general_re = re.compile(general)
+    any_type = re.compile("|".join(f"(?:{p})" for p in patterns))
+
+    def check(national: str) -> bool:
+        return (
+            general_re.fullmatch(national) is not None and any_type.fullmatch(national) is not None
+        )
+
+    return check
+
+
+def _pattern(desc: PhoneNumberDesc | None, length: int) -> str | None:
+    """``desc``'s pattern if a number of ``length`` digits can match it at all, else None."""
+    if desc is None or not desc.national_number_pattern:
+        return None
+    if desc.possible_length and length not in desc.possible_length:
+        return None
+    return str(desc.national_number_pattern)
+
+
+def _never(national: str) -> bool:
+    return False
