@@ -6,18 +6,28 @@ Duplicate numbers inside one campaign cannot reach here: the loader rejects them
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from reconciler.models.campaign import Campaign
 from reconciler.models.plan import Action, Problem
-from reconciler.plan.guards import posts
+from reconciler.plan.guards import is_late, posts
 
 
-def request_warnings(actions: Iterable[Action]) -> list[Problem]:
-    """``ignoreDnd: true`` or ``respectQuietHours`` not true, on actions that POST."""
+def request_warnings(actions: Iterable[Action], now: datetime) -> list[Problem]:
+    """``ignoreDnd: true``, ``respectQuietHours`` not true, or a past ``scheduledDate``, on
+    actions that POST."""
     found: list[Problem] = []
     for action in actions:
         if not posts(action) or action.request is None:
             continue
+        if is_late(action.scheduled_date, now):
+            found.append(
+                _warn(
+                    action,
+                    f"scheduledDate {action.scheduled_date} has already passed: Routee would "
+                    f"call at once (the late guard counts it)",
+                )
+            )
         if action.request.get("ignoreDnd") is True:
             found.append(_warn(action, "ignoreDnd is true: calls ignore the Do-Not-Disturb list"))
         if action.request.get("respectQuietHours") is not True:

@@ -186,5 +186,5 @@ def _post(
 
 
 def _error(campaign: Campaign, message: str) -> Decision:
-    text = f"{campaign.source.path}: {campaign.id} {message}"
+    text = f"{campaign.source}: {campaign.id} {message}"
     return Decision(error=Problem(id=campaign.id, source=str(campaign.source), message=text))

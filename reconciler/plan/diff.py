@@ -55,7 +55,7 @@ def diff(
         if record.id not in declared and record.id not in in_flight and not record.forgotten
     )
     actions.sort(key=lambda a: a.sort_key)
-    warnings += request_warnings(actions) + shared_number_warnings(campaigns)
+    warnings += request_warnings(actions, now) + shared_number_warnings(campaigns)
     plan = Plan(
         workspace=state.workspace,
         lineage=state.lineage,

@@ -108,9 +108,13 @@ def recipient_delta(action: Action) -> str:
 
 
 def summary_line(plan: Plan) -> str:
-    """``Plan: 3 to send, 1 to replace, 0 to cancel, 2 to forget.``, or ``No changes. ...``."""
+    """``Plan: 3 to send, 1 to replace, 0 to cancel, 2 to forget.``, or ``No changes. ...``.
+
+    A plan with errors always gets the counts: "No changes ... up to date" would hide that a
+    declaration differs from what was sent (the errors line follows it).
+    """
     counts = Counter(a.action for a in plan.actions)
-    if not plan.changes:
+    if not plan.changes and not plan.errors:
         noun = "campaign" if counts[ActionKind.NOOP] == 1 else "campaigns"
         return f"No changes. {counts[ActionKind.NOOP]} {noun} up to date."
     parts = [

@@ -36,7 +36,9 @@ def render_text(plan: Plan, out: TextIO, options: RenderOptions) -> None:
     def paint(text: str, colour: str | None, bold: bool = False) -> str:
         return click.style(text, fg=colour, bold=bold) if options.color and colour else text
 
-    out.write(f"Campaigns plan for workspace {plan.workspace} (state serial {plan.serial})\n\n")
+    out.write(f"Campaigns plan for workspace {plan.workspace} (state serial {plan.serial})\n")
+    if any(a.action is not ActionKind.NOOP or a.notes for a in plan.actions):
+        out.write("\n")
     for action in plan.actions:
         if action.action is ActionKind.NOOP:
             if action.notes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import jsonschema
 from click.testing import CliRunner
 
 from reconciler.cli.main import cli
@@ -13,6 +14,9 @@ from reconciler.plan.saved import read_plan
 from reconciler.render.markdown import MARKER
 from reconciler.state.store import load_state, write_state
 
+PLAN_SCHEMA = json.loads(
+    (Path(__file__).resolve().parents[2] / "schema" / "plan.schema.json").read_text()
+)
 ENV = {"ROUTEE_API_URL": "http://127.0.0.1:9", "CAMPAIGNS_WORKSPACE": None}
 DECLARATION = """\
 id: spring
@@ -95,7 +99,7 @@ def test_plan_errors_exit_1_and_are_shown(tmp_path: Path) -> None:
     code, out, _ = run("plan", "--dir", root, "--out", str(tmp_path / "plan.json"))
     assert code == 1
     assert (
-        "campaigns/spring.yaml: spring changed after it was sent as Spring promo-aaaaaaaa "
+        "campaigns/spring.yaml:1:1: spring changed after it was sent as Spring promo-aaaaaaaa "
         "(state Sent): revert the change, or set revision to 2 to send it again" in out
     )
     assert "The plan has 1 error: nothing can be applied until they are fixed." in out
@@ -107,7 +111,13 @@ def test_out_json_and_markdown(tmp_path: Path) -> None:
     saved = tmp_path / "plan.json"
     code, out, err = run("plan", "--dir", root, "--format", "json", "--out", str(saved))
     assert code == 0
-    assert json.loads(out)["actions"][0]["action"] == "send"
+    printed = json.loads(out)
+    assert printed["actions"][0]["action"] == "send"
+    assert printed == json.loads(saved.read_text())
+    validator = jsonschema.Draft202012Validator(PLAN_SCHEMA)
+    assert [e.message for e in validator.iter_errors(printed)] == []
+    assert (printed["formatVersion"], printed["serial"]) == (1, 0)
+    assert printed["checksum"].startswith("sha256:") and printed["lineage"]
     assert (read_plan(saved).actions[0].submission_name or "").startswith("Spring promo-")
     assert f"Saved the plan to {saved}" in err
     code, out, _ = run("plan", "--dir", root, "--format", "markdown")

@@ -133,7 +133,7 @@ def test_sent_and_declaration_changed_is_error_naming_file_and_ways_out() -> Non
     assert not plan.actions
     error = plan.errors[0]
     assert error.id == "a" and error.source == "campaigns/a.yaml:1:1"
-    assert error.message.startswith("campaigns/a.yaml: a changed after it was sent")
+    assert error.message.startswith("campaigns/a.yaml:1:1: a changed after it was sent")
     assert "revert the change, or set revision to 2" in error.message
 
 
@@ -300,3 +300,42 @@ def test_plan_is_sealed_and_checksum_ignores_generated_at() -> None:
     edited = plan.model_copy(update={"serial": 99})
     assert not verify_checksum(edited)
     assert verify_checksum(seal(edited))
+
+
+def test_post_with_a_past_scheduled_date_is_warned_about() -> None:
+    late = make_campaign("late", make_request(scheduledDate=PAST))
+    plan = diff([late], make_state(), NOW)
+    assert [(w.id, w.source, w.message) for w in plan.warnings] == [
+        (
+            "late",
+            "campaigns/late.yaml:1:1",
+            f"scheduledDate {PAST} has already passed: Routee would call at once"
+            " (the late guard counts it)",
+        )
+    ]
+    sent = make_state(record_of("late", submission_of(late, state="Sent")))
+    assert diff([late], sent, NOW).warnings == ()
+
+
+def test_every_plan_error_names_file_line_and_column() -> None:
+    old = make_campaign("a", revision=2)
+    cases = [
+        make_state(record_of("a", submission_of(old, state="Sent"))),
+        make_state(record_of("a", submission_of(old, tracking_id=None))),
+        make_state(record_of("a", submission_of(old), forgotten=True)),
+    ]
+    changed = make_campaign("a", to_request_change(), revision=2)
+    errors = [
+        error
+        for state in cases
+        for declared in (make_campaign("a", revision=1), changed)
+        for error in diff([declared], state, NOW).errors
+    ]
+    assert len(errors) == 6
+    for error in errors:
+        assert error.message.startswith("campaigns/a.yaml:1:1: a "), error.message
+        assert error.source == "campaigns/a.yaml:1:1"
+
+
+def to_request_change() -> dict[str, object]:
+    return make_request(message={"text": "Changed", "language": "en-GB"})

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import click
 
@@ -79,3 +80,53 @@ def test_markdown_capped_without_cutting_lines() -> None:
     assert rows and all(line.endswith(" |") for line in rows)
     assert "#### Guards" in body
     assert body.count("\n| `+` |") == len(rows)
+
+
+def errors_only_plan() -> Plan:
+    sent = make_campaign("a")
+    changed = make_campaign("a", make_request(to=["+306912345670"]))
+    return diff([changed], make_state(record_of("a", submission_of(sent, state="Sent"))), NOW)
+
+
+def test_plan_with_errors_never_claims_no_changes() -> None:
+    plan = errors_only_plan()
+    assert plan.errors and not plan.changes
+    for fmt in ("text", "markdown"):
+        body = render(fmt, plan)
+        assert "No changes" not in body and "up to date" not in body
+        assert "Plan: 0 to send, 0 to replace, 0 to cancel, 0 to forget." in body
+        assert "The plan has 1 error: nothing can be applied until they are fixed." in body
+    text = render("text", plan)
+    assert text.startswith("Campaigns plan for workspace production (state serial 3)\n\nErrors:\n")
+    assert "  campaigns/a.yaml:1:1: a changed after it was sent as a-seq1 (state Sent)" in text
+
+
+def huge_plan() -> Plan:
+    """2,000 sends sharing numbers pairwise (warnings), and 500 sent campaigns changed (errors)."""
+    sends = [
+        make_campaign(
+            f"c{i:04d}",
+            make_request(to=[f"+3069{i // 2:08d}"], respectQuietHours=False),
+            label=f"Campaign {i}",
+        )
+        for i in range(2000)
+    ]
+    sent = [make_campaign(f"s{i:03d}", make_request(to=[f"+3069{i:08d}1"])) for i in range(500)]
+    state = make_state(*(record_of(c.id, submission_of(c, state="Sent")) for c in sent))
+    changed = [make_campaign(c.id, make_request(to=[f"+4479{i:08d}"])) for i, c in enumerate(sent)]
+    return diff([*sends, *changed], state, NOW)
+
+
+def test_markdown_of_a_huge_plan_is_capped_masked_and_never_cut_mid_line() -> None:
+    plan = huge_plan()
+    assert len(plan.errors) == 500 and len(plan.warnings) > 2000
+    body = render("markdown", plan)
+    full = render("markdown", plan, RenderOptions(max_chars=10**9))
+    assert len(full) > 500_000 and len(body) <= 60_000
+    notes = [line for line in body.splitlines() if line not in full.splitlines()]
+    assert len(notes) == 3, notes
+    assert notes[0].startswith("_… and ") and " more changes (" in notes[0]
+    assert notes[1].startswith("- _… and ") and notes[1].endswith(" more errors not shown._")
+    assert notes[2].startswith("- _… and ") and notes[2].endswith(" more warnings not shown._")
+    assert "#### Guards" in body and body.startswith(MARKER + "\n")
+    assert not re.search(r"\+\d{9,}", body), "an unmasked phone number"

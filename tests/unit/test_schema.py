@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +14,9 @@ from ruamel.yaml import YAML
 from reconciler.models.declaration import Declaration
 from reconciler.models.plan import Plan
 from reconciler.models.state import State
+from reconciler.render import RENDERERS, RenderOptions
 from reconciler.schema_export import SCHEMA_DIR, SCHEMAS, main, render, schema_for
+from tests.unit.test_render_golden import every_kind_plan
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = sorted((ROOT / "campaigns").rglob("*.yaml"))
@@ -61,3 +65,15 @@ def test_campaign_schema_refuses_unknown_keys_and_both_contents() -> None:
     assert not validator.is_valid({**base, "fileURL": "https://cdn.example.com/a.wav"})
     assert not validator.is_valid({key: value for key, value in base.items() if key != "id"})
     assert not validator.is_valid({**base, "scheduledDate": "2027-03-01 09:00"})
+
+
+def test_real_plan_output_matches_the_plan_schema() -> None:
+    out = io.StringIO()
+    RENDERERS["json"](every_kind_plan(), out, RenderOptions())
+    document = json.loads(out.getvalue())
+    kinds = {action["action"] for action in document["actions"]}
+    assert kinds == {"resolve", "cancel", "replace", "send", "resend", "forget", "no-op"}
+    validator = jsonschema.Draft202012Validator(schema_for("plan"))
+    assert [e.message for e in validator.iter_errors(document)] == []
+    assert not validator.is_valid({**document, "actions": [{"id": "a", "action": "explode"}]})
+    assert not validator.is_valid({k: v for k, v in document.items() if k != "lineage"})
