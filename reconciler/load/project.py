@@ -69,10 +69,17 @@ def _declaration_files(config: Config) -> list[Path]:
     if not directory.is_dir():
         raise LoadError(f"{directory}: no campaigns directory (declarations live in campaigns/)")
     try:
-        files = [p for p in directory.rglob("*") if p.suffix in SUFFIXES and p.is_file()]
+        files = [p for p in directory.rglob("*") if p.suffix in SUFFIXES and _is_declaration(p)]
     except OSError as exc:
         raise LoadError(f"{directory}: cannot read: {exc.strerror or exc}") from exc
     return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
+
+
+def _is_declaration(path: Path) -> bool:
+    """A file, or a broken symbolic link (reported, not skipped); editor lock links are hidden."""
+    if path.is_file():
+        return True
+    return path.is_symlink() and not path.exists() and not path.name.startswith(".")
 
 
 def _document_problem(document: Document) -> Issue | None:

@@ -46,6 +46,8 @@ def read_recipients(root: Path, declaring_file: Path, value: str) -> Recipients:
     if not path.is_relative_to(base):
         return _issue(f"{value!r} is outside the project directory")
     rel = path.relative_to(base).as_posix()
+    if path.is_dir():
+        return _issue(f"{rel} is a directory; toFile names a CSV file")
     if not path.is_file():
         return _issue(f"file not found: {rel}")
     raw, text, problem = read_text(path, rel, MAX_CSV_BYTES)

@@ -71,7 +71,10 @@ def read_text(path: Path, rel: str, limit: int) -> tuple[bytes, str | None, Find
             return b"", None, Finding(rel, 1, 1, "file", message)
         raw = path.read_bytes()
     except OSError as exc:
-        return b"", None, Finding(rel, 1, 1, "file", f"cannot read: {exc.strerror or exc}")
+        why = exc.strerror or str(exc)
+        if path.is_symlink() and not path.exists():
+            why = f"broken symbolic link (its target {path.readlink()} does not exist)"
+        return b"", None, Finding(rel, 1, 1, "file", f"cannot read: {why}")
     try:
         return raw, raw.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
@@ -96,7 +99,7 @@ def read_yaml(path: Path, rel: str) -> SourceFile:
     try:
         loaded = list(_safe_yaml().load_all(text))
     except MarkedYAMLError as exc:
-        source.findings.append(_syntax_finding(rel, exc))
+        source.findings.append(_syntax_finding(rel, exc, text))
         return source
     except (YAMLError, RecursionError) as exc:
         message = "nesting too deep" if isinstance(exc, RecursionError) else str(exc)
@@ -131,7 +134,7 @@ def nesting_bound(text: str) -> int:
     return flow + indent + compact
 
 
-def _syntax_finding(rel: str, exc: MarkedYAMLError) -> Finding:
+def _syntax_finding(rel: str, exc: MarkedYAMLError, text: str = "") -> Finding:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     problem = str(exc.problem or exc.context or "invalid YAML")
@@ -140,7 +143,15 @@ def _syntax_finding(rel: str, exc: MarkedYAMLError) -> Finding:
         return Finding(rel, line, column, duplicate.group(1), "duplicate key")
     if exc.context and exc.problem:
         problem = f"{problem} ({exc.context})"
+    if "tab" in problem or _char_at(text, line, column) == "\t":
+        problem += "; indent YAML with spaces, never tabs"
     return Finding(rel, line, column, "yaml", problem)
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    lines = text.splitlines()
+    row = lines[line - 1] if 0 < line <= len(lines) else ""
+    return row[column - 1] if 0 < column <= len(row) else ""
 
 
 def document_starts(text: str) -> list[int]:

@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 from reconciler.cli.main import cli
+from reconciler.load.source import MAX_YAML_BYTES
 
 HERE = Path(__file__).parent
 INVALID = HERE / "invalid"
@@ -38,6 +39,10 @@ EXPECTED: dict[str, list[str]] = {
     "bad-scheduled-date": [
         "campaigns/a.yaml:3:16: scheduledDate: must be a date-time with a zone,"
         " YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm)",
+    ],
+    "broken-symlink": [
+        "campaigns/a.yaml:1:1: file: cannot read: broken symbolic link"
+        " (its target moved-away.yaml does not exist)",
     ],
     "defaults-tool-key": [
         "campaigns/defaults.yaml:1:1: id: not allowed in defaults.yaml"
@@ -80,15 +85,26 @@ EXPECTED: dict[str, list[str]] = {
         "campaigns/a.yaml:3:1: yaml: did not find expected ',' or ']'"
         " (while parsing a flow sequence)",
     ],
+    "tab-indent": [
+        "campaigns/a.yaml:6:1: yaml: found a tab character that violates indentation"
+        " (while scanning a plain scalar); indent YAML with spaces, never tabs",
+    ],
     "tofile-bad-row": [
         "campaigns/recipients/r.csv:4:1: toFile: 'not-a-number' is not in international format"
         " (+<country code><number>)",
         "campaigns/recipients/r.csv:5:1: toFile: +306910000001 is listed twice (also line 2)",
     ],
+    "tofile-directory": [
+        "campaigns/a.yaml:2:9: toFile: campaigns/recipients is a directory; toFile names a CSV file",
+    ],
     "tofile-missing": [
         "campaigns/a.yaml:2:9: toFile: file not found: campaigns/recipients/nope.csv",
     ],
     "tofile-not-utf8": ["campaigns/r.csv:2:13: file: not UTF-8: byte 0xff at offset 26 (line 2)"],
+    "tofile-too-many-recipients": [
+        "campaigns/recipients/r.csv:1002:1: toFile: more than 1000 numbers in to and toFile"
+        " together (Routee's limit)",
+    ],
     "too-many-recipients": [
         "campaigns/a.yaml:1005:5: to[1000]: more than 1000 entries (Routee's limit);"
         " split the campaign",
@@ -163,3 +179,17 @@ def test_missing_campaigns_directory_is_a_clear_error(tmp_path: Path) -> None:
     assert code == 1
     assert f"Error: {tmp_path / 'campaigns'}: no campaigns directory" in output
     assert "Traceback" not in output
+
+
+def test_file_over_the_size_limit(tmp_path: Path) -> None:
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    size = MAX_YAML_BYTES + 1
+    (campaigns / "big.yaml").write_text("id: big\n" + "#" * (size - 8))
+    code, output = run("--dir", str(tmp_path))
+    assert output.splitlines() == [
+        f"campaigns/big.yaml:1:1: file: file is {size} bytes, over the limit of"
+        f" {MAX_YAML_BYTES} bytes",
+        "1 problem in 1 file",
+    ]
+    assert code == 1

@@ -256,3 +256,17 @@ def test_wrong_shapes_read_well(tmp_path: Path) -> None:
         "campaigns/a.yaml:6:12: contacts[0]: input should be a valid string",
         "campaigns/a.yaml:7:1: 1: keys must be strings",
     ]
+
+
+def test_broken_links_are_reported_but_editor_lock_links_and_directories_skipped(
+    tmp_path: Path,
+) -> None:
+    config = project(tmp_path, {})
+    campaigns = tmp_path / "campaigns"
+    (campaigns / "gone.yaml").symlink_to("elsewhere.yaml")
+    (campaigns / ".#a.yaml").symlink_to("alice@box.4242:1700000000")
+    (campaigns / "folder.yaml").mkdir()
+    assert messages(load_project(config)) == [
+        "campaigns/gone.yaml:1:1: file: cannot read: broken symbolic link"
+        " (its target elsewhere.yaml does not exist)"
+    ]
