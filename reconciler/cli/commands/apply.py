@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
-from reconciler.apply.results import ActionResult, describe, recipient_error_lines
-from reconciler.apply.run import ApplyOptions, apply_workspace, settle_exit
-from reconciler.apply.trailers import ci_allowances
 from reconciler.cli.options import Target, target_options
-from reconciler.models.plan import GuardKind, Plan
+
+if TYPE_CHECKING:  # imported inside the command: httpx loads only when a command needs it
+    from reconciler.apply.results import ActionResult
+    from reconciler.models.plan import Plan
 
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted"
 
@@ -48,6 +48,8 @@ class ClickApplyView:
         self.total = total
 
     def finished(self, result: ActionResult) -> None:
+        from reconciler.apply.results import describe
+
         self.done += 1
         prefix = f"[{self.done}/{self.total}] " if self.tty else ""
         click.echo(prefix + describe(result))
@@ -80,6 +82,11 @@ def command(
     altered plan is refused. Exit codes: 0 done or no changes, 1 failures,
     3 an in-doubt submission is held (see docs/recovery.md), 4 a guard tripped.
     """
+    from reconciler.apply.results import recipient_error_lines
+    from reconciler.apply.run import ApplyOptions, apply_workspace, settle_exit
+    from reconciler.apply.trailers import ci_allowances
+    from reconciler.models.plan import GuardKind
+
     allow: dict[GuardKind, Any] = dict(ci_allowances(target.root, os.environ))
     flags = {GuardKind.SENDS: allow_sends, GuardKind.RECIPIENTS: allow_recipients}
     flags[GuardKind.LATE] = allow_late

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from reconciler.apply.doctor import run_doctor
 from reconciler.cli.options import Target, target_options
 
 
@@ -22,4 +21,6 @@ def command(*, target: Target, canary_to: str | None) -> None:
     Exit 0 when name dedupe is verified on the endpoint, 3 when it is not
     (in-doubt submissions are then held instead of re-sent).
     """
+    from reconciler.apply.doctor import run_doctor
+
     run_doctor(target, canary_to, click.echo)

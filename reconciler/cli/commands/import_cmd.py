@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import click
 
-from reconciler.apply.importing import import_into_workspace
 from reconciler.cli.options import Target, target_options
 
 
@@ -14,6 +13,8 @@ from reconciler.cli.options import Target, target_options
 @target_options
 def command(*, target: Target, campaign_id: str, tracking_id: str) -> None:
     """Record declared campaign ID as already sent under TRACKING-ID (spec unverified)."""
+    from reconciler.apply.importing import import_into_workspace
+
     submission = import_into_workspace(target, campaign_id, tracking_id)
     click.echo(
         f"Imported {campaign_id} as submission {submission.seq} "

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import click
 
-from reconciler.apply.refresh import RefreshReport, refresh_workspace
 from reconciler.cli.options import Target, target_options
+
+if TYPE_CHECKING:  # imported inside the command: httpx loads only when a command needs it
+    from reconciler.apply.refresh import RefreshReport
 
 
 def show_refresh(report: RefreshReport) -> None:
@@ -20,4 +24,6 @@ def show_refresh(report: RefreshReport) -> None:
 @target_options
 def command(*, target: Target) -> None:
     """Record state, per-status counts and cost of unfinished campaigns (never finished ones)."""
+    from reconciler.apply.refresh import refresh_workspace
+
     show_refresh(refresh_workspace(target))

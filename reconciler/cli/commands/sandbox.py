@@ -6,20 +6,18 @@ import signal
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 import click
 
 from reconciler.errors import CampaignsError
-from reconciler.sandbox.identity import IdentityError
 from reconciler.sandbox.options import NAME_KEYS, POST_DELETE_MODES, SandboxOptions
-from reconciler.sandbox.server import RunningSandbox, SandboxError, start_sandbox
+
+if TYPE_CHECKING:  # the server (and its HTTP stack) loads only when the sandbox runs
+    from reconciler.sandbox.server import RunningSandbox
 
 DEFAULT_PORT = 8585
 RATE = click.FloatRange(0.0, 1.0)
-
-
-class SandboxStartError(CampaignsError):
-    """The sandbox could not start (address in use, non-loopback host, unreadable data)."""
 
 
 @click.command("sandbox")
@@ -121,19 +119,17 @@ def command(
 def _start(
     data_dir: Path, host: str, port: int, credentials: tuple[str, str], options: SandboxOptions
 ) -> RunningSandbox:
-    try:
-        return start_sandbox(
-            data_dir,
-            host,
-            port,
-            application_id=credentials[0],
-            application_secret=credentials[1],
-            options=options,
-        )
-    except (SandboxError, IdentityError) as exc:
-        raise SandboxStartError(str(exc)) from exc
-    except OSError as exc:
-        raise SandboxStartError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
+    """Start serving; a ``SandboxError`` (busy port, data in use...) reaches the CLI's handler."""
+    from reconciler.sandbox.server import start_sandbox
+
+    return start_sandbox(
+        data_dir,
+        host,
+        port,
+        application_id=credentials[0],
+        application_secret=credentials[1],
+        options=options,
+    )
 
 
 def _wait_for_stop() -> None:

@@ -6,9 +6,7 @@ import json
 
 import click
 
-from reconciler.apply.status import status_rows, status_table
 from reconciler.cli.options import Target, target_options
-from reconciler.state.workspace import endpoint_for, open_workspace
 
 
 @click.command("status")
@@ -19,6 +17,9 @@ def command(*, target: Target, fmt: str) -> None:
 
     Reads the state only; run `campaigns refresh` first for fresh counts.
     """
+    from reconciler.apply.status import status_rows, status_table
+    from reconciler.state.workspace import endpoint_for, open_workspace
+
     config, workspace = target.config, target.workspace
     if workspace.is_sandbox:
         config.state_dir.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,23 @@
+"""Startup cost: commands that never talk to the network must not pay for the HTTP stack."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("httpx", "reconciler.apply.run", "reconciler.sandbox.server", "http.server")
+
+
+def test_the_cli_loads_without_httpx_or_the_sandbox_server() -> None:
+    check = f"import reconciler.cli.main, sys; print([m for m in {HEAVY!r} if m in sys.modules])"
+    out = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_every_command_is_still_registered() -> None:
+    from reconciler.cli.main import cli
+
+    expected = {"apply", "doctor", "import", "init", "plan", "refresh", "sandbox", "status"}
+    assert expected <= set(cli.commands)
