@@ -8,6 +8,7 @@ lines and exit code 1.
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from click.testing import CliRunner
 
 from reconciler.cli.main import cli
 from reconciler.load.source import MAX_YAML_BYTES
+from reconciler.render.mask import mask_written_numbers
 
 HERE = Path(__file__).parent
 INVALID = HERE / "invalid"
@@ -193,3 +195,43 @@ def test_file_over_the_size_limit(tmp_path: Path) -> None:
         "1 problem in 1 file",
     ]
     assert code == 1
+
+
+def test_markdown_is_a_masked_pull_request_comment() -> None:
+    code, output = run("--dir", str(INVALID / "invalid-number"), "--format", "markdown")
+    assert code == 1
+    assert output.splitlines() == [
+        "<!-- routee-campaigns-plan -->",
+        "### campaigns validate",
+        "",
+        "**3 problems in 1 file**",
+        "",
+        "````",
+        "campaigns/a.yaml:4:5: to[1]: '+30 123' is not a valid phone number",
+        "campaigns/a.yaml:5:5: to[2]: '691000••03' is not in international format"
+        " (+<country code><number>)",
+        "campaigns/a.yaml:6:5: to[3]: input should be a valid string;"
+        ' quote numbers in YAML (write "+30690000••00", not +30690000••00)',
+        "````",
+    ]
+
+
+def test_markdown_of_many_problems_stays_under_the_comment_limit(tmp_path: Path) -> None:
+    campaigns = tmp_path / "campaigns"
+    campaigns.mkdir()
+    for file in range(3):
+        pairs = (f"  - '+30 691 {file}{i:06d}'\n  - '+30691{file}{i:06d}'\n" for i in range(400))
+        (campaigns / f"f{file}.yaml").write_text(f"id: f{file}\nto:\n{''.join(pairs)}")
+    full = run("--dir", str(tmp_path))[1].splitlines()
+    assert full[-1] == "1206 problems in 3 files"
+    code, output = run("--dir", str(tmp_path), "--format", "markdown")
+    assert code == 1 and len(output) <= 60_000
+    lines = output.splitlines()
+    assert lines[3] == "**1206 problems in 3 files**"
+    shown = lines[6 : lines.index("````", 6)]
+    assert 500 < len(shown) < 1206
+    assert shown == [mask_written_numbers(line) for line in full[: len(shown)]]
+    assert lines[-1] == (
+        f"_… and {1206 - len(shown)} more problems not shown: run `campaigns validate`._"
+    )
+    assert not re.search(r"\d{9}", output), "an unmasked phone number"
