@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import pty
+import subprocess
+import sys
 from pathlib import Path
 
 import jsonschema
@@ -131,3 +135,40 @@ def test_guards_are_reported_without_changing_the_exit_code(tmp_path: Path) -> N
     code, out, _ = run("plan", "--dir", root)
     assert code == 0
     assert "recipients: 2 (limit 1) - over the limit: apply needs --allow-recipients 2" in out
+
+
+def on_a_terminal(root: str, *args: str, env: dict[str, str] | None = None) -> str:
+    """``campaigns plan`` with stdout on a pseudo-terminal, as a user at a shell runs it."""
+    main, child = pty.openpty()
+    environ = {k: v for k, v in os.environ.items() if k not in ("NO_COLOR", "CAMPAIGNS_WORKSPACE")}
+    environ.update({"ROUTEE_API_URL": "http://127.0.0.1:9", **(env or {})})
+    script = "from reconciler.cli.main import cli; cli()"
+    done = subprocess.run(
+        [sys.executable, "-c", script, "plan", "--dir", root, *args],
+        stdout=child,
+        stderr=subprocess.PIPE,
+        env=environ,
+        check=False,
+        timeout=60,
+    )
+    os.close(child)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(main, 65536)
+        except OSError:
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(main)
+    assert done.returncode == 0, done.stderr
+    return b"".join(chunks).decode()
+
+
+def test_colour_only_on_a_terminal_without_no_color(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    coloured = on_a_terminal(root)
+    assert "\x1b[32m\x1b[1m+ send spring\x1b[0m" in coloured
+    assert "\x1b[" not in on_a_terminal(root, "--no-color")
+    assert "\x1b[" not in on_a_terminal(root, env={"NO_COLOR": "1"})

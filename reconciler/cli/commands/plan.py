@@ -8,6 +8,7 @@ never enforced here.
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -65,7 +66,12 @@ def report_findings(loaded: LoadResult) -> None:
     "pull-request comment.",
 )
 @click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
-@click.option("--no-color", is_flag=True, help="Never colour the text output.")
+@click.option(
+    "--no-color",
+    is_flag=True,
+    help="Never colour the text output (colour is used only on a terminal, and never when the "
+    "NO_COLOR environment variable is set).",
+)
 @click.option("--refresh", is_flag=True, help="Read Routee tracking first (campaigns refresh).")
 @target_options
 def command(
@@ -94,7 +100,8 @@ def command(
         report_findings(loaded)
         ctx.exit(ExitCode.ERROR)
     plan = make_plan(target, loaded, datetime.now(UTC))
-    options = RenderOptions(color=sys.stdout.isatty() and not no_color)
+    colour = sys.stdout.isatty() and not no_color and not os.environ.get("NO_COLOR")
+    options = RenderOptions(color=colour)
     RENDERERS[output_format](plan, sys.stdout, options)
     if plan.errored:
         if out is not None:
