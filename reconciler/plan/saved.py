@@ -81,5 +81,15 @@ def check_saved_plan(saved: Plan, state: State, replanned: Plan) -> None:
         )
     if actions_checksum(saved.actions) != actions_checksum(replanned.actions):
         raise StalePlan(
-            "the declarations changed since the plan was saved: run campaigns plan again"
+            f"the declarations changed since the plan was saved ({_differing(saved, replanned)} "
+            f"would now be planned differently): run campaigns plan again"
         )
+
+
+def _differing(saved: Plan, replanned: Plan) -> str:
+    """The ids whose actions differ between two plans, a few named and the rest counted."""
+    before = {a.id: a for a in saved.actions}
+    after = {a.id: a for a in replanned.actions}
+    ids = sorted(i for i in before.keys() | after.keys() if before.get(i) != after.get(i))
+    named = ", ".join(ids[:5])
+    return named + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")

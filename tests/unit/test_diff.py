@@ -339,3 +339,18 @@ def test_every_plan_error_names_file_line_and_column() -> None:
 
 def to_request_change() -> dict[str, object]:
     return make_request(message={"text": "Changed", "language": "en-GB"})
+
+
+def test_copy_check_also_guards_replace_and_resend() -> None:
+    a = make_campaign("a", make_request(to=["+306911111111"]))
+    b = make_campaign("b")
+    state = make_state(record_of("a", submission_of(a)), record_of("b", submission_of(b)))
+    replace_into_copy = make_campaign("b", a.request)
+    resend_of_copy = make_campaign("b", a.request, revision=2)
+    for declared in (replace_into_copy, resend_of_copy):
+        plan = diff([a, declared], state, NOW)
+        assert kinds(plan) == [("no-op", "a")]
+        assert plan.errors[0].message == (
+            "campaigns/b.yaml:1:1: b is a copy of a, already sent as a-seq1: change this "
+            "declaration, or delete it and set a higher revision on a to send that again"
+        )

@@ -50,8 +50,19 @@ def test_stale_when_serial_moved_or_declarations_changed() -> None:
     with pytest.raises(StalePlan, match="the state moved from serial 3 to 4 since this plan"):
         check_saved_plan(saved, moved, diff([make_campaign("a")], moved, NOW))
     changed = diff([make_campaign("a", make_request(respectQuietHours=False))], state, NOW)
-    with pytest.raises(StalePlan, match="the declarations changed since the plan was saved"):
+    with pytest.raises(StalePlan) as stale:
         check_saved_plan(saved, state, changed)
+    assert str(stale.value) == (
+        "the declarations changed since the plan was saved (a would now be planned "
+        "differently): run campaigns plan again"
+    )
+    many = diff(
+        [make_campaign(f"c{i}", make_request(to=[f"+3069100000{i:02d}"])) for i in range(7)],
+        state,
+        NOW,
+    )
+    with pytest.raises(StalePlan, match=r"\(a, c0, c1, c2, c3 and 3 more would now"):
+        check_saved_plan(saved, state, many)
     other = state.model_copy(update={"lineage": "other"})
     with pytest.raises(StalePlan, match="lineage"):
         check_saved_plan(saved, other, saved)
