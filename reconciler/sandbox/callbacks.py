@@ -4,8 +4,10 @@ A watcher thread looks at campaigns that asked for callbacks every ``callback_po
 queues one POST per change it observes; a sender thread delivers them, retrying up to
 ``callback_retries`` times on anything but HTTP 200 (section 9). Changes the clock jumps over are
 not invented: after a big clock advance a message reports only the status it is in. Non-loopback
-URLs are never called (logged and skipped). What was notified is kept in memory only, so a
-restarted sandbox starts watching from the campaigns' current states.
+URLs are never called: each is logged once at INFO (``campaigns sandbox`` shows INFO; a sandbox
+embedded by ``--sandbox`` does not, so a demo's ``https://hooks.example.com`` callbacks stay
+quiet), then at DEBUG. What was notified is kept in memory only, so a restarted sandbox starts
+watching from the campaigns' current states.
 """
 
 from __future__ import annotations
@@ -50,6 +52,7 @@ class CallbackNotifier:
     def __init__(self, store: CampaignStore, clock: SandboxClock, options: SandboxOptions) -> None:
         self.store, self.clock, self.options = store, clock, options
         self._seen: dict[str, tuple[str, dict[int, str]]] = {}
+        self._skipped: set[str] = set()
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._outbox: queue.Queue[Delivery | None] = queue.Queue()
@@ -126,9 +129,17 @@ class CallbackNotifier:
 
     def _send(self, url: str, payload: dict[str, Any]) -> None:
         if not is_loopback_url(url):
-            log.warning("callback to a non-loopback URL skipped: %s", url)
+            self._skip(url)
             return
         self._outbox.put((url, payload))
+
+    def _skip(self, url: str) -> None:
+        """Never call ``url``; say so once per URL (INFO), then only at DEBUG."""
+        with self._lock:
+            first = url not in self._skipped
+            self._skipped.add(url)
+        level = logging.INFO if first else logging.DEBUG
+        log.log(level, "callbacks to %s skipped: the sandbox only calls loopback URLs", url)
 
     def _message_payload(self, record: dict[str, Any], message: lifecycle.Message) -> Any:
         body = record["request"]
@@ -168,7 +179,8 @@ class CallbackNotifier:
 
     def _deliver(self, url: str, payload: dict[str, Any]) -> None:
         data = json.dumps(payload).encode()
-        for attempt in range(1 + max(0, self.options.callback_retries)):
+        attempts = 1 + max(0, self.options.callback_retries)
+        for attempt in range(attempts):
             if attempt and self._stop.wait(min(0.1 * attempt, 1.0)):
                 return
             request = urllib.request.Request(
@@ -180,11 +192,18 @@ class CallbackNotifier:
                         return
             except (urllib.error.URLError, OSError) as exc:
                 log.debug("callback to %s failed: %s", url, exc)
-        log.warning("callback to %s given up", url)
+        log.info("callback to %s given up after %d attempts", url, attempts)
 
 
-#: No proxies: a loopback callback must never leave the machine through ``http_proxy``.
-_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+class _RefuseRedirects(urllib.request.HTTPRedirectHandler):
+    """A 3xx is a failed delivery: following it could lead beyond loopback."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+#: No proxies and no redirects: a loopback callback must never leave the machine.
+_OPENER = urllib.request.build_opener(urllib.request.ProxyHandler({}), _RefuseRedirects())
 _FINAL = {s.value for s in FINAL_VOICE_STATUSES}
 
 

@@ -81,6 +81,10 @@ class Endpoints:
                 return candidate, match.groupdict()
         return None, {}
 
+    def allowed(self, path: str) -> list[str]:
+        """The methods some route serves at ``path`` (for a 405's ``Allow`` header)."""
+        return sorted({r.method for r in self.routes if r.pattern.match(path)})
+
     # -- Routee --------------------------------------------------------------------------
 
     def token(self, request: Request) -> Result:

@@ -22,6 +22,27 @@ def write_atomically(path: Path, text: str) -> None:
     fsync_directory(path.parent)
 
 
+def publish_once(path: Path, text: str) -> bool:
+    """Create ``path`` with ``text`` unless it exists; False if another writer got there first.
+
+    The content is written and fsynced under a temporary name, then hard-linked into place: a link
+    never replaces an existing file, so concurrent creators cannot overwrite each other.
+    """
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    fsync_directory(path.parent)
+    return True
+
+
 def fsync_directory(directory: Path) -> None:
     """Make a rename or a file creation in ``directory`` durable."""
     fd = os.open(directory, os.O_RDONLY)

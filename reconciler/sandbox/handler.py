@@ -89,7 +89,7 @@ class SandboxHandler(BaseHTTPRequestHandler):
     ) -> tuple[int, Any, dict[str, str]]:
         if route is None:
             self._discard_body()
-            raise ApiError(404, self._spring(404, "Not Found", "No handler for this path"))
+            raise self._no_route()
         if route.control:
             return self._control(route, params, query)
         latency = self.server.options.latency_ms
@@ -109,6 +109,15 @@ class SandboxHandler(BaseHTTPRequestHandler):
         if fault is Fault.LOSE_RESPONSE:
             raise DropConnection(reset=False)
         return status, payload, {}
+
+    def _no_route(self) -> ApiError:
+        """404 for an unknown path; 405 with ``Allow`` for a known path and another method."""
+        allowed = self.server.endpoints.allowed(urlsplit(self.path).path)
+        if not allowed:
+            return ApiError(404, self._spring(404, "Not Found", "No handler for this path"))
+        message = f"Request method '{self.command}' not supported"
+        body = self._spring(405, "Method Not Allowed", message)
+        return ApiError(405, body, {"Allow": ", ".join(allowed)})
 
     def _control(
         self, route: Route, params: dict[str, str], query: dict[str, str]

@@ -2,6 +2,9 @@
 
 The ``sandbox`` workspace binds its state to this account id rather than to a port, so the id must
 exist before any server runs and never change afterwards: the CLI calls :func:`account_id` offline.
+Two processes creating it at once (two ``--sandbox`` commands on a fresh directory) agree on one
+id: the file is published with a hard link, which fails if it already exists, so the loser reads
+the winner's id instead of overwriting it.
 """
 
 from __future__ import annotations
@@ -11,13 +14,12 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from reconciler.sandbox.files import write_atomically
+from reconciler.sandbox.errors import IdentityError
+from reconciler.sandbox.files import publish_once
 
 IDENTITY_FILE = "identity.json"
 
-
-class IdentityError(Exception):
-    """The identity file exists but cannot be read as an identity."""
+__all__ = ["IDENTITY_FILE", "IdentityError", "account_id"]
 
 
 def account_id(data_dir: Path) -> str:
@@ -25,13 +27,18 @@ def account_id(data_dir: Path) -> str:
     path = data_dir / IDENTITY_FILE
     if path.exists():
         return _read(path)
-    data_dir.mkdir(parents=True, exist_ok=True)
-    identity = {
-        "accountId": str(uuid.uuid4()),
-        "createdAt": datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-    }
-    write_atomically(path, json.dumps(identity, indent=2, sort_keys=True) + "\n")
-    return identity["accountId"]
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        identity = {
+            "accountId": str(uuid.uuid4()),
+            "createdAt": datetime.now(UTC)
+            .isoformat(timespec="milliseconds")
+            .replace("+00:00", "Z"),
+        }
+        publish_once(path, json.dumps(identity, indent=2, sort_keys=True) + "\n")
+    except OSError as exc:
+        raise IdentityError(f"{path}: cannot create the sandbox identity ({exc})") from exc
+    return _read(path)
 
 
 def _read(path: Path) -> str:

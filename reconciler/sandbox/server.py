@@ -23,6 +23,7 @@ from reconciler.sandbox.callbacks import CallbackNotifier
 from reconciler.sandbox.campaigns import CampaignDesk
 from reconciler.sandbox.clock import SandboxClock
 from reconciler.sandbox.endpoints import Endpoints
+from reconciler.sandbox.errors import SandboxError
 from reconciler.sandbox.faults import FaultInjector
 from reconciler.sandbox.handler import SandboxHandler
 from reconciler.sandbox.identity import account_id
@@ -31,9 +32,7 @@ from reconciler.sandbox.store import CampaignStore
 
 JOIN_SECONDS = 5.0
 
-
-class SandboxError(Exception):
-    """The sandbox cannot start as asked (e.g. a non-loopback host)."""
+__all__ = ["RunningSandbox", "SandboxError", "SandboxState", "start_sandbox"]
 
 
 @dataclass
@@ -182,11 +181,18 @@ def start_sandbox(
     application_secret: str = "sandbox",
     options: SandboxOptions | None = None,
 ) -> RunningSandbox:
-    """Serve a sandbox whose data lives in ``data_dir`` on ``host:port`` (0 = a free port)."""
+    """Serve a sandbox whose data lives in ``data_dir`` on ``host:port`` (0 = a free port).
+
+    Raises :class:`SandboxError` (a ``CampaignsError``) when it cannot: a non-loopback host, a
+    busy port, a data directory that is unreadable, corrupt or in use by another sandbox.
+    """
     _require_loopback(host)
     options = options if options is not None else SandboxOptions()
     account = account_id(data_dir)
-    store = CampaignStore(data_dir)
+    try:
+        store = CampaignStore(data_dir)
+    except OSError as exc:
+        raise SandboxError(f"cannot use the data directory {data_dir}: {exc}") from exc
     clock = SandboxClock(store.clock_offset)
     state = SandboxState(
         options=options,
@@ -199,9 +205,9 @@ def start_sandbox(
     )
     try:
         server = SandboxHTTPServer((host, port), state)
-    except OSError:
+    except OSError as exc:
         store.close()
-        raise
+        raise SandboxError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
     return RunningSandbox(server, account).start()
 
 

@@ -4,11 +4,19 @@ Each accepted campaign, cancellation and clock change is one line, written and f
 store's lock, so a request costs O(1) disk work however many campaigns exist (rewriting one big
 JSON file per POST would slow the 1,000-campaign apply benchmark). On start the log is replayed and
 compacted into a fresh file (temp file, fsync, rename, fsync of the directory). A torn last line,
-left by a crash in the middle of a write, is dropped: its request was never answered.
+left by a crash in the middle of a write, is dropped: its request was never answered. Any other
+unreadable line stops the start with :class:`StoreCorrupt` and leaves the file as it is: compacting
+past it would delete accepted campaigns for good.
+
+One store at a time owns a data directory: an exclusive ``flock`` on ``sandbox.lock``, held until
+:meth:`CampaignStore.close` (or the process's death), stops a second sandbox from compacting the
+log under the first one's open append handle, which would silently lose the first one's writes.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import json
 import logging
 import os
@@ -18,9 +26,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
+from reconciler.sandbox.errors import DataDirInUse, StoreCorrupt
 from reconciler.sandbox.files import write_atomically
 
 LOG_FILE = "campaigns.jsonl"
+LOCK_FILE = "sandbox.lock"
 log = logging.getLogger(__name__)
 
 
@@ -38,13 +48,19 @@ class CampaignStore:
         self.campaigns: dict[str, dict[str, Any]] = {}
         self._names: set[str] = set()
         self.clock_offset = 0.0
-        self._replay()
-        self._compact()
-        self._log: IO[str] = self.path.open("a", encoding="utf-8")
+        self._owner = _claim(data_dir / LOCK_FILE)
+        try:
+            self._replay()
+            self._compact()
+            self._log: IO[str] = self.path.open("a", encoding="utf-8")
+        except BaseException:
+            self._owner.close()
+            raise
 
     def close(self) -> None:
         with self.lock:
             self._log.close()
+            self._owner.close()
 
     @contextmanager
     def locked(self) -> Iterator[None]:
@@ -98,26 +114,59 @@ class CampaignStore:
     def _replay(self) -> None:
         if not self.path.exists():
             return
-        lines = self.path.read_text(encoding="utf-8").splitlines()
+        lines = self.path.read_bytes().splitlines()
         for number, line in enumerate(lines, start=1):
-            try:
-                entry = json.loads(line)
-            except ValueError:
-                log.warning("%s:%d: dropped an unreadable line (a torn write?)", self.path, number)
+            if not line.strip():
                 continue
-            self._replay_entry(entry)
+            try:
+                self._replay_entry(json.loads(line))
+            except (ValueError, KeyError, TypeError, AttributeError) as exc:
+                if number < len(lines):
+                    raise StoreCorrupt(
+                        f"{self.path}:{number}: unreadable campaign log line ({exc}); fix or "
+                        "remove that line, or delete the data directory to start over"
+                    ) from None
+                log.warning(
+                    "%s:%d: dropped a torn last line (a crash mid-write)", self.path, number
+                )
 
-    def _replay_entry(self, entry: dict[str, Any]) -> None:
-        op = entry.get("op")
+    def _replay_entry(self, entry: Any) -> None:
+        op = entry["op"]
         if op == "campaign":
-            self._index(entry["campaign"])
+            campaign = entry["campaign"]
+            if not isinstance(campaign.get("trackingId"), str):
+                raise KeyError("trackingId")
+            self._index(campaign)
         elif op == "cancel":
-            self._apply_cancel(entry["trackingId"], entry["at"])
+            self._apply_cancel(entry["trackingId"], float(entry["at"]))
         elif op == "clock":
             self.clock_offset = float(entry["offset"])
+        else:
+            raise ValueError(f"unknown op {op!r}")
 
     def _compact(self) -> None:
         entries = [{"op": "clock", "offset": self.clock_offset}]
         entries += [{"op": "campaign", "campaign": c} for c in self.campaigns.values()]
         text = "".join(json.dumps(e, separators=(",", ":")) + "\n" for e in entries)
         write_atomically(self.path, text)
+
+
+def _claim(path: Path) -> IO[str]:
+    """Hold an exclusive lock on ``path`` for as long as the returned file stays open."""
+    handle = path.open("a+", encoding="utf-8")
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        owner = handle.read().strip() or "unknown"
+        handle.close()
+        raise DataDirInUse(
+            f"{path.parent} is in use by another running sandbox (pid {owner}); stop it, or give "
+            "this one another data directory"
+        ) from None
+    with contextlib.suppress(OSError):
+        handle.seek(0)
+        handle.truncate()
+        handle.write(f"{os.getpid()}\n")
+        handle.flush()
+    return handle

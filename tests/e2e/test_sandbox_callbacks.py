@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import json
+import logging
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, HTTPServer
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,9 +23,12 @@ NUMBERS = ["+306912345600", "+306912345601"]
 
 
 class Receiver:
-    """A loopback HTTP server recording JSON POSTs; the first ``failures`` get HTTP 500."""
+    """A loopback HTTP server recording JSON POSTs; the first ``failures`` get HTTP 500.
 
-    def __init__(self, failures: int = 0) -> None:
+    With ``redirect_to`` every POST is answered 302 to that URL instead.
+    """
+
+    def __init__(self, failures: int = 0, redirect_to: str | None = None) -> None:
         self.received: list[tuple[str, Any]] = []
         self.attempts = 0
         self.failures = failures
@@ -32,10 +39,22 @@ class Receiver:
                 length = int(self.headers["Content-Length"])
                 payload = json.loads(self.rfile.read(length))
                 receiver.attempts += 1
+                if redirect_to is not None:
+                    self.send_response(302)
+                    self.send_header("Location", redirect_to)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
                 failing = receiver.attempts <= receiver.failures
                 if not failing:
                     receiver.received.append((self.path, payload))
                 self.send_response(500 if failing else 200)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def do_GET(self) -> None:  # what a followed 302 would arrive as
+                receiver.attempts += 1
+                self.send_response(200)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -157,3 +176,80 @@ def test_callbacks_are_retried_on_non_200(sandbox_factory: SandboxFactory) -> No
 )
 def test_only_loopback_urls_are_called(url: str, loopback: bool) -> None:
     assert is_loopback_url(url) is loopback
+
+
+ELSEWHERE = "https://hooks.example.com/routee"
+
+
+def _walk_through_a_campaign_with_remote_callbacks(running: Any) -> None:
+    """Accept a campaign whose callbacks point beyond loopback, then observe its whole life."""
+    body = campaign_body(
+        to=NUMBERS,
+        scheduledDate=None,
+        callback={"strategy": "OnChange", "url": f"{ELSEWHERE}/message"},
+        campaignCallback={"strategy": "OnChange", "url": f"{ELSEWHERE}/campaign"},
+    )
+    with bearer_client(running) as client:
+        assert client.post("/voice/campaign", json=body).status_code == 200
+    for _ in range(12):
+        running.state.move_clock(None, 0.5)
+        running.state.callbacks.observe()
+
+
+def test_remote_callback_urls_are_named_once_and_never_warned_about(
+    sandbox_factory: SandboxFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG, logger="reconciler.sandbox")
+    running = fast(sandbox_factory)
+    _walk_through_a_campaign_with_remote_callbacks(running)
+    skipped = [r for r in caplog.records if "skipped" in r.getMessage()]
+    assert len(skipped) > 2  # many changes were observed...
+    named = sorted(r.getMessage() for r in skipped if r.levelno == logging.INFO)
+    assert named == [  # ...but each URL is named once, and only at INFO
+        f"callbacks to {ELSEWHERE}/campaign skipped: the sandbox only calls loopback URLs",
+        f"callbacks to {ELSEWHERE}/message skipped: the sandbox only calls loopback URLs",
+    ]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+
+
+def test_an_embedded_sandbox_prints_nothing_about_remote_callbacks(tmp_path: Path) -> None:
+    """What ``--sandbox`` does: no logging configured, so nothing below WARNING is shown."""
+    script = f"""
+import sys
+sys.path.insert(0, {str(Path(__file__).parents[2])!r})
+from pathlib import Path
+from reconciler.sandbox.options import SandboxOptions
+from reconciler.sandbox.server import start_sandbox
+from tests.e2e.test_sandbox_callbacks import _walk_through_a_campaign_with_remote_callbacks
+options = SandboxOptions(queued_seconds=0.0, callback_poll_seconds=0.02)
+with start_sandbox(Path({str(tmp_path / "data")!r}), options=options) as running:
+    _walk_through_a_campaign_with_remote_callbacks(running)
+print("done")
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "done\n"
+    assert result.stderr == ""
+
+
+def test_redirects_from_a_callback_url_are_not_followed(sandbox_factory: SandboxFactory) -> None:
+    target = Receiver()
+    redirector = Receiver(redirect_to=f"{target.url}/elsewhere")
+    try:
+        running = fast(sandbox_factory, callback_retries=1)
+        body = campaign_body(
+            to=NUMBERS[:1],
+            scheduledDate=None,
+            campaignCallback={"strategy": "OnCompletion", "url": f"{redirector.url}/campaign"},
+        )
+        with bearer_client(running) as client:
+            client.post("/voice/campaign", json=body)
+        httpx.post(f"{running.base_url}/_sandbox/clock", json={"advanceSeconds": 30})
+        redirector.wait_for(lambda: redirector.attempts == 2)  # the first try and one retry
+        time.sleep(0.3)
+        assert target.attempts == 0
+    finally:
+        redirector.close()
+        target.close()

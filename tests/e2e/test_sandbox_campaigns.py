@@ -242,3 +242,12 @@ def test_unknown_path_is_404(sandbox_client: httpx.Client) -> None:
     answer = sandbox_client.get("/voice/nothing-here")
     assert answer.status_code == 404
     assert answer.json()["status"] == 404
+
+
+def test_known_path_with_another_method_is_405(sandbox_client: httpx.Client) -> None:
+    # Voice campaigns cannot be edited (Decision 3): there is no PUT, as there is for SMS.
+    answer = sandbox_client.put("/voice/campaign/0b6f3c1e-5a4e-4f0e-9d55-7c2f7f0c9a11", json={})
+    assert answer.status_code == 405
+    assert answer.headers["Allow"] == "DELETE"
+    assert answer.json()["error"] == "Method Not Allowed"
+    assert sandbox_client.get("/voice/campaign").headers["Allow"] == "POST"

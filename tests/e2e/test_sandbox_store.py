@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 import pytest
 
+from reconciler.errors import CampaignsError
+from reconciler.sandbox.errors import DataDirInUse, StoreCorrupt
 from reconciler.sandbox.identity import IdentityError, account_id
 from reconciler.sandbox.server import SandboxError, start_sandbox
 from reconciler.sandbox.store import LOG_FILE
@@ -99,3 +102,51 @@ def test_non_loopback_host_is_refused(tmp_path: Path) -> None:
     for host in ("0.0.0.0", "192.0.2.1", "example.test"):
         with pytest.raises(SandboxError, match="loopback"):
             start_sandbox(tmp_path, host=host)
+
+
+def test_bad_line_before_the_last_stops_the_start_and_keeps_the_file(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    first = sandbox_factory(data_dir=data_dir)
+    with bearer_client(first) as client:
+        client.post("/voice/campaign", json=campaign_body())
+        client.post("/voice/campaign", json=campaign_body(campaignName="Second"))
+    first.close()
+    log = data_dir / LOG_FILE
+    lines = log.read_text().splitlines()
+    lines.insert(1, '{"op":"campaign"}')
+    log.write_text("\n".join(lines) + "\n")
+    with pytest.raises(StoreCorrupt, match=rf"{LOG_FILE}:2: unreadable campaign log line"):
+        sandbox_factory(data_dir=data_dir)
+    assert log.read_text().splitlines() == lines  # nothing compacted away
+
+
+def test_a_data_directory_serves_one_sandbox_at_a_time(
+    sandbox_factory: SandboxFactory, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    first = sandbox_factory(data_dir=data_dir)
+    with pytest.raises(
+        DataDirInUse, match=rf"in use by another running sandbox \(pid {os.getpid()}"
+    ):
+        start_sandbox(data_dir)
+    with bearer_client(first) as client:
+        assert client.post("/voice/campaign", json=campaign_body()).status_code == 200
+    first.close()
+    second = sandbox_factory(data_dir=data_dir)
+    assert len(httpx.get(f"{second.base_url}/_sandbox/campaigns").json()) == 1
+
+
+def test_sandbox_errors_are_the_tools_errors() -> None:
+    assert issubclass(SandboxError, CampaignsError)
+    for kind in (IdentityError, DataDirInUse, StoreCorrupt):
+        assert issubclass(kind, SandboxError)
+
+
+def test_concurrent_creators_agree_on_one_account_id(tmp_path: Path) -> None:
+    data_dir = tmp_path / "fresh"
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        ids = set(pool.map(lambda _: account_id(data_dir), range(32)))
+    assert ids == {account_id(data_dir)}
+    assert [p.name for p in data_dir.iterdir()] == ["identity.json"]

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import signal
+import sys
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING
 
 import click
 
-from reconciler.errors import CampaignsError
 from reconciler.sandbox.options import NAME_KEYS, POST_DELETE_MODES, SandboxOptions
 
 if TYPE_CHECKING:  # the server (and its HTTP stack) loads only when the sandbox runs
@@ -72,6 +75,12 @@ RATE = click.FloatRange(0.0, 1.0)
     help="Add campaignTrackingId to tracking items.",
 )
 @click.option("--seed", type=int, default=None, help="Seed the fault dice (reproducible faults).")
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also log every request and callback attempt on stderr.",
+)
 def command(
     *,
     host: str,
@@ -89,11 +98,15 @@ def command(
     post_delete: str,
     tracking_includes_campaign_id: bool,
     seed: int | None,
+    verbose: bool,
 ) -> None:
     """Serve a local Routee voice API (token, campaigns, tracking) on loopback.
 
     Point a workspace at it with ROUTEE_API_URL and ROUTEE_AUTH_URL set to the printed URL.
     Controls live under /_sandbox/ (see docs/sandbox.md). Stops on Ctrl-C or SIGTERM.
+
+    Callbacks are POSTed to loopback URLs only; each other callback URL is named once on stderr
+    and never called. --verbose adds a line per request.
     """
     options = SandboxOptions(
         latency_ms=latency_ms,
@@ -107,12 +120,15 @@ def command(
         post_delete=post_delete,
         tracking_includes_campaign_id=tracking_includes_campaign_id,
     )
-    running = _start(data_dir, host, port, (application_id, application_secret), options)
-    with running:
-        click.echo(f"Routee sandbox listening on {running.base_url} (account {running.account_id})")
-        click.echo(f"  ROUTEE_API_URL={running.base_url} ROUTEE_AUTH_URL={running.base_url}")
-        click.echo(f"  application id: {application_id}; data: {data_dir}")
-        _wait_for_stop()
+    with _server_log(verbose):
+        running = _start(data_dir, host, port, (application_id, application_secret), options)
+        with running:
+            click.echo(
+                f"Routee sandbox listening on {running.base_url} (account {running.account_id})"
+            )
+            click.echo(f"  ROUTEE_API_URL={running.base_url} ROUTEE_AUTH_URL={running.base_url}")
+            click.echo(f"  application id: {application_id}; data: {data_dir}")
+            _wait_for_stop()
     click.echo("Routee sandbox stopped.")
 
 
@@ -130,6 +146,26 @@ def _start(
         application_secret=credentials[1],
         options=options,
     )
+
+
+@contextlib.contextmanager
+def _server_log(verbose: bool) -> Iterator[None]:
+    """Show the sandbox's INFO messages (DEBUG with --verbose) on stderr while it serves.
+
+    Only the standalone server does this; a sandbox embedded by ``--sandbox`` logs nothing below
+    WARNING, so skipped callbacks do not clutter a plan or an apply.
+    """
+    logger = logging.getLogger("reconciler.sandbox")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("sandbox: %(message)s"))
+    previous = logger.level
+    logger.setLevel(logging.DEBUG if verbose else logging.INFO)
+    logger.addHandler(handler)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(previous)
 
 
 def _wait_for_stop() -> None:
