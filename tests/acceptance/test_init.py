@@ -43,8 +43,17 @@ def test_init_refuses_an_existing_state(tmp_path: Path) -> None:
     before = path.read_bytes()
     code, out, err = _run("init", "--dir", str(tmp_path))
     assert (code, out) == (1, "")
-    assert err == f"Error: {path}: already exists; refusing to overwrite a state\n"
+    lineage = json.loads(before)["lineage"]
+    assert err == (
+        f"Error: {path}: already exists (lineage {lineage}, serial 0); nothing was changed. A "
+        "workspace's state is created once and kept: it records what was sent. Use it as it is, "
+        "or name another workspace with --workspace\n"
+    )
     assert path.read_bytes() == before
+    path.write_text("{cut short")
+    code, _, err = _run("init", "--dir", str(tmp_path))
+    assert code == 1 and err.startswith(f"Error: {path}: already exists; nothing was changed.")
+    assert path.read_text() == "{cut short"
 
 
 def test_init_sandbox_binds_to_sandbox_identity(tmp_path: Path) -> None:

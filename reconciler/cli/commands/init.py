@@ -7,7 +7,9 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import Target, target_options
-from reconciler.state.store import create_state, new_state, state_path
+from reconciler.errors import CampaignsError
+from reconciler.state.errors import StateError
+from reconciler.state.store import create_state, load_state, new_state, state_path
 from reconciler.state.workspace import endpoint_for
 
 
@@ -22,7 +24,12 @@ def command(target: Target) -> None:
     workspace = target.workspace
     path = state_path(target.config, workspace.name)
     state = new_state(workspace.name, endpoint_for(target.config, workspace))
-    create_state(path, state)
+    try:
+        create_state(path, state)
+    except StateError as exc:
+        if not path.exists():
+            raise
+        raise StateError(_already_there(path)) from exc
     click.echo(f"Created {path}")
     click.echo(f"  lineage:  {state.lineage}")
     click.echo(f"  endpoint: {state.endpoint}")
@@ -36,4 +43,18 @@ def _next_step(root: Path, name: str, sandbox: bool) -> str:
     return (
         f"Commit it{where}: git add state/{name}.json && "
         f'git commit -m "Create campaigns workspace {name}"'
+    )
+
+
+def _already_there(path: Path) -> str:
+    try:
+        existing = load_state(path)
+    except CampaignsError:
+        about = ""
+    else:
+        about = f" (lineage {existing.lineage}, serial {existing.serial})"
+    return (
+        f"{path}: already exists{about}; nothing was changed. A workspace's state is created "
+        f"once and kept: it records what was sent. Use it as it is, or name another workspace "
+        f"with --workspace"
     )
