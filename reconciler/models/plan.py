@@ -8,12 +8,12 @@ Serialized as camelCase JSON (``campaigns plan --format json`` / ``--out``), doc
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-PLAN_FORMAT_VERSION = 1
+PLAN_FORMAT_VERSION: Final = 1
 
 
 class _Frozen(BaseModel):
@@ -127,7 +127,8 @@ class Guard(_Frozen):
 
 
 class Plan(_Frozen):
-    format_version: int = PLAN_FORMAT_VERSION
+    #: Bumped on any incompatible change; readers refuse other versions.
+    format_version: Literal[1] = PLAN_FORMAT_VERSION
     workspace: str
     lineage: str
     serial: int

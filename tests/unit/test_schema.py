@@ -77,3 +77,4 @@ def test_real_plan_output_matches_the_plan_schema() -> None:
     assert [e.message for e in validator.iter_errors(document)] == []
     assert not validator.is_valid({**document, "actions": [{"id": "a", "action": "explode"}]})
     assert not validator.is_valid({k: v for k, v in document.items() if k != "lineage"})
+    assert not validator.is_valid({**document, "formatVersion": 2})
