@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.canonical import digest
+from reconciler.load.cache import ToFile
 from reconciler.load.findings import Finding
 from reconciler.load.recipients import Recipients, read_recipients
 from reconciler.models.campaign import Campaign, SourceRef
@@ -40,6 +41,8 @@ class Checked:
     campaign: Campaign | None = None
     issues: list[Issue] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: The ``toFile`` read, if any: what the parse cache must check before reusing the result.
+    to_file: ToFile | None = None
 
 
 def merge_defaults(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
@@ -109,6 +112,8 @@ def check_document(
     recipients = Recipients()
     if isinstance(merged.get("toFile"), str):
         recipients = read_recipients(root, path, merged["toFile"])
+        if recipients.rel:
+            checked.to_file = ToFile(merged["toFile"], recipients.rel, recipients.digest)
         checked.issues.extend(recipients.issues)
         checked.findings.extend(recipients.findings)
     declared = _declared_numbers(merged, declaration)

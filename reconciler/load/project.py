@@ -15,14 +15,18 @@ from typing import Any
 from pydantic import ValidationError
 
 from reconciler.config import Config
+from reconciler.load.cache import ParseCache, Placed, ToFile
 from reconciler.load.document import check_document, translate
 from reconciler.load.findings import Finding, LoadError, LoadResult
 from reconciler.load.locate import Locator, field_name, locate
 from reconciler.load.source import (
     MAX_EXPANDED_VALUES,
+    MAX_YAML_BYTES,
     Document,
     SourceFile,
     expanded_size,
+    parse_yaml,
+    read_text,
     read_yaml,
 )
 from reconciler.models.campaign import Campaign, SourceRef
@@ -52,9 +56,12 @@ def load_project(config: Config) -> LoadResult:
     defaults_path = config.campaigns_dir / DEFAULTS_FILE
     if defaults_path in files:
         _load_defaults(run, read_yaml(defaults_path, _relative(config, defaults_path)))
+    cache = ParseCache.open(config.root, run.defaults, config.languages)
     for path in files:
         if path != defaults_path:
-            _load_file(run, read_yaml(path, _relative(config, path)))
+            _load_path(run, path, cache)
+    if cache is not None:
+        cache.prune()
     duplicated = _check_unique_ids(run)
     campaigns = sorted((c for c in run.campaigns if c.id not in duplicated), key=lambda c: c.id)
     return LoadResult(campaigns=campaigns, findings=sorted(run.findings))
@@ -141,8 +148,39 @@ def _defaults_issues(document: Document) -> list[Issue]:
     return issues
 
 
-def _load_file(run: _Run, source: SourceFile) -> None:
+def _load_path(run: _Run, path: Path, cache: ParseCache | None) -> None:
+    """Load one file, from the parse cache when its content and inputs are unchanged."""
+    rel = _relative(run.config, path)
+    if cache is None:
+        _load_file(run, read_yaml(path, rel))
+        return
+    source = SourceFile(path=path, rel=rel)
+    raw, text, problem = read_text(path, rel, MAX_YAML_BYTES)
+    if text is None:
+        source.findings.append(problem)  # type: ignore[arg-type]
+        _load_file(run, source)
+        return
+    key = cache.key(rel, raw)
+    placed = cache.get(key, path)
+    if placed is None:
+        clean = _load_file(run, parse_yaml(source, text))
+        if clean is not None:
+            cache.put(key, *clean)
+        return
+    source.text = text  # for locating a duplicate id, parsed only if there is one
+    locator = Locator(source)
+    for item in placed:
+        run.campaigns.append(item.campaign)
+        places = run.ids.setdefault(item.campaign.id, [])
+        places.append((locator, item.index, item.campaign.source.line))
+
+
+def _load_file(run: _Run, source: SourceFile) -> tuple[list[Placed], list[ToFile]] | None:
+    """Check every document; what the cache may keep, or None if the file has any problem."""
     run.findings.update(source.findings)
+    clean = not source.findings
+    placed: list[Placed] = []
+    files: list[ToFile] = []
     locator = Locator(source)
     for document in source.documents:
         if document.data is None:
@@ -151,6 +189,7 @@ def _load_file(run: _Run, source: SourceFile) -> None:
         problem = _document_problem(document)
         if problem is not None:
             run.findings.add(Finding(source.rel, document.line, 1, field_name(()), problem.message))
+            clean = False
             continue
         checked = check_document(
             document.data,
@@ -166,8 +205,13 @@ def _load_file(run: _Run, source: SourceFile) -> None:
                 locate(issue, locator, document.index, document.line, run.defaults_locator)
             )
         _record_id(run, document, locator)
-        if checked.campaign is not None:
+        files.extend([checked.to_file] if checked.to_file else [])
+        if checked.campaign is None:
+            clean = False
+        else:
             run.campaigns.append(checked.campaign)
+            placed.append(Placed(checked.campaign, document.index))
+    return (placed, files) if clean else None
 
 
 def _record_id(run: _Run, document: Document, locator: Locator) -> None:

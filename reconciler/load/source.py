@@ -8,6 +8,7 @@ written). Every failure here is a :class:`Finding`, never an exception.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -91,6 +92,12 @@ def read_yaml(path: Path, rel: str) -> SourceFile:
     if text is None:
         source.findings.append(problem)  # type: ignore[arg-type]
         return source
+    return parse_yaml(source, text)
+
+
+def parse_yaml(source: SourceFile, text: str) -> SourceFile:
+    """Parse ``text`` (the file's contents) into ``source``'s documents or findings."""
+    rel = source.rel
     source.text = text
     if nesting_bound(text) > MAX_DEPTH:
         message = f"nests more than {MAX_DEPTH} levels deep; refused"
@@ -112,7 +119,9 @@ def read_yaml(path: Path, rel: str) -> SourceFile:
     return source
 
 
+@functools.cache
 def _safe_yaml() -> YAML:
+    """One loader for the whole run: building a ``YAML()`` searches for plugins every time."""
     yaml = YAML(typ="safe")
     yaml.Constructor = _StringTimestamps
     return yaml

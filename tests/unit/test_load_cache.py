@@ -1,0 +1,151 @@
+"""The parse cache: a warm load must equal a cold one, and every input edit must be seen."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from reconciler.config import Config, ConfigFile, DeclarationSettings
+from reconciler.load import LoadResult, load_project
+from reconciler.load.cache import CACHE_DIR, DISABLE_ENV, ENTRIES
+
+DEFAULTS = 'from: "+306900000000"\nmessage: {language: en-GB}\n'
+PROMO = """\
+id: promo
+campaignName: Spring promo
+to: ["+306910000002"]
+toFile: r.csv
+message: {text: Hello}
+scheduledDate: "2027-03-01T09:00:00+02:00"
+"""
+CSV = "number\n+306910000003\n"
+
+
+def write(root: Path, files: dict[str, str]) -> None:
+    for name, content in files.items():
+        path = root / "campaigns" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(content, encoding="utf-8")
+
+
+def config(root: Path, languages: list[str] | None = None) -> Config:
+    settings = DeclarationSettings(languages=languages or [])
+    return Config(root=root, file=ConfigFile(declarations=settings))
+
+
+def snapshot(result: LoadResult) -> str:
+    """Everything a load produced, in order (key order included: it is what gets sent)."""
+    campaigns = [
+        [vars(c) | {"source": str(c.source), "request": json.dumps(c.request)}]
+        for c in result.campaigns
+    ]
+    return json.dumps([campaigns, [str(f) for f in result.findings]])
+
+
+def entries(root: Path) -> list[Path]:
+    return sorted((root / CACHE_DIR / ENTRIES).glob("*.json"))
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    write(tmp_path, {"defaults.yaml": DEFAULTS, "promo.yaml": PROMO, "r.csv": CSV})
+    return tmp_path
+
+
+def test_warm_load_equals_cold_load_and_is_git_ignored(root: Path) -> None:
+    cold = load_project(config(root))
+    assert cold.findings == [] and len(entries(root)) == 1
+    warm = load_project(config(root))
+    assert snapshot(warm) == snapshot(cold)
+    assert (root / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+
+
+def test_the_cache_is_really_used(root: Path) -> None:
+    load_project(config(root))
+    [entry] = entries(root)
+    data = json.loads(entry.read_text())
+    data["campaigns"][0]["label"] = "From the cache"
+    entry.write_text(json.dumps(data))
+    assert load_project(config(root)).campaigns[0].label == "From the cache"
+
+
+def test_editing_a_declaration_same_size_is_seen(root: Path) -> None:
+    load_project(config(root))
+    write(root, {"promo.yaml": PROMO.replace("Hello", "Hallo")})
+    [campaign] = load_project(config(root)).campaigns
+    assert campaign.request["message"]["text"] == "Hallo"
+
+
+def test_editing_defaults_is_seen(root: Path) -> None:
+    load_project(config(root))
+    write(root, {"defaults.yaml": DEFAULTS.replace("en-GB", "en-US")})
+    [campaign] = load_project(config(root)).campaigns
+    assert campaign.request["message"]["language"] == "en-US"
+
+
+def test_editing_a_to_file_csv_same_size_is_seen(root: Path) -> None:
+    first = load_project(config(root)).campaigns[0]
+    write(root, {"r.csv": CSV.replace("03", "04")})
+    second = load_project(config(root)).campaigns[0]
+    assert second.request["to"] == ["+306910000002", "+306910000004"]
+    assert second.decl_hash != first.decl_hash
+
+
+def test_a_to_file_removed_is_an_error_again(root: Path) -> None:
+    load_project(config(root))
+    (root / "campaigns" / "r.csv").unlink()
+    result = load_project(config(root))
+    assert result.campaigns == [] and "file not found" in str(result.findings[0])
+
+
+def test_changed_languages_are_seen(root: Path) -> None:
+    write(root, {"promo.yaml": PROMO.replace("{text: Hello}", "{text: Hello, language: cs-CZ}")})
+    assert load_project(config(root, ["cs-CZ"])).findings == []
+    assert load_project(config(root)).findings  # cs-CZ no longer allowed
+
+
+def test_a_file_with_problems_is_never_cached(root: Path) -> None:
+    write(root, {"bad.yaml": "id: bad\nto: [123]\n"})
+    first = load_project(config(root))
+    assert first.findings
+    assert snapshot(load_project(config(root))) == snapshot(first)
+    assert len(entries(root)) == 1  # promo only
+
+
+def test_duplicate_ids_are_found_with_every_file_cached(root: Path) -> None:
+    write(root, {"copy.yaml": PROMO})
+    load_project(config(root))
+    (root / "campaigns" / "copy.yaml").unlink()
+    load_project(config(root))  # promo alone: cached
+    write(root, {"copy.yaml": PROMO})
+    result = load_project(config(root))
+    assert result.campaigns == []
+    assert [f.field for f in result.findings] == ["id", "id"]
+    assert "duplicate id 'promo' (also at campaigns/copy.yaml:1:5)" in str(result.findings[1])
+
+
+def test_a_corrupt_entry_is_a_miss(root: Path) -> None:
+    cold = load_project(config(root))
+    [entry] = entries(root)
+    entry.write_text("{not json")
+    assert snapshot(load_project(config(root))) == snapshot(cold)
+
+
+def test_stale_entries_are_pruned(root: Path) -> None:
+    load_project(config(root))
+    write(root, {"promo.yaml": PROMO.replace("Hello", "Hallo")})
+    load_project(config(root))
+    assert len(entries(root)) == 1
+
+
+def test_it_can_be_turned_off(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DISABLE_ENV, "1")
+    assert load_project(config(root)).campaigns
+    assert not (root / CACHE_DIR).exists()
+
+
+def test_an_unwritable_cache_is_only_slower(root: Path) -> None:
+    (root / CACHE_DIR).write_text("a file where the cache directory should be")
+    assert load_project(config(root)).campaigns
