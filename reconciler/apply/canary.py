@@ -52,16 +52,22 @@ def run_canary(client: Routee, number: str, now: datetime, retry: RetryPolicy) -
     """Run the canary, trying again under a new name when an answer was lost (bounded)."""
     notes: list[str] = []
     for _ in range(ATTEMPTS):
-        result = _attempt(client, number, now, retry)
+        name = canary_name()
+        result = _attempt(client, number, now, retry, name)
         if result is not None:
             return _with_notes(result, notes)
-        notes.append("an earlier canary attempt got no answer")
+        notes.append(
+            f"canary {name!r} got no answer and may be left scheduled a year ahead: "
+            "cancel it in Routee if it exists"
+        )
     return _with_notes(CanaryResult(False, "every canary attempt was in doubt"), notes)
 
 
-def _attempt(client: Routee, number: str, now: datetime, retry: RetryPolicy) -> CanaryResult | None:
+def _attempt(
+    client: Routee, number: str, now: datetime, retry: RetryPolicy, name: str
+) -> CanaryResult | None:
     """One canary; ``None`` when the first POST's outcome is unknown (try another name)."""
-    body, name = canary_request(number, now), canary_name()
+    body = canary_request(number, now)
     try:
         first = retry.call(lambda: client.submit_campaign(body, name))
     except InDoubtError:

@@ -31,6 +31,8 @@ class DedupeGate:
         self._clock = clock
         self._canary = canary
         self._canary_tried = False
+        #: What the canary this apply ran found (``None``: it did not run one).
+        self.canary_result: CanaryResult | None = None
         self._detail = detail
         self._lock = threading.Lock()
 
@@ -54,6 +56,7 @@ class DedupeGate:
             if not self._verified and self._canary is not None and not self._canary_tried:
                 self._canary_tried = True
                 result = self._canary()
+                self.canary_result = result
                 self._set(result.verified, "canary", result.detail)
             return self._verified
 

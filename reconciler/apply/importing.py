@@ -3,7 +3,13 @@
 The declared campaign ``ID`` gets a submission with origin ``imported`` and ``specVerified``
 false (the tool did not send it, so it cannot vouch that Routee holds the declared spec). Its
 tracking is read when Routee has any (its name comes from the messages' ``campaign`` field,
-else the declared label). Refused for an undeclared id, or one whose last submission is live.
+else the declared label). Refused for an undeclared id, one whose last submission is live, and a
+trackingId the state already holds (for any campaign).
+
+Import is also how a held submission is settled by hand (docs/recovery.md): when the id has an
+in-doubt submit intent, the imported submission takes that intent's seq, name and recorded
+request (what was sent, possibly), and the intent is removed from ``pending``, so the next apply
+does not try to re-send it.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from reconciler.errors import CampaignsError
 from reconciler.models.campaign import Campaign
 from reconciler.models.state import (
     CampaignRecord,
+    PendingIntent,
     State,
     Submission,
     SubmissionOrigin,
@@ -37,28 +44,30 @@ def import_campaign(
 ) -> tuple[State, Submission]:
     """A copy of ``state`` with ``campaign`` recorded as imported under ``tracking_id``."""
     record = state.campaigns.get(campaign.id) or CampaignRecord(id=campaign.id)
-    last = record.last
-    if last is not None and last.status is SubmissionStatus.ACCEPTED:
-        held = last.tracking_id or "a pending trackingId"
-        raise ImportRefused(
-            f"{campaign.id} is already tracked (submission {last.seq}, {held}); nothing imported"
-        )
+    _refuse_tracked(state, record, tracking_id)
     try:
         items = client.campaign_tracking(tracking_id)
     except NotFound:
         raise ImportRefused(f"Routee does not know trackingId {tracking_id} (404)") from None
     progress = progress_of(items)
     names = {i.get("campaign") for i in items if isinstance(i, dict)}
-    name = next((n for n in names if isinstance(n, str) and n), campaign.label)
+    in_doubt = _in_doubt_submit(state, campaign.id, record.next_seq)
+    label = in_doubt.submission_name if in_doubt and in_doubt.submission_name else campaign.label
+    name = next((n for n in names if isinstance(n, str) and n), label)
+    if in_doubt and name != in_doubt.submission_name:
+        raise ImportRefused(
+            f"{campaign.id} has an in-doubt submission named {in_doubt.submission_name!r}, but "
+            f"trackingId {tracking_id} belongs to a campaign named {name!r}; nothing imported"
+        )
     now = utc_now()
     submission = Submission(
         seq=record.next_seq,
-        revision=campaign.revision,
+        revision=(in_doubt.revision if in_doubt else None) or campaign.revision,
         submission_name=name,
         tracking_id=tracking_id,
-        spec_hash=campaign.spec_hash,
-        decl_hash=campaign.decl_hash,
-        request=campaign.request,
+        spec_hash=(in_doubt.spec_hash if in_doubt else None) or campaign.spec_hash,
+        decl_hash=(in_doubt.decl_hash if in_doubt else None) or campaign.decl_hash,
+        request=(in_doubt.request if in_doubt else None) or campaign.request,
         submitted_at=now,
         origin=SubmissionOrigin.IMPORTED,
         spec_verified=False,
@@ -75,7 +84,32 @@ def import_campaign(
         }
     )
     campaigns = {**state.campaigns, campaign.id: updated}
-    return state.model_copy(update={"campaigns": campaigns}), submission
+    pending = [p for p in state.pending if p is not in_doubt]
+    return state.model_copy(update={"campaigns": campaigns, "pending": pending}), submission
+
+
+def _refuse_tracked(state: State, record: CampaignRecord, tracking_id: str) -> None:
+    last = record.last
+    if last is not None and last.status is SubmissionStatus.ACCEPTED:
+        held = last.tracking_id or "a pending trackingId"
+        raise ImportRefused(
+            f"{record.id} is already tracked (submission {last.seq}, {held}); nothing imported"
+        )
+    for other in state.campaigns.values():
+        for sub in other.submissions:
+            if sub.tracking_id == tracking_id:
+                raise ImportRefused(
+                    f"trackingId {tracking_id} is already recorded for {other.id} "
+                    f"(submission {sub.seq}, {sub.submission_name}); nothing imported"
+                )
+
+
+def _in_doubt_submit(state: State, campaign_id: str, seq: int) -> PendingIntent | None:
+    """The id's in-doubt submit intent for the next seq, which this import settles."""
+    for intent in state.pending:
+        if intent.type == "submit" and intent.id == campaign_id and intent.seq == seq:
+            return intent
+    return None
 
 
 def import_into_workspace(target: Target, campaign_id: str, tracking_id: str) -> Submission:

@@ -4,6 +4,11 @@ Finished submissions (``Sent``/``Failed``/``Finished``) and cancelled ones are n
 A pending trackingId is looked for by a tracking search on the submission's name; items need not
 carry ``campaignTrackingId`` (then it stays pending, with a note). A 404 marks the submission
 ``cancelledExternally`` with a warning. The state is written once, atomically, serial + 1.
+
+A held cancel (a DELETE in doubt, then ``400009002`` on its re-send) is settled here when tracking
+can tell: 404 means our DELETE worked (the submission is marked cancelled); messages mean the
+campaign started, so the cancel did not happen (the intent is dropped, with a warning). With no
+messages either way it stays pending.
 """
 
 from __future__ import annotations
@@ -19,7 +24,13 @@ from reconciler.apply.session import utc_now
 from reconciler.apply.submit import tracking_id_in
 from reconciler.apply.tracking import progress_of
 from reconciler.enums import FINAL_CAMPAIGN_STATES
-from reconciler.models.state import State, Submission, SubmissionStatus
+from reconciler.models.state import (
+    CampaignRecord,
+    PendingIntent,
+    State,
+    Submission,
+    SubmissionStatus,
+)
 from reconciler.routee.errors import NotFound
 from reconciler.state.lock import WorkspaceLock
 from reconciler.state.store import lock_path, write_state
@@ -33,6 +44,8 @@ class RefreshReport:
     read: int = 0
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: In-doubt cancels that refresh found settled the other way (the campaign started).
+    dropped: list[PendingIntent] = field(default_factory=list)
 
 
 def needs_refresh(submission: Submission) -> bool:
@@ -53,7 +66,52 @@ def refresh_state(
             for s in record.submissions
         ]
         campaigns[campaign_id] = record.model_copy(update={"submissions": subs})
-    return state.model_copy(update={"campaigns": campaigns}), report
+    pending = []
+    for intent in state.pending:
+        if intent.type == "cancel" and intent.tracking_id and _settled(intent, client, report):
+            _mark_cancelled(campaigns, intent, clock())
+        elif intent not in report.dropped:
+            pending.append(intent)
+    return state.model_copy(update={"campaigns": campaigns, "pending": pending}), report
+
+
+def _settled(intent: PendingIntent, client: Routee, report: RefreshReport) -> bool:
+    """True if the in-doubt cancel worked; a started campaign drops the intent (returns False)."""
+    report.read += 1
+    try:
+        items = client.campaign_tracking(str(intent.tracking_id))
+    except NotFound:
+        report.notes.append(
+            f"{intent.id}: the in-doubt cancel of {intent.tracking_id} worked (404): "
+            "recorded as cancelled"
+        )
+        return True
+    if progress_of(items).messages:
+        report.dropped.append(intent)
+        report.warnings.append(
+            f"{intent.id}: {intent.tracking_id} has started, so the in-doubt cancel did not "
+            "happen; the intent is settled and the campaign runs"
+        )
+    return False
+
+
+def _mark_cancelled(campaigns: dict[str, CampaignRecord], intent: PendingIntent, now: str) -> None:
+    record = campaigns.get(intent.id)
+    if record is None:
+        return
+    subs = [
+        s.model_copy(
+            update={
+                "status": SubmissionStatus.CANCELLED,
+                "cancelled_at": now,
+                "cancel_reason": intent.reason,
+            }
+        )
+        if s.tracking_id == intent.tracking_id
+        else s
+        for s in record.submissions
+    ]
+    campaigns[intent.id] = record.model_copy(update={"submissions": subs})
 
 
 def _refreshed(

@@ -27,7 +27,7 @@ from reconciler.errors import CampaignsError, ExitCode, InDoubt
 from reconciler.load import LoadError, load_project
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import JournalHeader
-from reconciler.models.plan import GuardKind, Plan
+from reconciler.models.plan import ActionKind, GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.diff import diff
 from reconciler.plan.errors import PlanRefused
@@ -166,10 +166,21 @@ def _perform(
                 on_result=view.finished,
                 skip=failures,
             )
+        if gate.canary_result is not None:
+            view.note(canary_note(gate.canary_result, canary_number(workspace)))
     finally:
         fold_journal(config, workspace.name)
     report.results[:0] = _analysis_failures(plan, failures)
     return report
+
+
+def canary_note(result: CanaryResult, number: str | None) -> str:
+    """What the canary apply ran by itself found: it posted to a real number, so say so."""
+    verdict = "verified" if result.verified else "NOT verified"
+    return (
+        f"A submission was in doubt, so apply checked name dedupe with a canary to {number} "
+        f"(scheduled a year ahead, cancelled): {verdict}: {result.detail}"
+    )
 
 
 def _analysis_failures(plan: Plan, failures: dict[str, str]) -> list[ActionResult]:
@@ -209,10 +220,18 @@ def settle_exit(report: ApplyReport, workspace: Workspace) -> None:
 def held_message(report: ApplyReport, workspace: Workspace) -> str:
     ws = "--sandbox" if workspace.is_sandbox else f"--workspace {workspace.name}"
     number = canary_number(workspace) or "NUMBER"
-    ids = ", ".join(sorted({r.action.id for r in report.held}))
+    held = sorted({_held_label(r) for r in report.held})
     return (
-        f"{len(report.held)} submission(s) in doubt and held ({ids}): nothing was re-sent.\n"
+        f"{len(report.held)} action(s) in doubt and held: {', '.join(held)}. Nothing was "
+        "re-sent; the intents are kept in the state (`campaigns status` shows them).\n"
         f"Settle it: `campaigns doctor --canary-to {number} {ws}`, then `campaigns apply {ws}`.\n"
-        "If doctor cannot verify name dedupe, check those campaigns in Routee and see "
+        "If doctor cannot verify name dedupe, look for those names in Routee and follow "
         f"docs/recovery.md (exit code {ExitCode.IN_DOUBT})."
     )
+
+
+def _held_label(result: ActionResult) -> str:
+    action = result.action
+    if action.intent == "cancel" or action.action is ActionKind.CANCEL:
+        return f"{action.id} (cancel of {action.tracking_id})"
+    return f"{action.id} ({action.submission_name})" if action.submission_name else action.id

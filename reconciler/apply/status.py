@@ -1,36 +1,71 @@
-"""``campaigns status``: what the state knows about each campaign (no network)."""
+"""``campaigns status``: what the state knows about each campaign (no network).
+
+An intent whose outcome is unknown (``state.pending``: a killed apply, a lost answer, a held
+submission) is shown on its campaign's row, also for an id that has no accepted submission yet,
+so that a held submission is never invisible.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from reconciler.models.state import CampaignRecord, State, Submission, SubmissionStatus
+from reconciler.models.state import (
+    CampaignRecord,
+    PendingIntent,
+    State,
+    Submission,
+    SubmissionStatus,
+)
 
 COLUMNS = ("id", "state", "counts", "cost", "trackingId", "submittedAt", "flags")
 
 
 def status_rows(state: State) -> list[dict[str, Any]]:
-    """One row per campaign id (sorted), describing its last submission."""
-    return [_row(record) for _, record in sorted(state.campaigns.items())]
+    """One row per campaign id (sorted), describing its last submission and any in-doubt intent."""
+    pending: dict[str, list[PendingIntent]] = {}
+    for intent in state.pending:
+        pending.setdefault(intent.id, []).append(intent)
+    ids = sorted(set(state.campaigns) | set(pending))
+    return [_row(state.campaigns.get(i) or CampaignRecord(id=i), pending.get(i, [])) for i in ids]
 
 
-def _row(record: CampaignRecord) -> dict[str, Any]:
+def _row(record: CampaignRecord, pending: list[PendingIntent]) -> dict[str, Any]:
     last = record.last
     return {
         "id": record.id,
-        "state": _state(record, last),
+        "state": _state(record, last, pending),
         "counts": dict(last.statuses) if last else {},
         "cost": last.cost if last else None,
         "trackingId": last.tracking_id if last else None,
         "submissionName": last.submission_name if last else None,
         "submittedAt": last.submitted_at if last else None,
-        "flags": flags(record, last),
+        "flags": [*flags(record, last), *(in_doubt_flag(p) for p in pending)],
+        "pending": [_pending(p) for p in pending],
     }
 
 
-def _state(record: CampaignRecord, last: Submission | None) -> str:
+def in_doubt_flag(intent: PendingIntent) -> str:
+    """``held: submit Name-abcd1234`` / ``in doubt: cancel <trackingId>``."""
+    what = intent.submission_name if intent.type == "submit" else intent.tracking_id
+    word = "held" if intent.outcome == "held" else "in doubt"
+    return f"{word}: {intent.type} {what}"
+
+
+def _pending(intent: PendingIntent) -> dict[str, Any]:
+    return {
+        "type": intent.type,
+        "seq": intent.seq,
+        "submissionName": intent.submission_name,
+        "trackingId": intent.tracking_id,
+        "outcome": intent.outcome or "no answer",
+        "message": intent.message,
+        "at": intent.at,
+    }
+
+
+def _state(record: CampaignRecord, last: Submission | None, pending: list[PendingIntent]) -> str:
     if last is None:
-        return "never sent"
+        return "in doubt" if pending else "never sent"
     if last.status is not SubmissionStatus.ACCEPTED:
         return last.status.value
     return last.state or "submitted"

@@ -55,6 +55,10 @@ def test_each_campaign_accepted_exactly_once_under_faults(
     settle(project)
     assert sum(name_counts(sandbox).values()) == CAMPAIGNS
     assert_exactly_once(project)
+    if fault.keys() & {"lose_response_rate", "reset_rate", "error_rate"}:
+        # The fault really hit a POST: an in-doubt answer made apply check dedupe (the canary).
+        assert project.state().dedupe.method == "canary", project.state().dedupe
+        assert "checked name dedupe with a canary" in result.output
 
 
 def test_lost_responses_without_name_uniqueness_are_held_never_resent(

@@ -15,7 +15,10 @@ from reconciler.cli.options import Target, target_options
 def command(*, target: Target, fmt: str) -> None:
     """A table of campaigns: state, counts, cost, trackingId, submitted at, flags.
 
-    Reads the state only; run `campaigns refresh` first for fresh counts.
+    Reads the state only; run `campaigns refresh` first for fresh counts. Flags:
+    spec unverified (adopted after a 409, or imported), name not echoed,
+    pending trackingId, origin (resolved/adopted/imported), forgotten, and
+    "held"/"in doubt" for a remote call whose outcome is unknown.
     """
     from reconciler.apply.status import status_rows, status_table
     from reconciler.state.workspace import endpoint_for, open_workspace
@@ -29,10 +32,14 @@ def command(*, target: Target, fmt: str) -> None:
     if fmt == "json":
         click.echo(json.dumps(status_rows(opened.state), indent=2, sort_keys=True))
         return
-    if not opened.state.campaigns:
+    if not opened.state.campaigns and not opened.state.pending:
         click.echo(f"No campaigns in {opened.path} yet.")
         return
     for line in status_table(opened.state):
         click.echo(line)
     if opened.state.pending:
-        click.echo(f"{len(opened.state.pending)} submission(s) in doubt: run `campaigns apply`.")
+        click.echo(
+            f"{len(opened.state.pending)} remote call(s) in doubt (flagged above): "
+            "`campaigns apply` settles them by re-sending under the same name; if it exits 3 "
+            "(held), see docs/recovery.md."
+        )
