@@ -85,6 +85,10 @@ def command(
 ) -> None:
     """Show what `campaigns apply` would send, cancel or forget. Changes nothing remote.
 
+    Guards (sends, recipients, late sends) are reported with the exact --allow-* flag apply
+    would need; they never change plan's exit code. A plan with errors is shown but not saved
+    with --out. See docs/plan.md.
+
     Exit codes: 0 no changes (or changes without --detailed-exitcode),
     2 changes with --detailed-exitcode, 1 invalid declarations, plan errors or no state.
     """
