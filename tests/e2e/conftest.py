@@ -1,8 +1,9 @@
 """Fixtures for end-to-end tests: a Routee sandbox on an ephemeral loopback port.
 
 ``sandbox`` yields a running sandbox with default options in ``tmp_path``; ``sandbox_factory``
-starts more (options as a ``SandboxOptions`` or as keyword switches, an optional ``data_dir``), and
-closes every one it started. ``sandbox_client`` is a plain httpx client already holding a token.
+starts more (options as a ``SandboxOptions`` or as keyword switches, an optional ``data_dir`` and
+``port``), and closes every one it started. ``sandbox_client`` is a plain httpx client already
+holding a token.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ def sandbox_factory(tmp_path: Path) -> Iterator[SandboxFactory]:
         options: SandboxOptions | None = None,
         *,
         data_dir: Path | None = None,
+        port: int = 0,
         application_id: str = "sandbox",
         application_secret: str = "sandbox",
         **switches: Any,
@@ -36,6 +38,7 @@ def sandbox_factory(tmp_path: Path) -> Iterator[SandboxFactory]:
             options = SandboxOptions(**switches)
         running = start_sandbox(
             data_dir or tmp_path / "sandbox",
+            port=port,
             options=options,
             application_id=application_id,
             application_secret=application_secret,

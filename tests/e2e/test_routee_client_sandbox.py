@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -177,3 +178,22 @@ def test_connection_refused_is_not_sent_and_reads_retry():
         with pytest.raises(NotSent):
             c.message_tracking("m1")
         assert len(sleeps) == 2
+
+
+def test_restart_keeps_the_data_and_the_client_renews_its_token(sandbox_factory, tmp_path):
+    data_dir = tmp_path / "restarting"
+    first = sandbox_factory(data_dir=data_dir)
+    url, port = first.base_url, first.port
+    controls = Controls(url)
+    client = RouteeClient(url, url, SANDBOX_CREDENTIALS, timeout=5, sleep=lambda _s: None)
+    with client, contextlib.closing(controls.http):
+        accepted = client.submit_campaign(campaign(controls), "restart-HHHH")
+        first.close()
+        second = sandbox_factory(data_dir=data_dir, port=port)  # same URL for the client
+        # Its cached token died with the first process: 401, one renewal, then the answer.
+        with pytest.raises(NameConflict):
+            client.submit_campaign(campaign(controls), "restart-HHHH")
+        controls.advance(2 * 3600)
+        messages = client.campaign_tracking(accepted.tracking_id)
+    assert second.account_id == first.account_id
+    assert sorted(m["to"] for m in messages) == sorted(TO)
