@@ -246,7 +246,7 @@ def test_plan_job_is_offline_and_comments_once() -> None:
     assert "ROUTEE_APPLICATION" not in text
     assert "environment" not in job
     commands = [argv for s in run_scripts(workflow) for argv in simple_commands(s)]
-    assert ["campaigns", "validate"] in commands
+    assert ["campaigns", "validate", "--format", "markdown"] in commands
     assert ["campaigns", "plan", "--format", "markdown", "--out", "plan.json"] in commands
     assert job["env"]["MARKER"] == "<!-- routee-campaigns-plan -->"
     assert any(argv[:3] == ["gh", "api", "--method"] and "PATCH" in argv for argv in commands)
