@@ -57,6 +57,11 @@ def load_state(path: Path) -> State:
 
 def parse_state(raw: bytes, path: Path) -> State:
     """Validate the bytes of a state file; errors name ``path`` (and line:col for bad JSON)."""
+    if not raw.strip():
+        raise StateCorrupt(
+            f"{path}: the file is empty (a truncated write?); the file was left as is: restore it "
+            "from git (git checkout -- FILE) rather than deleting it"
+        )
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:

@@ -113,7 +113,8 @@ def test_missing_state_names_init(tmp_path: Path) -> None:
             b'{\n  "lineage": "x",\n  "serial": \n',
             r"s\.json:4:1: not valid JSON \(Expecting value\)",
         ),
-        (b"", r"s\.json:1:1: not valid JSON"),
+        (b"", r"s\.json: the file is empty"),
+        (b"  \n", r"s\.json: the file is empty"),
         (b"[1, 2]", "must hold a JSON object"),
         (
             b'{"lineage": "x", "serial": -1, "workspace": "w", "endpoint": "e"}',
