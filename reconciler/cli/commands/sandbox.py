@@ -39,7 +39,12 @@ RATE = click.FloatRange(0.0, 1.0)
     show_default=True,
     help="Where campaigns and the account identity are kept between runs.",
 )
-@click.option("--application-id", default="sandbox", show_default=True)
+@click.option(
+    "--application-id",
+    default="sandbox",
+    show_default=True,
+    help="Application id the token endpoint accepts (Basic auth user).",
+)
 @click.option(
     "--application-secret",
     default="sandbox",
@@ -67,7 +72,8 @@ RATE = click.FloatRange(0.0, 1.0)
     type=click.Choice(POST_DELETE_MODES),
     default="404",
     show_default=True,
-    help="What a cancelled campaign answers afterwards.",
+    help="What a cancelled campaign answers afterwards: 404 (404009001), or 'record' (kept; "
+    "a DELETE gets 400009002, tracking is empty).",
 )
 @click.option(
     "--tracking-includes-campaign-id",
@@ -104,6 +110,10 @@ def command(
 
     Point a workspace at it with ROUTEE_API_URL and ROUTEE_AUTH_URL set to the printed URL.
     Controls live under /_sandbox/ (see docs/sandbox.md). Stops on Ctrl-C or SIGTERM.
+
+    One sandbox at a time may use a data directory. `campaigns apply --sandbox` (and any
+    --sandbox command that calls Routee) starts its own sandbox on .sandbox: stop this server, or
+    give it another --data-dir, before running those in the same project.
 
     Callbacks are POSTed to loopback URLs only; each other callback URL is named once on stderr
     and never called. --verbose adds a line per request.
