@@ -31,17 +31,18 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
     config, workspace = target.config, target.workspace
     echo(f"ok   configuration: {config.root} (workspace {workspace.name})")
     number = canary_to or canary_number(workspace)
-    if number is None:
-        raise ConfigError(
-            "no canary number: pass --canary-to NUMBER (a phone you own; the canary call is "
-            "scheduled a year ahead and cancelled at once) or set canary_to in campaigns.toml"
-        )
     require_state_dir(config, workspace)
     with connect(target) as remote:
         echo(f"ok   credentials: {_check_token(remote.client)}")
         with WorkspaceLock(lock_path(config, workspace.name), "doctor"):
             opened = open_workspace(config, workspace, endpoint=remote.endpoint, lock_held=True)
             echo(f"ok   endpoint: state {opened.path} is bound to {remote.endpoint}")
+            if number is None:
+                raise ConfigError(
+                    "name dedupe not checked: no canary number. Pass --canary-to NUMBER (a phone "
+                    "you own; the canary call is scheduled a year ahead and cancelled at once) "
+                    "or set canary_to in campaigns.toml"
+                )
             result = run_canary(remote.client, number, datetime.now(UTC), RetryPolicy())
             _record(target, opened.state.lineage, opened.state.serial, result)
     if not result.verified:

@@ -142,3 +142,21 @@ def test_status_refresh_and_import(project: Project) -> None:
     refused = project.run("import", "a", "--tracking-id", "x")
     assert refused.exit_code == 1
     assert "already tracked" in refused.output
+
+
+def test_doctor_checks_credentials_and_endpoint_before_asking_for_a_canary(
+    project: Project,
+) -> None:
+    project.configure(canary=False)
+    doctor = project.run("doctor")
+    assert doctor.exit_code == ExitCode.ERROR, doctor.output
+    assert "ok   credentials: token obtained" in doctor.output
+    assert "ok   endpoint: state" in doctor.output
+    assert "Error: name dedupe not checked: no canary number. Pass --canary-to NUMBER" in (
+        doctor.output
+    )
+    assert sandbox_campaigns(project.sandbox) == []
+    verified = project.run("doctor", "--canary-to", "+306900000097")
+    assert verified.exit_code == 0, verified.output
+    assert "ok   name dedupe verified" in verified.output
+    assert project.state().dedupe.verified
