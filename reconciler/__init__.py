@@ -10,7 +10,7 @@ Layers (design.md section 8), each importable alone:
 - ``apply``    the executor and the exactly-once protocol.
 - ``render``   text, JSON and Markdown renderers.
 - ``cli``      click commands.
-- ``sandbox``  the local Routee simulator (imports only ``reconciler.enums``).
+- ``sandbox``  the local Routee simulator (imports only ``reconciler.enums`` and ``reconciler.errors``).
 """
 
 __version__ = "0.1.0"
