@@ -51,7 +51,8 @@ def write_terraform(root: Path, resources: int) -> Path:
     """``resources`` trivial ``terraform_data`` resources (built in: no provider download)."""
     root.mkdir(parents=True, exist_ok=True)
     body = "".join(
-        f'resource "terraform_data" "r{i}" {{\n  input = "value-{i}"\n}}\n' for i in range(resources)
+        f'resource "terraform_data" "r{i}" {{\n  input = "value-{i}"\n}}\n'
+        for i in range(resources)
     )
     (root / "main.tf").write_text(body)
     return root
