@@ -1,11 +1,22 @@
 """Guard overrides from commit trailers, for CI (``CI=true``): ``Campaigns-Allow-Sends: 120``.
 
-In CI nobody can type ``--allow-sends 120``; the person who merges writes the same exact number
-as a trailer of the commit being applied (HEAD). Flags given on the command line win.
+In CI nobody can type ``--allow-sends 120``; the person who merges writes the same exact number as
+a trailer of a commit. Flags given on the command line win.
+
+Which commits count: those the workspace has **not applied yet** — every commit reachable from
+HEAD but not from the commit the last apply worked on. Each state commit the apply workflow makes
+names that commit in a ``Campaigns-Applied: <sha>`` trailer (``campaigns log --uncommitted
+--format commit-message``). Reading HEAD alone would lose a trailer whenever another run's state
+commit is rebased on top of the merge that carries it. Without such a state commit (a state file
+committed by ``campaigns init`` or by an older version of the tool), the commits after the last one
+that changed the state file count. Where several commits set the same guard, the newest wins; the
+number must still equal the plan's count exactly, so a trailer written for one plan never lets a
+bigger one through.
 """
 
 from __future__ import annotations
 
+import re
 import subprocess
 from collections.abc import Mapping
 from pathlib import Path
@@ -18,10 +29,13 @@ TRAILERS = {
     "campaigns-allow-recipients": GuardKind.RECIPIENTS,
     "campaigns-allow-late": GuardKind.LATE,
 }
+APPLIED_PATTERN = re.compile(r"^Campaigns-Applied:\s*([0-9a-f]{40})\s*$", re.MULTILINE)
 GIT_TIMEOUT_SECONDS = 10
+#: Separates commits in ``git log`` output; cannot occur in a trailer.
+_RECORD = "\x1e"
 
 
-def parse_trailers(text: str) -> dict[GuardKind, int]:
+def parse_trailers(text: str, where: str = "") -> dict[GuardKind, int]:
     """Read ``Key: value`` lines (``git interpret-trailers --parse`` output)."""
     allowed: dict[GuardKind, int] = {}
     for line in text.splitlines():
@@ -33,27 +47,74 @@ def parse_trailers(text: str) -> dict[GuardKind, int]:
             allowed[kind] = int(value.strip())
         except ValueError:
             raise ConfigError(
-                f"commit trailer {line.strip()!r}: the value must be a number"
+                f"commit trailer {line.strip()!r}{where}: the value must be a number"
             ) from None
     return allowed
 
 
 def head_trailers(project_dir: Path) -> dict[GuardKind, int]:
     """The guard trailers of HEAD's commit message in ``project_dir``'s repository."""
-    message = _git(project_dir, ["log", "-1", "--format=%B"], None)
+    message = _git(project_dir, ["log", "-1", "--format=%B"])
     return parse_trailers(_git(project_dir, ["interpret-trailers", "--parse"], message))
 
 
-def ci_allowances(project_dir: Path, env: Mapping[str, str]) -> dict[GuardKind, int]:
+def unapplied_trailers(project_dir: Path, workspace: str | None = None) -> dict[GuardKind, int]:
+    """The guard trailers of every commit not applied yet; the newest commit wins per guard.
+
+    ``workspace`` names the state file (``state/<workspace>.json``) whose commits mark what was
+    applied; ``None`` considers any file under ``state/`` (a narrower range, never a wider one).
+    """
+    base = applied_base(project_dir, workspace)
+    if base is None:
+        return head_trailers(project_dir)
+    args = ["log", "--topo-order", f"--format=%h%x1f%(trailers:only,unfold){_RECORD}"]
+    allowed: dict[GuardKind, int] = {}
+    for record in _git(project_dir, [*args, f"{base}..HEAD"]).split(_RECORD):
+        short, _, trailers = record.strip("\n").partition("\x1f")
+        for kind, value in parse_trailers(trailers, f" (commit {short})").items():
+            allowed.setdefault(kind, value)
+    return allowed
+
+
+def applied_base(project_dir: Path, workspace: str | None = None) -> str | None:
+    """The commit the last apply worked on, else the last commit that changed the state file.
+
+    ``None`` when no commit ever changed the state file: then HEAD's own trailers count.
+    """
+    state = f"state/{workspace}.json" if workspace else "state"
+    log = ["log", "-n", "1", "--format=%H%x1f%B", "--grep=^Campaigns-Applied: ", "--"]
+    sha, _, message = _git(project_dir, [*log, state]).partition("\x1f")
+    found = APPLIED_PATTERN.search(message)
+    if sha and found and _is_ancestor(project_dir, found.group(1)):
+        return found.group(1)
+    last = _git(project_dir, ["log", "-n", "1", "--format=%H", "--", state]).strip()
+    return last or None
+
+
+def ci_allowances(
+    project_dir: Path, env: Mapping[str, str], workspace: str | None = None
+) -> dict[GuardKind, int]:
     """Trailer overrides when running in CI (``CI=true``), else none."""
     if env.get("CI", "").lower() != "true":
         return {}
-    return head_trailers(project_dir)
+    return unapplied_trailers(project_dir, workspace)
 
 
-def _git(cwd: Path, args: list[str], stdin: str | None) -> str:
+def _is_ancestor(project_dir: Path, sha: str) -> bool:
+    done = _run(project_dir, ["merge-base", "--is-ancestor", sha, "HEAD"], None)
+    return done.returncode == 0
+
+
+def _git(cwd: Path, args: list[str], stdin: str | None = None) -> str:
+    done = _run(cwd, args, stdin)
+    if done.returncode != 0:
+        raise ConfigError(f"CI=true: `git {' '.join(args)}` failed in {cwd}: {done.stderr.strip()}")
+    return done.stdout
+
+
+def _run(cwd: Path, args: list[str], stdin: str | None) -> subprocess.CompletedProcess[str]:
     try:
-        done = subprocess.run(
+        return subprocess.run(
             ["git", *args],
             cwd=cwd,
             input=stdin,
@@ -64,6 +125,3 @@ def _git(cwd: Path, args: list[str], stdin: str | None) -> str:
         )
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise ConfigError(f"CI=true: cannot read commit trailers with git: {exc}") from exc
-    if done.returncode != 0:
-        raise ConfigError(f"CI=true: `git {' '.join(args)}` failed in {cwd}: {done.stderr.strip()}")
-    return done.stdout

@@ -5,10 +5,17 @@
 """
 
 from reconciler.audit.events import Commit, Event, EventKind, compare_states
-from reconciler.audit.history import AuditError, AuditTrail, read_trail, uncommitted_events
-from reconciler.audit.report import commit_message, summary, write_json, write_text
+from reconciler.audit.history import (
+    AuditError,
+    AuditTrail,
+    head_sha,
+    read_trail,
+    uncommitted_events,
+)
+from reconciler.audit.report import APPLIED_TRAILER, commit_message, summary, write_json, write_text
 
 __all__ = [
+    "APPLIED_TRAILER",
     "AuditError",
     "AuditTrail",
     "Commit",
@@ -16,6 +23,7 @@ __all__ = [
     "EventKind",
     "commit_message",
     "compare_states",
+    "head_sha",
     "read_trail",
     "summary",
     "uncommitted_events",

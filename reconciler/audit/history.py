@@ -74,16 +74,35 @@ def ensure_repository(root: Path) -> None:
         ) from exc
 
 
-def list_commits(root: Path, relpath: str) -> list[Commit]:
-    """Commits that changed ``relpath`` (relative to ``root``), oldest first."""
+def list_commits(root: Path, relpath: str) -> list[tuple[Commit, str]]:
+    """Commits that changed ``relpath`` (relative to ``root``), oldest first, each with the path
+    the file had in that commit, relative to the repository's top level.
+
+    ``--follow`` keeps the history of a renamed state file (``git mv state/prod.json
+    state/production.json``): without it the rename commit would look like every campaign was
+    sent at once, by whoever renamed the file.
+    """
     try:
         run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"])
     except GitFailed:
         return []  # a repository without any commit yet
-    args = ["log", "--first-parent", f"--format={_LOG_FORMAT}", "-z", "--", relpath]
-    raw = run_git(root, args).decode("utf-8", "replace")
-    commits = [_parse_commit(entry) for entry in raw.split("\0") if entry.strip()]
-    return list(reversed([c for c in commits if c is not None]))
+    prefix = run_git(root, ["rev-parse", "--show-prefix"]).decode("utf-8", "replace").strip()
+    args = ["log", "--first-parent", "--follow", "--name-only", f"--format={_LOG_FORMAT}", "-z"]
+    raw = run_git(root, [*args, "--", relpath]).decode("utf-8", "replace")
+    return list(reversed(_parse_log(raw, prefix + relpath)))
+
+
+def _parse_log(raw: str, default_path: str) -> list[tuple[Commit, str]]:
+    """``<header>\0\n<path>\0`` per commit; a commit listed without a path keeps the default."""
+    found: list[tuple[Commit, str]] = []
+    for token in raw.split("\0"):
+        if _SEP in token:
+            commit = _parse_commit(token)
+            if commit is not None:
+                found.append((commit, default_path))
+        elif token.strip() and found:
+            found[-1] = (found[-1][0], token.strip("\n"))
+    return found
 
 
 def _parse_commit(entry: str) -> Commit | None:
@@ -94,13 +113,13 @@ def _parse_commit(entry: str) -> Commit | None:
     return Commit(sha=sha, short=short, author=author, date=date, subject=subject)
 
 
-def read_versions(root: Path, relpath: str, commits: Sequence[Commit]) -> list[StateVersion]:
-    """The file's content at each commit, read with one ``git cat-file --batch``."""
+def read_versions(root: Path, commits: Sequence[tuple[Commit, str]]) -> list[StateVersion]:
+    """The file's content at each commit (at the path it had there), with one ``cat-file``."""
     if not commits:
         return []
-    request = "".join(f"{c.sha}:./{relpath}\n" for c in commits).encode()
+    request = "".join(f"{c.sha}:{path}\n" for c, path in commits).encode()
     blobs = _split_batch(run_git(root, ["cat-file", "--batch"], stdin=request), len(commits))
-    return [_version(c, blob) for c, blob in zip(commits, blobs, strict=True)]
+    return [_version(c, blob) for (c, _), blob in zip(commits, blobs, strict=True)]
 
 
 def _split_batch(out: bytes, count: int) -> list[bytes | None]:
@@ -159,7 +178,7 @@ def read_trail(root: Path, relpath: str) -> AuditTrail:
     events: list[Event] = []
     skipped: list[StateVersion] = []
     previous: dict[str, Any] | None = None
-    for version in read_versions(root, relpath, commits):
+    for version in read_versions(root, commits):
         if version.problem is not None:
             skipped.append(version)
         if version.state is None:
@@ -181,3 +200,12 @@ def uncommitted_events(root: Path, relpath: str) -> list[Event]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AuditError(f"{relpath}: cannot read the working copy: {exc}") from exc
     return compare_states(head.state, current if isinstance(current, dict) else None)
+
+
+def head_sha(root: Path) -> str | None:
+    """The full sha of ``HEAD``, or ``None`` in a repository without a commit."""
+    ensure_repository(root)
+    try:
+        return run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"]).decode().strip() or None
+    except GitFailed:
+        return None

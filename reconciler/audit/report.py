@@ -10,6 +10,9 @@ from typing import TextIO
 from reconciler.audit.events import PAST_TENSE, Event, EventKind
 from reconciler.audit.history import AuditTrail
 
+#: The state commit's trailer naming the commit an apply worked on (its HEAD when it started).
+APPLIED_TRAILER = "Campaigns-Applied"
+
 #: Order of the counts in a summary line: what costs money first.
 _SUMMARY_ORDER = (
     EventKind.SEND,
@@ -51,7 +54,8 @@ def describe(event: Event, width: int = 0) -> str:
 def write_text(trail: AuditTrail, stream: TextIO, events: Sequence[Event]) -> None:
     """Events grouped by campaign id, each line with when, what, and the commit that recorded it."""
     if not events:
-        scope = f"({trail.commits} commits)" if trail.commits else "since its last commit"
+        plural = "commit" if trail.commits == 1 else "commits"
+        scope = f"({trail.commits} {plural})" if trail.commits else "since its last commit"
         stream.write(f"No submissions recorded in {trail.relpath} {scope}.\n")
     by_id: dict[str, list[Event]] = {}
     for event in events:
@@ -82,10 +86,21 @@ def write_json(trail: AuditTrail, stream: TextIO, events: Sequence[Event]) -> No
     stream.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
-def commit_message(workspace: str, events: Sequence[Event]) -> str:
-    """The state commit's message: a subject with the counts, then one line per event."""
+def commit_message(
+    workspace: str, events: Sequence[Event], applied: str | None = None, note: str | None = None
+) -> str:
+    """The state commit's message: a subject with the counts, one line per event, an optional
+    note, and the trailer ``Campaigns-Applied: <sha>`` naming the commit the apply worked on.
+
+    The trailer is how the next CI apply knows which commits it has not applied yet, and so which
+    commits' guard trailers still count (:mod:`reconciler.apply.trailers`).
+    """
     lines = [f"campaigns apply ({workspace}): {summary(events)}", ""]
     lines.extend(f"{e.campaign_id}: {describe(e)}" for e in events)
     if not events:
         lines.append("State updated without new submissions (refresh, notes or dedupe check).")
+    if note:
+        lines.extend(["", note])
+    if applied:
+        lines.extend(["", f"{APPLIED_TRAILER}: {applied}"])
     return "\n".join(lines) + "\n"

@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -95,8 +96,8 @@ class Flow:
         git(self.dev, "add", *paths)
         git(self.dev, "commit", "-q", "-m", message)
 
-    def apply_like_the_workflow(self) -> Result:
-        """The steps of apply.yml, in the runner clone."""
+    def apply_like_the_workflow(self, before_push: Callable[[], None] | None = None) -> Result:
+        """The steps of apply.yml, in the runner clone; ``before_push`` runs just before the push."""
         if not self.runner.exists():
             git(self.dev.parent, "clone", "-q", str(self.origin), str(self.runner))
         git(self.runner, "pull", "-q", "--ff-only", "origin", "main")
@@ -121,8 +122,29 @@ class Flow:
             (self.runner.parent / "message.txt").write_text(message.stdout + "\n[skip ci]\n")
             git(self.runner, "commit", "-q", "--file", str(self.runner.parent / "message.txt"),
                 author="routee-campaigns[bot]")  # fmt: skip
-            git(self.runner, "push", "-q", "origin", "HEAD:main")
+            if before_push is not None:
+                before_push()
+            self.push_with_retries()
         return applied
+
+    def push_with_retries(self) -> None:
+        """apply.yml's loop: push; if refused, pull --rebase and push again (bounded)."""
+        for _ in range(5):
+            pushed = subprocess.run(
+                ["git", "push", "-q", "origin", "HEAD:main"],
+                cwd=self.runner, capture_output=True, timeout=30, check=False,
+            )  # fmt: skip
+            if pushed.returncode == 0:
+                return
+            git(self.runner, "pull", "-q", "--rebase", "origin", "main")
+        raise AssertionError("the state commit was never pushed")
+
+    def merge(self, branch: str, message: str) -> None:
+        """Merge ``branch`` into main in the developer clone and push it."""
+        git(self.dev, "checkout", "-q", "main")
+        git(self.dev, "pull", "-q", "--ff-only", "origin", "main")
+        git(self.dev, "merge", "-q", "--no-ff", branch, "-m", message)
+        git(self.dev, "push", "-q", "origin", "main")
 
     def sandbox_campaigns(self) -> list[dict[str, Any]]:
         answer = httpx.get(f"{self.sandbox.base_url}/_sandbox/campaigns", timeout=10)
@@ -186,6 +208,8 @@ def test_review_merge_apply_log_and_a_refused_edit(tmp_path: Path, sandbox: Runn
     assert subject == "campaigns apply (e2e): 2 sent"
     assert any(line.startswith("outage-now: send #1 ") for line in body)
     assert "[skip ci]" in body
+    merge = git(flow.dev, "rev-parse", "HEAD~1").strip()
+    assert f"Campaigns-Applied: {merge}" in body  # bounds the next run's guard trailers
 
     # `campaigns log` shows both submissions, recorded by that commit, with their trackingIds.
     log = flow.campaigns(flow.dev, "log", "--format", "json")
@@ -218,3 +242,41 @@ def test_review_merge_apply_log_and_a_refused_edit(tmp_path: Path, sandbox: Runn
     assert "outage-now" in refused.stdout
     assert "revert the change" in refused.stdout
     assert "revision to 2" in refused.stdout
+
+
+def test_a_guard_trailer_survives_a_state_commit_rebased_on_top_of_it(
+    tmp_path: Path, sandbox: RunningSandbox
+) -> None:
+    """Run 1 applies merge A; merge B (two sends, with its trailer) lands before run 1 pushes, so
+    run 1's state commit is rebased on top of B. Run 2 then starts at that state commit: B's
+    trailer must still count, and A's sends must not be repeated."""
+    flow = Flow(tmp_path, sandbox)
+    flow.write("campaigns.toml", CONFIG)
+    assert flow.campaigns(flow.dev, "init").exit_code == 0
+    flow.commit("Create campaigns workspace e2e", "campaigns.toml", "state/e2e.json")
+    git(flow.dev, "push", "-q", "origin", "main")
+
+    git(flow.dev, "checkout", "-q", "-b", "a")
+    flow.write("campaigns/a.yaml", LATER_CAMPAIGN)
+    flow.commit("Declare A", "campaigns")
+    flow.merge("a", "Merge A")
+
+    def merge_b() -> None:
+        git(flow.dev, "checkout", "-q", "-b", "b")
+        for n in (1, 2):
+            text = LATER_CAMPAIGN.replace("reminder-later", f"b{n}").replace("Monday", f"day {n}")
+            flow.write(f"campaigns/b{n}.yaml", text)
+        flow.commit("Declare B1 and B2", "campaigns")
+        flow.merge("b", "Merge B\n\nCampaigns-Allow-Sends: 2\n")
+
+    first = flow.apply_like_the_workflow(before_push=merge_b)
+    assert first.exit_code == 0, first.output
+    assert len(flow.sandbox_campaigns()) == 1
+    head = git(flow.runner, "log", "-1", "--format=%an %s").strip()
+    assert head == "routee-campaigns[bot] campaigns apply (e2e): 1 sent"  # on top of Merge B
+
+    second = flow.apply_like_the_workflow()
+    assert second.exit_code == 0, second.output
+    assert len(flow.sandbox_campaigns()) == 3
+    subject = git(flow.runner, "log", "-1", "--format=%s").strip()
+    assert subject == "campaigns apply (e2e): 2 sent"

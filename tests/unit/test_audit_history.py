@@ -229,3 +229,59 @@ def test_git_timeout_is_a_clear_error(repo: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(subprocess, "run", slow)
     with pytest.raises(AuditError, match="took longer than"):
         read_trail(repo, STATE)
+
+
+def test_renamed_state_file_keeps_its_history(repo: Path) -> None:
+    sent = commit_state(repo, {"p": {"submissions": [sub(1)]}}, "apply", author="Bot")
+    git(repo, "mv", STATE, "state/prod.json")
+    git(repo, "commit", "-q", "-m", "rename the workspace")
+    trail = read_trail(repo, "state/prod.json")
+    assert [(e.kind, e.to_json()["commit"]) for e in trail.events] == [(EventKind.SEND, sent)]
+    assert trail.commits == 2
+
+
+def test_renamed_state_file_in_a_subdirectory(tmp_path: Path) -> None:
+    git(tmp_path, "init", "-q", "-b", "main")
+    project = tmp_path / "ops"
+    project.mkdir()
+    sent = commit_state(project, {"p": {"submissions": [sub(1)]}}, "apply")
+    git(project, "mv", STATE, "state/prod.json")
+    git(project, "commit", "-q", "-m", "rename")
+    events = read_trail(project, "state/prod.json").events
+    assert [(e.kind, e.to_json()["commit"]) for e in events] == [(EventKind.SEND, sent)]
+
+
+def test_forgotten_campaign_keeps_its_history_in_the_log(repo: Path) -> None:
+    commit_state(repo, {"p": {"submissions": [sub(1)]}}, "apply")
+    forgotten = commit_state(repo, {"p": {"submissions": [sub(1)], "forgotten": True}}, "forget")
+    args = ["log", "p", "--dir", str(repo), "-w", "production", "--format", "json"]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    events = json.loads(result.output)["events"]
+    assert [(e["kind"], e["commit"]) for e in events][-1] == ("forget", forgotten)
+    assert events[0]["kind"] == "send"
+
+
+def test_log_with_only_the_init_commit_says_one_commit(repo: Path) -> None:
+    commit_state(repo, {}, "init")
+    result = CliRunner().invoke(cli, ["log", "--dir", str(repo), "-w", "production"])
+    assert result.exit_code == 0, result.output
+    assert result.output == "No submissions recorded in state/production.json (1 commit).\n"
+
+
+def test_commit_message_ends_with_the_applied_trailer(repo: Path) -> None:
+    commit_state(repo, {}, "init")
+    head = git(repo, "rev-parse", "HEAD").strip()
+    (repo / STATE).write_text(json.dumps({"campaigns": {"q": {"submissions": [sub(1)]}}}))
+    (repo / "state" / "production.journal").write_text("{}\n")
+    args = ["log", "--uncommitted", "--format", "commit-message", "--dir", str(repo)]
+    result = CliRunner().invoke(cli, [*args, "-w", "production"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[-2:] == ["", f"Campaigns-Applied: {head}"]
+    assert "The apply did not finish" in result.output
+    parsed = subprocess.run(
+        ["git", "interpret-trailers", "--parse"], input=result.output, capture_output=True,
+        text=True, check=True, timeout=30,
+    )  # fmt: skip
+    assert parsed.stdout == f"Campaigns-Applied: {head}\n"

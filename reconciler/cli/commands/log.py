@@ -1,7 +1,8 @@
 """``campaigns log [ID]``: the audit trail of a workspace, read from the state file's git history.
 
 ``--uncommitted`` compares the working copy of the state with ``HEAD`` instead; with
-``--format commit-message`` that is the message the apply workflow commits the state with.
+``--format commit-message`` that is the message the apply workflow commits the state with, ending
+in the ``Campaigns-Applied: <HEAD sha>`` trailer that bounds the next run's guard trailers.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from reconciler.audit import (
     AuditTrail,
     Event,
     commit_message,
+    head_sha,
     read_trail,
     uncommitted_events,
     write_json,
@@ -39,14 +41,27 @@ FORMATS = ("text", "json", "commit-message")
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="Output format; commit-message needs --uncommitted.",
+    help="text: grouped by campaign; json: {stateFile, commits, events, skipped}; "
+    "commit-message: the CI state commit's message (needs --uncommitted).",
 )
 @target_options
 def command(target: Target, campaign_id: str | None, uncommitted: bool, output_format: str) -> None:
     """Show what was sent, resent, replaced, cancelled and forgotten, and which commit recorded it.
 
-    Reads every committed version of state/WORKSPACE.json (git log --first-parent) and compares
-    each with the one before. Give an ID to see one campaign only.
+    Reads every committed version of state/WORKSPACE.json from git (git log --first-parent
+    --follow, so a renamed state file keeps its history) and compares each with the one before:
+    per campaign, when, what (send, resend, replace, cancel, import, forget...), the submission
+    name and seq, the trackingId, and the commit and its author. Give an ID to see one campaign
+    only; a forgotten campaign keeps its history. Offline: needs git, no credentials.
+
+    \b
+    Examples:
+      campaigns log -w production
+      campaigns log spring-promo -w production --format json
+      campaigns log -w production --uncommitted --format commit-message   (what CI commits)
+
+    Exit codes: 0 shown (also when nothing was ever sent), 1 not a git repository, git missing,
+    the state file never committed, or an ID with no recorded history. See docs/ci.md.
     """
     if output_format == "commit-message" and not uncommitted:
         raise click.UsageError(
@@ -70,10 +85,12 @@ def _write(target: Target, trail: AuditTrail, events: Sequence[Event], output_fo
     elif output_format == "text":
         write_text(trail, sys.stdout, events)
     else:
-        click.echo(commit_message(target.workspace.name, events), nl=False)
         journal = target.config.state_dir / f"{target.workspace.name}.journal"
+        note = None
         if journal.exists():
-            click.echo(
-                f"\nThe apply did not finish: state/{journal.name} is committed so that the next\n"
+            note = (
+                f"The apply did not finish: state/{journal.name} is committed so that the next\n"
                 "apply resolves its unanswered intents (see docs/recovery.md)."
             )
+        applied = head_sha(target.root)
+        click.echo(commit_message(target.workspace.name, events, applied, note), nl=False)
