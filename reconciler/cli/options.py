@@ -65,6 +65,6 @@ def target_options(f: F) -> F:
         "-w",
         metavar="NAME",
         envvar="CAMPAIGNS_WORKSPACE",
-        help="Workspace (state/NAME.json). Default: 'default'.",
+        help="Workspace (state/NAME.json); also read from CAMPAIGNS_WORKSPACE. Default: 'default'.",
     )(decorated)
     return _dir_option(decorated)  # type: ignore[return-value]

@@ -58,12 +58,26 @@ class ClickApplyView:
 @click.command("apply")
 @click.argument("planfile", required=False, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--auto-approve", is_flag=True, help="Skip the interactive approval.")
-@click.option("--concurrency", type=click.IntRange(1, 64), help="Campaigns submitted at once.")
 @click.option(
-    "--allow-sends", type=click.IntRange(0), help="Echo the sends count to pass the guard."
+    "--concurrency",
+    type=click.IntRange(1, 64),
+    help="Campaigns submitted at once. Default: the workspace's concurrency (8).",
 )
-@click.option("--allow-recipients", type=click.IntRange(0), help="Echo the recipients count.")
-@click.option("--allow-late", type=click.IntRange(0), help="Echo the number of late sends.")
+@click.option(
+    "--allow-sends",
+    type=click.IntRange(0),
+    help="Echo the exact sends count to pass the max_sends guard.",
+)
+@click.option(
+    "--allow-recipients",
+    type=click.IntRange(0),
+    help="Echo the exact recipients count (max_recipients guard).",
+)
+@click.option(
+    "--allow-late",
+    type=click.IntRange(0),
+    help="Echo the exact number of sends whose scheduledDate has passed.",
+)
 @target_options
 def command(
     *,
@@ -79,8 +93,24 @@ def command(
 
     Without PLANFILE the plan is made now, shown, and approved by typing 'yes'
     (or --auto-approve). With PLANFILE (from `campaigns plan --out`) a stale or
-    altered plan is refused. Exit codes: 0 done or no changes, 1 failures,
-    3 an in-doubt submission is held (see docs/recovery.md), 4 a guard tripped.
+    altered plan is refused. Credentials come from ROUTEE_APPLICATION_ID and
+    ROUTEE_APPLICATION_SECRET (not needed with --sandbox); the endpoint and the
+    guards (max_sends 100, max_recipients 50000 by default) from campaigns.toml.
+
+    Guards stop the apply before any remote call unless the exact count is
+    echoed with --allow-sends/--allow-recipients/--allow-late. With CI=true the
+    same numbers are also read from the trailers of the commits not yet applied
+    (Campaigns-Allow-Recipients: 12480; see docs/ci.md); flags win.
+
+    \b
+    Examples:
+      campaigns apply --sandbox
+      campaigns plan -w production --out plan.json && campaigns apply -w production plan.json
+      campaigns apply -w production --auto-approve --allow-recipients 12480
+
+    Exit codes: 0 done or no changes, 1 failures (the others still ran; the
+    state records them), 3 an in-doubt submission is held (see
+    docs/recovery.md), 4 a guard tripped (nothing was sent).
     """
     from reconciler.apply.results import recipient_error_lines
     from reconciler.apply.run import ApplyOptions, apply_workspace, settle_exit

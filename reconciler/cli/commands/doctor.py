@@ -18,8 +18,11 @@ from reconciler.cli.options import Target, target_options
 def command(*, target: Target, canary_to: str | None) -> None:
     """Check configuration, credentials, endpoint binding and name dedupe.
 
-    Exit 0 when name dedupe is verified on the endpoint, 3 when it is not
-    (in-doubt submissions are then held instead of re-sent).
+    Exit 0 when name dedupe is verified on the endpoint, 3 when it is not (in-
+    doubt submissions are then held instead of re-sent), 1 on an error
+    (configuration, credentials, endpoint). Needs ROUTEE_APPLICATION_ID and
+    ROUTEE_APPLICATION_SECRET (not with --sandbox). The canary is one
+    recipient, scheduled a year ahead and cancelled at once: nobody is called.
     """
     from reconciler.apply.doctor import run_doctor
 

@@ -9,10 +9,28 @@ from reconciler.cli.options import Target, target_options
 
 @click.command("import")
 @click.argument("campaign_id", metavar="ID")
-@click.option("--tracking-id", required=True, help="Routee's trackingId of the campaign.")
+@click.option(
+    "--tracking-id",
+    required=True,
+    help="Routee's trackingId of the campaign (from its web platform or API answer).",
+)
 @target_options
 def command(*, target: Target, campaign_id: str, tracking_id: str) -> None:
-    """Record declared campaign ID as already sent under TRACKING-ID (spec unverified)."""
+    """Record declared campaign ID as already sent under TRACKING-ID (spec unverified).
+
+    For a campaign sent outside the tool (Routee's web platform, a script), or an in-doubt
+    submission you found in Routee by its submission name (docs/recovery.md): the state then
+    knows it, and the next apply does not send it. Never sends anything. Reads the campaign's
+    tracking from Routee, so it needs ROUTEE_APPLICATION_ID and ROUTEE_APPLICATION_SECRET.
+    Refused for an id that is not declared, whose last submission is still live, or a trackingId
+    the state already holds. Commit the state file afterwards.
+
+    \b
+    Example:
+      campaigns import spring-promo --tracking-id 5f3e0c1a-... -w production
+
+    Exit codes: 0 imported, 1 refused or Routee error.
+    """
     from reconciler.apply.importing import import_into_workspace
 
     submission = import_into_workspace(target, campaign_id, tracking_id)

@@ -23,7 +23,16 @@ def show_refresh(report: RefreshReport) -> None:
 @click.command("refresh")
 @target_options
 def command(*, target: Target) -> None:
-    """Record state, per-status counts and cost of unfinished campaigns (never finished ones)."""
+    """Record state, per-status counts and cost of unfinished campaigns (never finished ones).
+
+    Asks Routee's tracking for every submission not yet final, fills in a trackingId still
+    pending after a 409, marks campaigns Routee no longer knows as cancelled externally, and
+    settles held cancels when tracking can tell. Writes the state file (commit it). Needs
+    ROUTEE_APPLICATION_ID and ROUTEE_APPLICATION_SECRET; with --sandbox, nothing.
+    `campaigns status` then shows the result; `campaigns plan --refresh` does both in one go.
+
+    Exit codes: 0 refreshed, 1 error (credentials, endpoint, lock).
+    """
     from reconciler.apply.refresh import refresh_workspace
 
     show_refresh(refresh_workspace(target))

@@ -10,7 +10,14 @@ from reconciler.cli.options import Target, target_options
 
 
 @click.command("status")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a table; json: a list of rows (id, state, counts, cost, trackingId, flags, pending).",
+)
 @target_options
 def command(*, target: Target, fmt: str) -> None:
     """A table of campaigns: state, counts, cost, trackingId, submitted at, flags.
@@ -19,6 +26,8 @@ def command(*, target: Target, fmt: str) -> None:
     spec unverified (adopted after a 409, or imported), name not echoed,
     pending trackingId, origin (resolved/adopted/imported), forgotten, and
     "held"/"in doubt" for a remote call whose outcome is unknown.
+
+    Offline: needs no credentials. Exit codes: 0 shown, 1 no state or unreadable state.
     """
     from reconciler.apply.status import status_rows, status_table
     from reconciler.state.workspace import endpoint_for, open_workspace
