@@ -32,7 +32,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.benchmarks.state_fixture import write_applied_state
 from tests.benchmarks.workloads import write_project, write_terraform
 
 REPO = Path(__file__).resolve().parents[2]
@@ -143,7 +142,11 @@ def plan_rows(
     plan = [CAMPAIGNS, "plan", "--workspace", "bench"]
     rows = cached_and_cold(f"validate, {label}", [CAMPAIGNS, "validate"], project, runs, None)
     rows += cached_and_cold(f"plan, {label}, empty state", plan, project, runs, targets[0])
-    write_applied_state(project, "bench")
+    subprocess.run(
+        [sys.executable, "-m", "tests.benchmarks.state_fixture", str(project), "bench"],
+        cwd=REPO,
+        check=True,
+    )
     shutil.rmtree(project / ".campaigns-cache", ignore_errors=True)
     rows += cached_and_cold(f"plan, {label}, all applied", plan, project, runs, targets[1])
     return rows
