@@ -120,10 +120,7 @@ def make_plan(config: Config, workspace: Workspace, state: State, now: datetime)
     limits = GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
     plan = diff(campaigns, state, now, limits=limits)
     if plan.errored:
-        lines = "\n".join(
-            f"{p.source + ': ' if p.source else ''}{p.id + ': ' if p.id else ''}{p.message}"
-            for p in plan.errors
-        )
+        lines = "\n".join(problem.text for problem in plan.errors)
         raise PlanRefused(f"the plan has errors; nothing was applied:\n{lines}")
     return plan
 

@@ -101,6 +101,15 @@ class Problem(_Frozen):
     source: str | None = None
     message: str
 
+    @property
+    def text(self) -> str:
+        """One line for people: errors already start with their file; others get ``id (source):``."""
+        path = (self.source or "").split(":")[0]
+        if path and self.message.startswith(f"{path}:"):
+            return self.message
+        where = f" ({self.source})" if self.source else ""
+        return f"{self.id}{where}: {self.message}" if self.id else self.message
+
 
 class GuardKind(StrEnum):
     SENDS = "sends"

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.models.plan import Action, ActionKind, Plan, Problem
+from reconciler.models.plan import Action, ActionKind, Plan
 
 RECIPIENT_KEYS = ("to", "contacts")
 #: The summary line's order (resolve and resend appear only when non-zero).
@@ -46,15 +46,6 @@ class FieldChange:
         if self.missing_after:
             return f"- {self.path}: {show(self.before)}"
         return f"~ {self.path}: {show(self.before)} → {show(self.after)}"
-
-
-def problem_text(problem: Problem) -> str:
-    """Errors already start with their file; warnings get ``id (source):`` in front."""
-    path = (problem.source or "").split(":")[0]
-    if path and problem.message.startswith(f"{path}:"):
-        return problem.message
-    where = f" ({problem.source})" if problem.source else ""
-    return f"{problem.id}{where}: {problem.message}" if problem.id else problem.message
 
 
 def show(value: Any) -> str:

@@ -16,7 +16,6 @@ from reconciler.models.plan import Action, ActionKind, Guard, Plan, Problem
 from reconciler.render.changes import (
     errors_line,
     field_changes,
-    problem_text,
     recipients_of,
     summary_line,
 )
@@ -128,7 +127,7 @@ def _section(title: str, items: list[str], budget: int) -> list[str]:
 
 
 def _problem(problem: Problem) -> str:
-    return problem_text(problem).replace("\n", " ")
+    return problem.text.replace("\n", " ")
 
 
 def _guards(guards: Sequence[Guard]) -> list[str]:

@@ -15,7 +15,6 @@ from reconciler.models.plan import Action, ActionKind, Guard, Plan
 from reconciler.render.changes import (
     errors_line,
     field_changes,
-    problem_text,
     recipient_delta,
     summary_line,
 )
@@ -57,7 +56,7 @@ def render_text(plan: Plan, out: TextIO, options: RenderOptions) -> None:
     ):
         if problems:
             out.write(f"\n{paint(title + ':', colour, bold=True)}\n")
-            out.writelines(f"  {paint(problem_text(p), colour)}\n" for p in problems)
+            out.writelines(f"  {paint(p.text, colour)}\n" for p in problems)
     if plan.guards:
         out.write("\nGuards (enforced by apply):\n")
         for guard in plan.guards:

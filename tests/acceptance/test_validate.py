@@ -235,3 +235,14 @@ def test_markdown_of_many_problems_stays_under_the_comment_limit(tmp_path: Path)
         f"_… and {1206 - len(shown)} more problems not shown: run `campaigns validate`._"
     )
     assert not re.search(r"\d{9}", output), "an unmasked phone number"
+
+
+def test_summary_counts_are_singular_for_one(tmp_path: Path) -> None:
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "campaigns" / "one.yaml").write_text(
+        'id: one\nfrom: "+306900000000"\nto: ["+306945550201"]\n'
+        "message: {text: hi, language: en-GB}\n"
+    )
+    result = CliRunner().invoke(cli, ["validate", "--dir", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "1 campaign, 1 recipient, all valid\n"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import httpx
@@ -160,3 +161,16 @@ def test_doctor_checks_credentials_and_endpoint_before_asking_for_a_canary(
     assert verified.exit_code == 0, verified.output
     assert "ok   name dedupe verified" in verified.output
     assert project.state().dedupe.verified
+
+
+def test_apply_refuses_a_copy_of_a_sent_campaign_naming_it_once(project: Project) -> None:
+    project.declare("original", number=5)
+    assert project.run("apply", "--auto-approve").exit_code == 0
+    copy = json.loads(project.path("original").read_text()) | {"id": "copy"}
+    project.path("copy").write_text(json.dumps(copy))
+    refused = project.run("apply", "--auto-approve")
+    assert refused.exit_code == ExitCode.ERROR, refused.output
+    line = next(x for x in refused.output.splitlines() if "is a copy of original" in x)
+    assert line.startswith("campaigns/copy.yaml:1:1: copy is a copy of original, already sent as")
+    assert line.count("campaigns/copy.yaml") == 1
+    assert len(sandbox_campaigns(project.sandbox)) == 1

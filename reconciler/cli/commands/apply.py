@@ -117,7 +117,9 @@ def command(
     from reconciler.apply.trailers import ci_allowances
     from reconciler.models.plan import GuardKind
 
-    allow: dict[GuardKind, Any] = dict(ci_allowances(target.root, os.environ))
+    allow: dict[GuardKind, Any] = dict(
+        ci_allowances(target.root, os.environ, target.workspace.name)
+    )
     flags = {GuardKind.SENDS: allow_sends, GuardKind.RECIPIENTS: allow_recipients}
     flags[GuardKind.LATE] = allow_late
     allow.update({kind: value for kind, value in flags.items() if value is not None})

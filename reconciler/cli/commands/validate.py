@@ -19,9 +19,16 @@ from reconciler.render.options import MARKDOWN_LIMIT
 def _summary(result: LoadResult) -> str:
     count = len(result.findings)
     if not count:
-        return f"{len(result.campaigns)} campaigns, {result.recipients} recipients, all valid"
+        return (
+            f"{_count(len(result.campaigns), 'campaign')}, "
+            f"{_count(result.recipients, 'recipient')}, all valid"
+        )
     files = len({finding.path for finding in result.findings})
-    return f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}"
+    return f"{_count(count, 'problem')} in {_count(files, 'file')}"
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
 
 
 def _text(result: LoadResult) -> None:
