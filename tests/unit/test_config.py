@@ -32,7 +32,10 @@ def test_file_and_environment(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ("[workspaces.production\n", "campaigns.toml: "),
-        ("[workspaces.production]\nmax_sendz = 1\n", "workspaces.production.max_sendz: Extra inputs"),
+        (
+            "[workspaces.production]\nmax_sendz = 1\n",
+            "workspaces.production.max_sendz: Extra inputs",
+        ),
         ("[workspaces.production]\nconcurrency = 0\n", "workspaces.production.concurrency"),
     ],
 )
