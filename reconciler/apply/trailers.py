@@ -17,10 +17,10 @@ bigger one through.
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Mapping
 from pathlib import Path
 
+from reconciler import gitrepo
 from reconciler.errors import ConfigError
 from reconciler.models.plan import GuardKind
 
@@ -101,27 +101,28 @@ def ci_allowances(
 
 
 def _is_ancestor(project_dir: Path, sha: str) -> bool:
-    done = _run(project_dir, ["merge-base", "--is-ancestor", sha, "HEAD"], None)
-    return done.returncode == 0
+    try:
+        gitrepo.run_git(
+            project_dir, ["merge-base", "--is-ancestor", sha, "HEAD"], timeout=GIT_TIMEOUT_SECONDS
+        )
+    except gitrepo.GitFailed:
+        return False
+    except gitrepo.GitError as exc:
+        raise _unreadable(exc) from exc
+    return True
 
 
 def _git(cwd: Path, args: list[str], stdin: str | None = None) -> str:
-    done = _run(cwd, args, stdin)
-    if done.returncode != 0:
-        raise ConfigError(f"CI=true: `git {' '.join(args)}` failed in {cwd}: {done.stderr.strip()}")
-    return done.stdout
-
-
-def _run(cwd: Path, args: list[str], stdin: str | None) -> subprocess.CompletedProcess[str]:
     try:
-        return subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            text=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise ConfigError(f"CI=true: cannot read commit trailers with git: {exc}") from exc
+        return gitrepo.git_text(cwd, args, stdin=stdin, timeout=GIT_TIMEOUT_SECONDS)
+    except gitrepo.GitFailed as exc:
+        command = " ".join(args)
+        raise ConfigError(
+            f"CI=true: `git {command}` failed in {cwd}: {exc.stderr.strip()}"
+        ) from exc
+    except gitrepo.GitError as exc:
+        raise _unreadable(exc) from exc
+
+
+def _unreadable(exc: gitrepo.GitError) -> ConfigError:
+    return ConfigError(f"CI=true: cannot read commit trailers with git: {exc}")

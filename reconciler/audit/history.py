@@ -9,12 +9,12 @@ timeout, and every git failure becomes an :class:`AuditError` with a message a p
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reconciler import gitrepo
 from reconciler.audit.events import Commit, Event, compare_states
 from reconciler.errors import CampaignsError
 
@@ -45,22 +45,15 @@ class StateVersion:
 def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes:
     """Run git in ``cwd`` and return its stdout; any failure is an :class:`AuditError`."""
     try:
-        done = subprocess.run(
-            ["git", *args],
-            cwd=cwd,
-            input=stdin,
-            capture_output=True,
-            timeout=GIT_TIMEOUT_SECONDS,
-            check=False,
-        )
-    except FileNotFoundError as exc:
-        raise AuditError("git is not installed: the audit trail is read from git") from exc
-    except subprocess.TimeoutExpired as exc:
+        return gitrepo.run_git(cwd, args, stdin=stdin, timeout=GIT_TIMEOUT_SECONDS)
+    except gitrepo.GitUnavailable as exc:
+        if exc.missing:
+            raise AuditError("git is not installed: the audit trail is read from git") from exc
+        raise AuditError(f"cannot run git: {exc}") from exc
+    except gitrepo.GitTimeout as exc:
         raise AuditError(f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS}s") from exc
-    if done.returncode != 0:
-        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise GitFailed(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
-    return done.stdout
+    except gitrepo.GitFailed as exc:
+        raise GitFailed(f"git {args[0]} failed: {exc.last_line}") from exc
 
 
 def ensure_repository(root: Path) -> None:
