@@ -10,6 +10,8 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
+from collections.abc import Iterator, MutableMapping
+from types import ModuleType
 from typing import Any
 
 import click
@@ -28,8 +30,57 @@ Exit codes:
 """
 
 
+def command_name(module_name: str) -> str:
+    """The command a module under ``cli/commands`` defines: ``force_unlock`` -> ``force-unlock``.
+
+    A trailing ``_cmd`` lets a command be named after a Python keyword (``import_cmd`` ->
+    ``import``). ``tests/unit/test_cli_lazy.py`` checks every module against this rule.
+    """
+    return module_name.removesuffix("_cmd").replace("_", "-")
+
+
+class LazyCommands(MutableMapping[str, click.Command]):
+    """``Group.commands`` that imports a command's module only when the command is looked up.
+
+    click's documented LazyGroup pattern, applied where click keeps its commands: the group's
+    ``list_commands`` iterates the names (found by ``pkgutil`` without importing anything) and
+    its ``get_command`` looks one up, which imports that one module. ``campaigns plan`` thus
+    never imports apply, the sandbox or the audit log; ``campaigns --help`` imports them all.
+    Discovery stays automatic: a new module under ``cli/commands`` is a new command.
+    """
+
+    def __init__(self, package: ModuleType) -> None:
+        self.package = package.__name__
+        found = pkgutil.iter_modules(package.__path__)
+        self.modules = {command_name(info.name): info.name for info in found}
+        self.loaded: dict[str, click.Command] = {}
+
+    def __getitem__(self, name: str) -> click.Command:
+        if name not in self.loaded:
+            module = importlib.import_module(f"{self.package}.{self.modules[name]}")
+            command = getattr(module, "command", None)
+            if not isinstance(command, click.Command):
+                raise KeyError(name)
+            self.loaded[name] = command
+        return self.loaded[name]
+
+    def __setitem__(self, name: str, command: click.Command) -> None:
+        self.loaded[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        found = self.modules.pop(name, None), self.loaded.pop(name, None)
+        if found == (None, None):
+            raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(sorted(self.modules.keys() | self.loaded.keys()))
+
+    def __len__(self) -> int:
+        return len(self.modules.keys() | self.loaded.keys())
+
+
 class CampaignsGroup(click.Group):
-    """Maps the tool's exceptions to messages and exit codes."""
+    """Commands loaded on first use (:class:`LazyCommands`); maps the tool's exceptions to exits."""
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -42,7 +93,10 @@ class CampaignsGroup(click.Group):
 
 
 @click.group(
-    cls=CampaignsGroup, epilog=EPILOG, context_settings={"help_option_names": ["-h", "--help"]}
+    cls=CampaignsGroup,
+    commands=LazyCommands(commands),
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
 @click.version_option(__version__, prog_name="campaigns")
 @click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
@@ -56,17 +110,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
-
-
-def _register() -> None:
-    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{commands.__name__}.{info.name}")
-        command = getattr(module, "command", None)
-        if isinstance(command, click.Command):
-            cli.add_command(command)
-
-
-_register()
 
 
 def main() -> None:

@@ -17,7 +17,12 @@ def test_the_cli_loads_without_httpx_or_the_sandbox_server() -> None:
 
 
 def test_every_command_is_still_registered() -> None:
+    import click
+
     from reconciler.cli.main import cli
 
     expected = {"apply", "doctor", "import", "init", "plan", "refresh", "sandbox", "status"}
-    assert expected <= set(cli.commands)
+    assert expected <= set(cli.list_commands(click.Context(cli)))
+    assert all(
+        isinstance(cli.get_command(click.Context(cli), name), click.Command) for name in expected
+    )
