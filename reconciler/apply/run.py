@@ -144,7 +144,7 @@ def _perform(
 ) -> ApplyReport:
     config, workspace = target.config, target.workspace
     header = JournalHeader(lineage=state.lineage, base_serial=state.serial, started_at=utc_now())
-    view.start(len(plan.changes))
+    view.start(sum(1 for action in plan.changes if action.id not in failures))
     try:
         with Journal.create(journal_path(config, workspace.name), header) as journal:
             gate = DedupeGate(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from reconciler.cli.options import Target, target_options
+from reconciler.cli.progress import ProgressBar
 
 if TYPE_CHECKING:  # imported inside the command: httpx loads only when a command needs it
     from reconciler.apply.results import ActionResult
@@ -19,15 +21,26 @@ PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted"
 
 
 class ClickApplyView:
-    """Shows the plan, asks for approval, and prints one line per finished action."""
+    """Shows the plan, asks for approval, and prints one line per finished action.
 
-    def __init__(self) -> None:
-        self.total = 0
-        self.done = 0
-        self.tty = sys.stdout.isatty()
+    On a terminal a progress bar stays on the last line under those lines; elsewhere (a pipe, a CI
+    log) only the lines are printed. Use it as a context manager so the bar's line is ended.
+    """
+
+    def __init__(self, tty: bool | None = None) -> None:
+        self.tty = sys.stdout.isatty() if tty is None else tty
+        self._bar: ProgressBar | None = None
+
+    def __enter__(self) -> ClickApplyView:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._bar is not None:
+            self._bar.close()
 
     def note(self, text: str) -> None:
-        click.echo(text, err=True)
+        with self._bar.hidden() if self._bar else contextlib.nullcontext():
+            click.echo(text, err=True)
 
     def show_plan(self, plan: Plan) -> None:
         from reconciler.render.options import RenderOptions
@@ -45,14 +58,17 @@ class ClickApplyView:
         return str(answer).strip() == "yes"
 
     def start(self, total: int) -> None:
-        self.total = total
+        if self.tty:
+            self._bar = ProgressBar(sys.stdout, total)
+            self._bar.draw()
 
     def finished(self, result: ActionResult) -> None:
         from reconciler.apply.results import describe
 
-        self.done += 1
-        prefix = f"[{self.done}/{self.total}] " if self.tty else ""
-        click.echo(prefix + describe(result))
+        if self._bar is None:
+            click.echo(describe(result))
+        else:
+            self._bar.advance(describe(result))
 
 
 @click.command("apply")
@@ -126,7 +142,8 @@ def command(
     options = ApplyOptions(
         plan_file=planfile, auto_approve=auto_approve, concurrency=concurrency, allow=allow
     )
-    report = apply_workspace(target, options, ClickApplyView())
+    with ClickApplyView() as view:
+        report = apply_workspace(target, options, view)
     if not report.results:
         click.echo("No changes. Nothing to apply.")
         return
