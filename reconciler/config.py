@@ -21,17 +21,21 @@ Secrets never live here: only ``ROUTEE_APPLICATION_ID`` / ``ROUTEE_APPLICATION_S
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from reconciler.enums import DOCUMENTED_LANGUAGES
 from reconciler.errors import ConfigError
 
 CONFIG_FILE = "campaigns.toml"
+#: A workspace name becomes a file name (``state/<name>.json``): no separators, no leading dot.
+WORKSPACE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 SANDBOX_WORKSPACE = "sandbox"
 DEFAULT_API_URL = "https://connect.routee.net"
 DEFAULT_AUTH_URL = "https://auth.routee.net"
@@ -58,11 +62,23 @@ class DeclarationSettings(BaseModel):
     languages: list[str] = Field(default_factory=list)
 
 
+def check_workspace_name(name: str) -> str:
+    """``name`` if it can name a workspace (and so a state file); ValueError otherwise."""
+    if not WORKSPACE_NAME.fullmatch(name):
+        raise ValueError(
+            f"{name!r} is not a workspace name: use 1-64 letters, digits, '-' or '_', "
+            "starting with a letter or digit"
+        )
+    return name
+
+
 class ConfigFile(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     declarations: DeclarationSettings = Field(default_factory=DeclarationSettings)
-    workspaces: dict[str, WorkspaceSettings] = Field(default_factory=dict)
+    workspaces: dict[Annotated[str, AfterValidator(check_workspace_name)], WorkspaceSettings] = (
+        Field(default_factory=dict)
+    )
 
 
 @dataclass(frozen=True)
@@ -103,6 +119,10 @@ class Config:
         return self.root / ".sandbox"
 
     def workspace(self, name: str, env: Mapping[str, str] | None = None) -> Workspace:
+        try:
+            check_workspace_name(name)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
         environ = os.environ if env is None else env
         settings = self.file.workspaces.get(name, WorkspaceSettings())
         api = environ.get("ROUTEE_API_URL") or settings.api_url or DEFAULT_API_URL

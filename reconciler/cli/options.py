@@ -9,7 +9,13 @@ from typing import Any, TypeVar
 
 import click
 
-from reconciler.config import SANDBOX_WORKSPACE, Config, Workspace, load_config
+from reconciler.config import (
+    SANDBOX_WORKSPACE,
+    Config,
+    Workspace,
+    check_workspace_name,
+    load_config,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -24,6 +30,18 @@ class Target:
     @property
     def root(self) -> Path:
         return self.config.root
+
+
+class WorkspaceName(click.types.StringParamType):
+    """A workspace name: it becomes ``state/<name>.json``, so no path separators."""
+
+    name = "NAME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
+        try:
+            return check_workspace_name(str(value))
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
 
 
 def _dir_option(f: F) -> F:
@@ -63,7 +81,7 @@ def target_options(f: F) -> F:
     decorated = click.option(
         "--workspace",
         "-w",
-        metavar="NAME",
+        type=WorkspaceName(),
         envvar="CAMPAIGNS_WORKSPACE",
         help="Workspace (state/NAME.json); also read from CAMPAIGNS_WORKSPACE. Default: 'default'.",
     )(decorated)

@@ -54,3 +54,15 @@ def test_not_utf8(tmp_path: Path) -> None:
 def test_missing_directory(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="does not exist"):
         load_config(tmp_path / "nope")
+
+
+@pytest.mark.parametrize("name", ["../evil", "a/b", ".hidden", "", "x" * 65, "a b"])
+def test_a_workspace_name_cannot_escape_state_dir(tmp_path: Path, name: str) -> None:
+    with pytest.raises(ConfigError, match="is not a workspace name"):
+        load_config(tmp_path).workspace(name, env={})
+
+
+def test_config_file_workspace_names_are_checked(tmp_path: Path) -> None:
+    (tmp_path / "campaigns.toml").write_text('[workspaces."../prod"]\nmax_sends = 1\n')
+    with pytest.raises(ConfigError, match="is not a workspace name"):
+        load_config(tmp_path)
