@@ -100,6 +100,18 @@ def ci_allowances(
     return unapplied_trailers(project_dir, workspace)
 
 
+def guard_allowances(
+    project_dir: Path,
+    env: Mapping[str, str],
+    workspace: str | None,
+    flags: Mapping[GuardKind, int | None],
+) -> dict[GuardKind, int]:
+    """The numbers echoed for the guards: CI trailers (``CI=true``), then the flags given win."""
+    allowed = ci_allowances(project_dir, env, workspace)
+    allowed.update({kind: value for kind, value in flags.items() if value is not None})
+    return allowed
+
+
 def _is_ancestor(project_dir: Path, sha: str) -> bool:
     try:
         gitrepo.run_git(

@@ -15,6 +15,7 @@ import pytest
 from reconciler.apply.trailers import (
     applied_base,
     ci_allowances,
+    guard_allowances,
     head_trailers,
     parse_trailers,
     unapplied_trailers,
@@ -157,3 +158,11 @@ def test_trailers_count_only_in_ci(repo: Path) -> None:
 def test_outside_a_repository_in_ci_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="CI=true: `git log"):
         ci_allowances(tmp_path, {"CI": "true"})
+
+
+def test_flags_given_win_over_trailers_and_flags_not_given_keep_them(repo: Path) -> None:
+    commit(repo, "Merge #1\n\nCampaigns-Allow-Sends: 2\nCampaigns-Allow-Recipients: 9\n")
+    flags = {SENDS: 3, RECIPIENTS: None, GuardKind.LATE: 0}
+    ci = guard_allowances(repo, {"CI": "true"}, "production", flags)
+    assert ci == {SENDS: 3, RECIPIENTS: 9, GuardKind.LATE: 0}
+    assert guard_allowances(repo, {}, "production", flags) == {SENDS: 3, GuardKind.LATE: 0}

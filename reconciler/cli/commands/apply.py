@@ -6,7 +6,7 @@ import contextlib
 import os
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -14,7 +14,7 @@ from reconciler.cli.options import Target, target_options
 from reconciler.cli.progress import ProgressBar
 
 if TYPE_CHECKING:  # imported inside the command: httpx loads only when a command needs it
-    from reconciler.apply.results import ActionResult
+    from reconciler.apply.results import ActionResult, ApplyReport
     from reconciler.models.plan import Plan
 
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted"
@@ -128,22 +128,29 @@ def command(
     state records them), 3 an in-doubt submission is held (see
     docs/recovery.md), 4 a guard tripped (nothing was sent).
     """
-    from reconciler.apply.results import recipient_error_lines
     from reconciler.apply.run import ApplyOptions, apply_workspace, settle_exit
-    from reconciler.apply.trailers import ci_allowances
+    from reconciler.apply.trailers import guard_allowances
     from reconciler.models.plan import GuardKind
 
-    allow: dict[GuardKind, Any] = dict(
-        ci_allowances(target.root, os.environ, target.workspace.name)
-    )
-    flags = {GuardKind.SENDS: allow_sends, GuardKind.RECIPIENTS: allow_recipients}
-    flags[GuardKind.LATE] = allow_late
-    allow.update({kind: value for kind, value in flags.items() if value is not None})
+    flags = {
+        GuardKind.SENDS: allow_sends,
+        GuardKind.RECIPIENTS: allow_recipients,
+        GuardKind.LATE: allow_late,
+    }
+    allow = guard_allowances(target.root, os.environ, target.workspace.name, flags)
     options = ApplyOptions(
         plan_file=planfile, auto_approve=auto_approve, concurrency=concurrency, allow=allow
     )
     with ClickApplyView() as view:
         report = apply_workspace(target, options, view)
+    show_report(report)
+    settle_exit(report, target.workspace)
+
+
+def show_report(report: ApplyReport) -> None:
+    """After the per-action lines: Routee's rejected recipients, then the summary."""
+    from reconciler.apply.results import recipient_error_lines
+
     if not report.results:
         click.echo("No changes. Nothing to apply.")
         return
@@ -153,4 +160,3 @@ def command(
         for line in errors:
             click.echo(line)
     click.echo(report.summary())
-    settle_exit(report, target.workspace)
