@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 
 from reconciler.apply.backoff import RetryPolicy
 from reconciler.apply.canary import CanaryResult, run_canary
+from reconciler.apply.ports import Routee
 from reconciler.apply.remote import Target, connect
 from reconciler.apply.run import canary_number, require_state_dir
 from reconciler.apply.session import utc_now
@@ -54,10 +55,10 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
     return result
 
 
-def _check_token(client: object) -> str:
+def _check_token(client: Routee) -> str:
     """Any authenticated read proves the token: a tracking search for a name nobody uses."""
     try:
-        client.search_by_campaign_name("campaigns-doctor-probe")  # type: ignore[attr-defined]
+        client.search_by_campaign_name("campaigns-doctor-probe")
     except RouteeError as exc:
         raise ConfigError(f"credentials or endpoint refused: {exc}") from exc
     return "token obtained, an authenticated read succeeded"

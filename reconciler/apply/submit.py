@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from reconciler.apply.ports import SubmitAnswer
 from reconciler.apply.results import StepOutcome
 from reconciler.apply.session import Session, new_key, recipient_errors
 from reconciler.models.journal import OutcomeKind, SubmitIntent
@@ -91,7 +92,7 @@ def _intent(session: Session, spec: SubmitSpec, resend: bool) -> SubmitIntent:
     )
 
 
-def _accepted(session: Session, intent: SubmitIntent, answer: Any) -> StepOutcome:
+def _accepted(session: Session, intent: SubmitIntent, answer: SubmitAnswer) -> StepOutcome:
     echoed = bool(answer.name_echoed)
     message = None
     if not echoed:

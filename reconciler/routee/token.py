@@ -138,9 +138,9 @@ class TokenCache:
 
 def _seconds(value: object) -> float:
     """``expires_in`` as received; absent or unreadable means Routee's documented hour."""
-    if isinstance(value, bool):
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
         return DEFAULT_EXPIRES_IN
     try:
-        return max(float(value), 0.0)  # type: ignore[arg-type]
-    except (TypeError, ValueError):
+        return max(float(value), 0.0)
+    except ValueError:
         return DEFAULT_EXPIRES_IN

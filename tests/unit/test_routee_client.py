@@ -599,7 +599,7 @@ def test_token_answer_problems(client, routee, reply, kind):
     assert routee.calls("POST", "/voice/campaign") == []
 
 
-@pytest.mark.parametrize("expires_in", [True, "soon", None, "120"])
+@pytest.mark.parametrize("expires_in", [True, "soon", None, "120", [60], {"s": 60}])
 def test_odd_expires_in_is_tolerated(client, routee, expires_in):
     routee.expires_in = expires_in
     routee.on("GET", "/voice/tracking/m1", httpx.Response(200, json={}))
