@@ -9,15 +9,11 @@ from pathlib import Path
 
 def write_atomically(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temp file, fsync, rename, and fsync of the directory."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _durable_temp(path, text)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        Path(tmp).replace(path)
+        tmp.replace(path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
     fsync_directory(path.parent)
 
@@ -28,19 +24,29 @@ def publish_once(path: Path, text: str) -> bool:
     The content is written and fsynced under a temporary name, then hard-linked into place: a link
     never replaces an existing file, so concurrent creators cannot overwrite each other.
     """
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    tmp = _durable_temp(path, text)
+    try:
+        os.link(tmp, path)
+    except FileExistsError:
+        return False
+    finally:
+        tmp.unlink(missing_ok=True)
+    fsync_directory(path.parent)
+    return True
+
+
+def _durable_temp(path: Path, text: str) -> Path:
+    """A new temporary file beside ``path`` holding ``text``, fsynced; removed if writing fails."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
             os.fsync(handle.fileno())
-        os.link(tmp, path)
-    except FileExistsError:
-        return False
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    fsync_directory(path.parent)
-    return True
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name)
 
 
 def fsync_directory(directory: Path) -> None:
