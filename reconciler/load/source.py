@@ -17,6 +17,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.resolver import VersionedResolver
 
 from reconciler.load.findings import Finding
 
@@ -30,6 +31,8 @@ _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 _COMPACT = re.compile(r"(?:[-?][ \t]+){50,}")
 _DOCUMENT_MARKER = re.compile(r"^---(?:[ \t]|$)")
 _DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)" with value')
+#: ruamel's default version (its private ``_DEFAULT_YAML_VERSION``).
+_YAML_VERSION = (1, 2)
 
 
 class _StringTimestamps(SafeConstructor):
@@ -37,6 +40,21 @@ class _StringTimestamps(SafeConstructor):
 
 
 _StringTimestamps.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+
+
+class _FixedVersionResolver(VersionedResolver):
+    """ruamel's resolver, minus two caught ``AttributeError``s per scalar (a quarter of a parse).
+
+    Behind the C parser ruamel never sees a ``%YAML`` directive: its ``processing_version``
+    looks for a Python scanner, fails twice and falls back to the loader's version, else YAML
+    1.2. This answers the same without the exceptions (``tests/unit/test_load_source.py``
+    compares it with ruamel's own resolver, ``%YAML 1.1`` included).
+    """
+
+    @property
+    def processing_version(self) -> Any:
+        version = self._loader_version
+        return _YAML_VERSION if version is None else version
 
 
 @dataclass
@@ -124,6 +142,7 @@ def _safe_yaml() -> YAML:
     """One loader for the whole run: building a ``YAML()`` searches for plugins every time."""
     yaml = YAML(typ="safe")
     yaml.Constructor = _StringTimestamps
+    yaml.Resolver = _FixedVersionResolver
     return yaml
 
 

@@ -3,6 +3,9 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reconciler.config import Config
 from reconciler.load import load_project
 from reconciler.load.findings import Finding
@@ -74,3 +77,82 @@ def test_nesting_bound() -> None:
     assert nesting_bound("to: ['+306910000001']\n") == 1
     assert nesting_bound("a:\n  b:\n    - [{x: 1}]\n") == 6
     assert nesting_bound("- " * 60 + "x") >= 1000
+
+
+SCALARS = [
+    "yes",
+    "no",
+    "on",
+    "off",
+    "Yes",
+    "y",
+    "0777",
+    "0o17",
+    "0x1F",
+    "1_000",
+    "1:20",
+    "190:20:30",
+    ".inf",
+    "-.inf",
+    ".NaN",
+    "~",
+    "null",
+    "Null",
+    "NULL",
+    "true",
+    "True",
+    "TRUE",
+    "1e3",
+    "1.0e+3",
+    "+1",
+    "-0",
+    "''",
+    "2001-12-14",
+    "2001-12-14T21:59:43.10-05:00",
+    "=",
+    "0b101",
+    "12.",
+    ".5",
+    "+306900000000",
+    '"+30 690"',
+    "!!str 12",
+    "!!int '7'",
+]
+
+
+def _stock_safe_yaml() -> object:
+    from ruamel.yaml import YAML
+
+    from reconciler.load.source import _StringTimestamps
+
+    yaml = YAML(typ="safe")
+    yaml.Constructor = _StringTimestamps
+    return yaml
+
+
+def _both(text: str) -> tuple[str, str]:
+    from reconciler.load.source import _safe_yaml
+
+    def attempt(yaml: object) -> str:
+        try:
+            return repr(list(yaml.load_all(text)))  # type: ignore[attr-defined]
+        except Exception as exc:
+            return type(exc).__name__
+
+    return attempt(_safe_yaml()), attempt(_stock_safe_yaml())
+
+
+def test_the_fast_resolver_reads_every_scalar_like_ruamels_own() -> None:
+    body = "".join(f"k{index}: {value}\n" for index, value in enumerate(SCALARS))
+    seq = "".join(f"- {value}\n" for value in SCALARS)
+    for text in (body, seq, "%YAML 1.1\n---\n" + body, "%YAML 1.2\n---\n" + seq):
+        ours, theirs = _both(text)
+        assert ours == theirs
+    assert "'yes'" in _both("%YAML 1.1\n---\n- yes\n")[0]  # the C parser ignores the directive
+
+
+@given(st.text(alphabet="01:.-+_eExXoObyYnN~!' \"", max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_the_fast_resolver_agrees_on_generated_scalars(token: str) -> None:
+    ours, theirs = _both(f"a: {token}\nb: [{token}]\n")
+    assert ours == theirs
