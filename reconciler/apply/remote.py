@@ -46,37 +46,44 @@ def connect(target: Target, env: Mapping[str, str] | None = None) -> Iterator[Re
     """Yield a client for ``target``'s workspace; a sandbox started here is stopped on exit."""
     environ = os.environ if env is None else env
     workspace = target.workspace
-    settings = workspace.settings
     if workspace.is_sandbox:
-        from reconciler.sandbox.options import SandboxOptions
-        from reconciler.sandbox.server import start_sandbox
-
-        options = SandboxOptions()
-        try:
-            options.set_faults(sandbox_faults(environ.get(SANDBOX_FAULTS_ENV, "")))
-        except ValueError as exc:
-            raise ConfigError(f"{SANDBOX_FAULTS_ENV}: {exc}") from exc
-        with start_sandbox(target.config.sandbox_dir, "127.0.0.1", options=options) as sandbox:
-            client = RouteeClient(
-                sandbox.base_url,
-                sandbox.base_url,
-                SANDBOX_CREDENTIALS,
-                timeout=settings.timeout_seconds,
-                name_key=settings.name_key,
-            )
-            with client:
-                yield Remote(client, f"sandbox:{sandbox.account_id}")
+        with _sandbox_remote(target.config, workspace, environ) as remote:
+            yield remote
         return
     credentials = Credentials.from_env(environ)
-    client = RouteeClient(
-        workspace.api_url,
-        workspace.auth_url,
+    with _client(workspace, workspace.api_url, workspace.auth_url, credentials) as client:
+        yield Remote(client, workspace.api_url)
+
+
+@contextlib.contextmanager
+def _sandbox_remote(
+    config: Config, workspace: Workspace, environ: Mapping[str, str]
+) -> Iterator[Remote]:
+    from reconciler.sandbox.options import SandboxOptions
+    from reconciler.sandbox.server import start_sandbox
+
+    options = SandboxOptions()
+    try:
+        options.set_faults(sandbox_faults(environ.get(SANDBOX_FAULTS_ENV, "")))
+    except ValueError as exc:
+        raise ConfigError(f"{SANDBOX_FAULTS_ENV}: {exc}") from exc
+    with start_sandbox(config.sandbox_dir, "127.0.0.1", options=options) as sandbox:
+        url = sandbox.base_url
+        with _client(workspace, url, url, SANDBOX_CREDENTIALS) as client:
+            yield Remote(client, f"sandbox:{sandbox.account_id}")
+
+
+def _client(
+    workspace: Workspace, api_url: str, auth_url: str, credentials: Credentials
+) -> RouteeClient:
+    settings = workspace.settings
+    return RouteeClient(
+        api_url,
+        auth_url,
         credentials,
         timeout=settings.timeout_seconds,
         name_key=settings.name_key,
     )
-    with client:
-        yield Remote(client, workspace.api_url)
 
 
 def sandbox_faults(text: str) -> dict[str, Any]:
