@@ -14,6 +14,8 @@ does not try to re-send it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from reconciler.apply.ports import Routee
 from reconciler.apply.remote import Target, connect
 from reconciler.apply.run import make_plan_inputs, require_state_dir
@@ -49,9 +51,28 @@ def import_campaign(
         items = client.campaign_tracking(tracking_id)
     except NotFound:
         raise ImportRefused(f"Routee does not know trackingId {tracking_id} (404)") from None
-    progress = progress_of(items)
-    names = {i.get("campaign") for i in items if isinstance(i, dict)}
     in_doubt = _in_doubt_submit(state, campaign.id, record.next_seq)
+    name = _imported_name(campaign, tracking_id, items, in_doubt)
+    submission = _imported_submission(
+        record.next_seq, campaign, tracking_id, name, items=items, in_doubt=in_doubt
+    )
+    updated = record.model_copy(
+        update={
+            "submissions": [*record.submissions, submission],
+            "forgotten": False,
+            "source": str(campaign.source),
+        }
+    )
+    campaigns = {**state.campaigns, campaign.id: updated}
+    pending = [p for p in state.pending if p is not in_doubt]
+    return state.model_copy(update={"campaigns": campaigns, "pending": pending}), submission
+
+
+def _imported_name(
+    campaign: Campaign, tracking_id: str, items: Any, in_doubt: PendingIntent | None
+) -> str:
+    """The messages' ``campaign`` name, else the in-doubt intent's name, else the label."""
+    names = {i.get("campaign") for i in items if isinstance(i, dict)}
     label = in_doubt.submission_name if in_doubt and in_doubt.submission_name else campaign.label
     name = next((n for n in names if isinstance(n, str) and n), label)
     if in_doubt and name != in_doubt.submission_name:
@@ -59,9 +80,23 @@ def import_campaign(
             f"{campaign.id} has an in-doubt submission named {in_doubt.submission_name!r}, but "
             f"trackingId {tracking_id} belongs to a campaign named {name!r}; nothing imported"
         )
+    return name
+
+
+def _imported_submission(
+    seq: int,
+    campaign: Campaign,
+    tracking_id: str,
+    name: str,
+    *,
+    items: Any,
+    in_doubt: PendingIntent | None,
+) -> Submission:
+    """Not verified (the tool did not send it); an in-doubt intent's recorded values win."""
+    progress = progress_of(items)
     now = utc_now()
-    submission = Submission(
-        seq=record.next_seq,
+    return Submission(
+        seq=seq,
         revision=(in_doubt.revision if in_doubt else None) or campaign.revision,
         submission_name=name,
         tracking_id=tracking_id,
@@ -76,16 +111,6 @@ def import_campaign(
         cost=progress.cost if progress.messages else None,
         refreshed_at=now,
     )
-    updated = record.model_copy(
-        update={
-            "submissions": [*record.submissions, submission],
-            "forgotten": False,
-            "source": str(campaign.source),
-        }
-    )
-    campaigns = {**state.campaigns, campaign.id: updated}
-    pending = [p for p in state.pending if p is not in_doubt]
-    return state.model_copy(update={"campaigns": campaigns, "pending": pending}), submission
 
 
 def _refuse_tracked(state: State, record: CampaignRecord, tracking_id: str) -> None:
