@@ -46,10 +46,6 @@ class DedupeGate:
         with self._lock:
             return self._detail
 
-    @property
-    def canary_configured(self) -> bool:
-        return self._canary is not None
-
     def allows_resend(self) -> bool:
         """True if dedupe is verified, running the canary first if it is not and one is set."""
         with self._lock:
