@@ -4,6 +4,10 @@ Order: resolve, cancel, replace, send/resend (campaign groups are started in tha
 state-only ``forget``s. A campaign whose step fails or is held runs no further steps; the other
 campaigns carry on, and every failure is reported at the end. The executor never writes the state:
 it journals intents and outcomes, and the caller folds the journal.
+
+An interrupt (Ctrl-C) stops the run: no campaign starts
+another step, campaigns not yet started never start, the steps already running finish and journal
+their outcome, and the exception is raised again once they have.
 """
 
 from __future__ import annotations
@@ -47,14 +51,27 @@ def execute(
     skipped = set(skip)
     changes = [a for a in actions if a.action is not ActionKind.NOOP and a.id not in skipped]
     remote = [a for a in changes if a.action is not ActionKind.FORGET]
-    with ThreadPoolExecutor(max_workers=max(1, concurrency)) as pool:
-        futures = [pool.submit(runner.run, steps) for steps in campaign_groups(remote)]
-        for future in futures:
-            future.result()
+    _run_concurrently(runner, campaign_groups(remote), concurrency)
     for action in changes:
         if action.action is ActionKind.FORGET:
             runner.run([action])
     return report
+
+
+def _run_concurrently(
+    runner: _CampaignRunner, groups: list[list[Action]], concurrency: int
+) -> None:
+    """Each group on the pool; on an interrupt, start nothing more and wait for what runs."""
+    pool = ThreadPoolExecutor(max_workers=max(1, concurrency))
+    try:
+        futures = [pool.submit(runner.run, steps) for steps in groups]
+        for future in futures:
+            future.result()
+    except KeyboardInterrupt:
+        runner.stop()
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def campaign_groups(actions: Iterable[Action]) -> list[list[Action]]:
@@ -71,9 +88,16 @@ class _CampaignRunner:
         self._session = session
         self._pending = pending
         self._finished = finished
+        self._stopped = threading.Event()
+
+    def stop(self) -> None:
+        """Start no further step; a step already running finishes."""
+        self._stopped.set()
 
     def run(self, steps: list[Action]) -> None:
         for index, action in enumerate(steps):
+            if self._stopped.is_set():
+                return
             result = self.perform(action)
             self._finished(result)
             if result.status is not ResultStatus.DONE:

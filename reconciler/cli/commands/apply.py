@@ -12,6 +12,7 @@ import click
 
 from reconciler.cli.options import Target, target_options
 from reconciler.cli.progress import ProgressBar
+from reconciler.errors import ExitCode
 
 if TYPE_CHECKING:  # imported inside the command: httpx loads only when a command needs it
     from reconciler.apply.results import ActionResult, ApplyReport
@@ -142,9 +143,22 @@ def command(
         plan_file=planfile, auto_approve=auto_approve, concurrency=concurrency, allow=allow
     )
     with ClickApplyView() as view:
-        report = apply_workspace(target, options, view)
+        try:
+            report = apply_workspace(target, options, view)
+        except KeyboardInterrupt:
+            view.note(interrupted_message(target))
+            sys.exit(ExitCode.ERROR)
     show_report(report)
     settle_exit(report, target.workspace)
+
+
+def interrupted_message(target: Target) -> str:
+    """What an interrupted apply tells: what happened to the sends, and how to finish."""
+    return (
+        "Interrupted: campaigns not yet started were not sent; those already under way finished "
+        f"and are recorded in state/{target.workspace.name}.json. Run the same apply again to "
+        "send the rest: nothing is sent twice."
+    )
 
 
 def show_report(report: ApplyReport) -> None:
