@@ -2,8 +2,9 @@
 
 The workspace lock is held for the whole apply. The plan is made from the state with any leftover
 journal folded in; guards are enforced before any remote call that changes anything; the journal
-is created with the state's lineage and serial, and folded into the state (one atomic write,
-serial + 1) and removed at the end, even when the apply stops part-way.
+is created with the state's lineage and serial, starts with what was loaded per declaration file
+(``State.sources``: later plans skip parsing files unchanged since), and is folded into the state
+(one atomic write, serial + 1) and removed at the end, even when the apply stops part-way.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
 from reconciler.apply.session import Session, utc_now
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, InDoubt
-from reconciler.load import LoadError, load_project
+from reconciler.load import LoadError, LoadResult, load_project
 from reconciler.models.campaign import Campaign
-from reconciler.models.journal import JournalHeader
+from reconciler.models.journal import JournalHeader, Sources
 from reconciler.models.plan import ActionKind, GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.diff import diff
@@ -77,7 +78,8 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
         opened = open_workspace(config, workspace, endpoint=remote.endpoint, lock_held=True)
         for line in opened.notes:
             view.note(line)
-        plan = _plan(config, workspace, opened.state, options)
+        loaded = load_declarations(config, opened.state)
+        plan = _plan(workspace, opened.state, loaded.campaigns, options)
         if not plan.changes:
             return ApplyReport()
         checked = count_recipients(plan, remote.client)
@@ -93,6 +95,7 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
             failures=checked.failures,
             options=options,
             view=view,
+            sources=Sources(sources=loaded.sources, at=utc_now()),
         )
 
 
@@ -106,16 +109,20 @@ def require_state_dir(config: Config, workspace: Workspace) -> None:
 
 def make_plan_inputs(config: Config) -> list[Campaign]:
     """The valid declarations; any finding stops the command (as ``validate`` shows them)."""
-    loaded = load_project(config)
+    return load_declarations(config).campaigns
+
+
+def load_declarations(config: Config, state: State | None = None) -> LoadResult:
+    """Load (files unchanged since ``state`` recorded them are not parsed); findings stop here."""
+    loaded = load_project(config, state)
     if loaded.findings:
         lines = "\n".join(str(f) for f in loaded.findings)
         raise LoadError(f"invalid declarations (run `campaigns validate`):\n{lines}")
-    return loaded.campaigns
+    return loaded
 
 
-def make_plan(config: Config, workspace: Workspace, state: State, now: datetime) -> Plan:
-    """Load the declarations and diff them against ``state``; plan errors stop here."""
-    campaigns = make_plan_inputs(config)
+def make_plan(workspace: Workspace, state: State, campaigns: list[Campaign], now: datetime) -> Plan:
+    """Diff the declarations against ``state``; plan errors stop here."""
     settings = workspace.settings
     limits = GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
     plan = diff(campaigns, state, now, limits=limits)
@@ -125,8 +132,10 @@ def make_plan(config: Config, workspace: Workspace, state: State, now: datetime)
     return plan
 
 
-def _plan(config: Config, workspace: Workspace, state: State, options: ApplyOptions) -> Plan:
-    plan = make_plan(config, workspace, state, datetime.now(UTC))
+def _plan(
+    workspace: Workspace, state: State, campaigns: list[Campaign], options: ApplyOptions
+) -> Plan:
+    plan = make_plan(workspace, state, campaigns, datetime.now(UTC))
     if options.plan_file is not None:
         check_saved_plan(read_plan(options.plan_file), state, plan)
     return plan
@@ -141,12 +150,14 @@ def _perform(
     failures: dict[str, str],
     options: ApplyOptions,
     view: ApplyView,
+    sources: Sources,
 ) -> ApplyReport:
     config, workspace = target.config, target.workspace
     header = JournalHeader(lineage=state.lineage, base_serial=state.serial, started_at=utc_now())
     view.start(sum(1 for action in plan.changes if action.id not in failures))
     try:
         with Journal.create(journal_path(config, workspace.name), header) as journal:
+            journal.append(sources)  # folded into State.sources: what later plans need not parse
             gate = DedupeGate(
                 verified=state.dedupe.verified,
                 journal=journal,

@@ -16,8 +16,8 @@ from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
 from reconciler.canonical import digest
-from reconciler.load.cache import ToFile
 from reconciler.load.findings import Finding
+from reconciler.load.keys import ToFile
 from reconciler.load.recipients import Recipients, read_recipients
 from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.declaration import (

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 from reconciler.errors import CampaignsError
 from reconciler.models.campaign import Campaign
+from reconciler.models.state import SourceRecord
 
 
 @dataclass(frozen=True, order=True)
@@ -31,6 +32,8 @@ class LoadResult:
 
     campaigns: list[Campaign] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
+    #: Per clean declaration file (relative path), what apply records in ``State.sources``.
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
 
     @property
     def recipients(self) -> int:

@@ -3,6 +3,11 @@
 Files are read in sorted order, each with the fast C loader; only a file with something to
 report is re-read in round-trip mode to find positions. Empty files and empty documents are
 skipped without a word (docs/declarations.md).
+
+A file whose key (:mod:`reconciler.load.keys`) matches what the last apply recorded in the state
+(:mod:`reconciler.load.recorded`) or a parse cache entry (:mod:`reconciler.load.cache`) is not
+parsed: its campaigns are taken from there. Duplicate ids across files are still found, and a
+file with anything to report is always parsed, so findings never depend on either shortcut.
 """
 
 from __future__ import annotations
@@ -15,10 +20,12 @@ from typing import Any
 from pydantic import ValidationError
 
 from reconciler.config import Config
-from reconciler.load.cache import ParseCache, Placed, ToFile
+from reconciler.load.cache import ParseCache
 from reconciler.load.document import check_document, translate
 from reconciler.load.findings import Finding, LoadError, LoadResult
+from reconciler.load.keys import CleanFile, Placed, SourceKeys, ToFile
 from reconciler.load.locate import Locator, field_name, locate
+from reconciler.load.recorded import recorded_file, source_record
 from reconciler.load.source import (
     MAX_EXPANDED_VALUES,
     MAX_YAML_BYTES,
@@ -31,6 +38,7 @@ from reconciler.load.source import (
 )
 from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.declaration import TOOL_KEYS, Defaults, Issue
+from reconciler.models.state import SourceRecord, State
 
 DEFAULTS_FILE = "defaults.yaml"
 SUFFIXES = (".yaml", ".yml")
@@ -47,24 +55,42 @@ class _Run:
     findings: set[Finding] = field(default_factory=set)
     #: id -> each declaration of it: (its file, document index, document line).
     ids: dict[str, list[tuple[Locator, int, int]]] = field(default_factory=dict)
+    #: What apply records per clean file (``State.sources``).
+    sources: dict[str, SourceRecord] = field(default_factory=dict)
 
 
-def load_project(config: Config) -> LoadResult:
-    """Every declaration under ``config.campaigns_dir``: valid campaigns plus all findings."""
+@dataclass(frozen=True)
+class _Shortcuts:
+    """Where a file's campaigns may come from without parsing it."""
+
+    keys: SourceKeys
+    state: State | None
+    cache: ParseCache | None
+
+
+def load_project(config: Config, state: State | None = None) -> LoadResult:
+    """Every declaration under ``config.campaigns_dir``: valid campaigns plus all findings.
+
+    With ``state``, files unchanged since the apply that recorded them there are not parsed
+    (``plan`` and ``apply`` pass it; ``validate`` does not, and so checks every file afresh).
+    The result is the same with or without it.
+    """
     run = _Run(config=config)
     files = _declaration_files(config)
     defaults_path = config.campaigns_dir / DEFAULTS_FILE
     if defaults_path in files:
         _load_defaults(run, read_yaml(defaults_path, _relative(config, defaults_path)))
-    cache = ParseCache.open(config.root, run.defaults, config.languages)
+    keys = SourceKeys.make(run.defaults, config.languages)
+    cache = ParseCache.open(config.root) if keys is not None else None
+    shortcuts = None if keys is None else _Shortcuts(keys, state, cache)
     for path in files:
         if path != defaults_path:
-            _load_path(run, path, cache)
+            _load_path(run, path, shortcuts)
     if cache is not None:
         cache.prune()
     duplicated = _check_unique_ids(run)
     campaigns = sorted((c for c in run.campaigns if c.id not in duplicated), key=lambda c: c.id)
-    return LoadResult(campaigns=campaigns, findings=sorted(run.findings))
+    return LoadResult(campaigns=campaigns, findings=sorted(run.findings), sources=run.sources)
 
 
 def _relative(config: Config, path: Path) -> str:
@@ -148,10 +174,10 @@ def _defaults_issues(document: Document) -> list[Issue]:
     return issues
 
 
-def _load_path(run: _Run, path: Path, cache: ParseCache | None) -> None:
-    """Load one file, from the parse cache when its content and inputs are unchanged."""
+def _load_path(run: _Run, path: Path, shortcuts: _Shortcuts | None) -> None:
+    """Load one file: from the state or the parse cache when it is unchanged, else parse it."""
     rel = _relative(run.config, path)
-    if cache is None:
+    if shortcuts is None:
         _load_file(run, read_yaml(path, rel))
         return
     source = SourceFile(path=path, rel=rel)
@@ -160,23 +186,40 @@ def _load_path(run: _Run, path: Path, cache: ParseCache | None) -> None:
         source.findings.append(problem)  # type: ignore[arg-type]
         _load_file(run, source)
         return
-    key = cache.key(rel, raw)
-    placed = cache.get(key, path)
-    if placed is None:
+    key = shortcuts.keys.key(rel, raw)
+    clean = _unparsed(run, shortcuts, path, rel, key)
+    if clean is None:
         clean = _load_file(run, parse_yaml(source, text))
-        if clean is not None:
-            cache.put(key, *clean)
-        return
-    source.text = text  # for locating a duplicate id, parsed only if there is one
+        if clean is not None and shortcuts.cache is not None:
+            shortcuts.cache.put(key, clean)
+    else:
+        source.text = text  # for locating a duplicate id, parsed only if there is one
+        _take(run, source, clean)
+    if clean is not None:
+        run.sources[rel] = source_record(key, clean)
+
+
+def _unparsed(run: _Run, shortcuts: _Shortcuts, path: Path, rel: str, key: str) -> CleanFile | None:
+    """The file's campaigns from the state, else from the parse cache, else None."""
+    if shortcuts.state is not None:
+        root = run.config.root
+        recorded = recorded_file(shortcuts.state, rel=rel, key=key, declaring_file=path, root=root)
+        if recorded is not None:
+            return recorded
+    return None if shortcuts.cache is None else shortcuts.cache.get(key, path)
+
+
+def _take(run: _Run, source: SourceFile, clean: CleanFile) -> None:
+    """Add a file's campaigns loaded without parsing it; their ids still count for duplicates."""
     locator = Locator(source)
-    for item in placed:
+    for item in clean.placed:
         run.campaigns.append(item.campaign)
         places = run.ids.setdefault(item.campaign.id, [])
         places.append((locator, item.index, item.campaign.source.line))
 
 
-def _load_file(run: _Run, source: SourceFile) -> tuple[list[Placed], list[ToFile]] | None:
-    """Check every document; what the cache may keep, or None if the file has any problem."""
+def _load_file(run: _Run, source: SourceFile) -> CleanFile | None:
+    """Check every document; what the file produced, or None if it has any problem."""
     run.findings.update(source.findings)
     clean = not source.findings
     placed: list[Placed] = []
@@ -211,7 +254,7 @@ def _load_file(run: _Run, source: SourceFile) -> tuple[list[Placed], list[ToFile
         else:
             run.campaigns.append(checked.campaign)
             placed.append(Placed(checked.campaign, document.index))
-    return (placed, files) if clean else None
+    return CleanFile(placed, files) if clean else None
 
 
 def _record_id(run: _Run, document: Document, locator: Locator) -> None:

@@ -2,7 +2,7 @@
 
 The first line is a :class:`JournalHeader`. Every remote call is preceded by an intent record and
 followed, when an answer came, by an outcome record with the same ``key``. State-only changes
-made by an apply (``forget``, dedupe proof) are journal records too, so folding the journal is the
+made by an apply (``forget``, dedupe proof, the declaration files it loaded) are journal records too, so folding the journal is the
 only way an apply changes the state.
 """
 
@@ -14,7 +14,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
-from reconciler.models.state import CancelReason, RecipientError
+from reconciler.models.state import CancelReason, RecipientError, SourceRecord
 
 
 class _Record(BaseModel):
@@ -98,7 +98,19 @@ class DedupeProof(_Record):
     at: str
 
 
+class Sources(_Record):
+    """What the apply loaded, per declaration file: it replaces ``State.sources`` when folded.
+
+    Written once, when the apply starts; it holds every declaration file of the project (an
+    apply loads them all), so files deleted since the last apply drop out.
+    """
+
+    type: Literal["sources"] = "sources"
+    sources: dict[str, SourceRecord]
+    at: str
+
+
 JournalRecord = Annotated[
-    JournalHeader | SubmitIntent | CancelIntent | Outcome | Forget | DedupeProof,
+    JournalHeader | SubmitIntent | CancelIntent | Outcome | Forget | DedupeProof | Sources,
     Field(discriminator="type"),
 ]

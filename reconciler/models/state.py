@@ -143,6 +143,44 @@ class PendingIntent(_Model):
     found_at: str | None = None
 
 
+class SourceCampaign(_Model):
+    """One campaign of a declaration file as loading produced it, less its request."""
+
+    id: str
+    #: The ``---`` document it came from (0-based) and where that document starts (1-based).
+    index: int = Field(ge=0)
+    line: int = Field(ge=1)
+    column: int = Field(ge=1)
+    revision: int = Field(ge=1)
+    cancel: bool = False
+    label: str
+    spec_hash: str
+    decl_hash: str
+
+
+class SourceToFile(_Model):
+    """A ``toFile`` a declaration file read: as written, where it resolved, its bytes' digest."""
+
+    value: str
+    rel: str
+    digest: str
+
+
+class SourceRecord(_Model):
+    """What loading one declaration file produced when it was last applied (docs/state.md).
+
+    ``key`` is the parse cache's key of the file (its path and bytes, the effective defaults,
+    the configured languages, the tool's and libraries' versions, the loader's code); the
+    ``toFiles`` are checked on their own. Requests are not repeated: they are in the
+    submissions. A later load that computes the same key takes the file's campaigns from here
+    instead of parsing it (``reconciler.load.recorded``).
+    """
+
+    key: str
+    to_files: list[SourceToFile] = Field(default_factory=list)
+    campaigns: list[SourceCampaign] = Field(default_factory=list)
+
+
 class State(_Model):
     """``state/<workspace>.json``."""
 
@@ -156,3 +194,6 @@ class State(_Model):
     campaigns: dict[str, CampaignRecord] = Field(default_factory=dict)
     #: Intents whose outcome is unknown (design.md 5.3): the next plan turns them into ``resolve``.
     pending: list[PendingIntent] = Field(default_factory=list)
+    #: Per declaration file (path relative to the project root), what the last apply loaded
+    #: from it: lets a plan skip parsing files unchanged since (design.md section 9).
+    sources: dict[str, SourceRecord] = Field(default_factory=dict)

@@ -12,6 +12,8 @@ Rules (design.md 5.3, docs/state.md):
   ``State.pending``, until a later intent for the same slot gets a definitive answer.
 - Cancels answered ``cancelled`` mark the submission cancelled; ``notScheduled``/``rejected`` only
   add a note; ``inDoubt``/``held``/no answer leave it pending.
+- A ``sources`` record (what the apply loaded, per declaration file) replaces ``State.sources``
+  whole: the apply loaded every file, so a file deleted since drops out.
 
 Nothing is mutated: records that change are copied, the rest is shared with the input state.
 """
@@ -29,6 +31,7 @@ from reconciler.models.journal import (
     JournalRecord,
     Outcome,
     OutcomeKind,
+    Sources,
     SubmitIntent,
 )
 from reconciler.models.state import (
@@ -114,6 +117,7 @@ class _Folding:
         self.campaigns = dict(state.campaigns)
         self.copied: set[str] = set()
         self.dedupe = state.dedupe
+        self.sources = state.sources
         self.pending: dict[Slot, PendingIntent] = {slot_of(p): p for p in state.pending}
         self.intents: dict[str, Intent] = {}
         self.notes: list[str] = []
@@ -135,6 +139,8 @@ class _Folding:
                 checked_at=record.at,
                 detail=record.detail,
             )
+        elif isinstance(record, Sources):
+            self.sources = dict(record.sources)
         else:
             raise StateCorrupt(f"journal line {number}: a second header record")
 
@@ -219,6 +225,7 @@ class _Folding:
                 "campaigns": self.campaigns,
                 "dedupe": self.dedupe,
                 "pending": pending,
+                "sources": self.sources,
             }
         )
         return FoldResult(

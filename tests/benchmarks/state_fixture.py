@@ -2,7 +2,8 @@
 
 Builds the records an apply would have written (one accepted submission per declaration, with the
 request as sent and its submission name) without talking to a sandbox, so the 1 M-number workload
-needs no million-number apply to set up.
+needs no million-number apply to set up. ``State.sources`` (what apply loaded, per file) gets there
+the way apply puts it there: the load's ``sources`` in a journal ``Sources`` record, folded.
 """
 
 from __future__ import annotations
@@ -12,9 +13,13 @@ from pathlib import Path
 
 from reconciler.config import load_config
 from reconciler.load import load_project
+from reconciler.models.journal import JournalHeader, Sources
 from reconciler.models.state import CampaignRecord, Submission
 from reconciler.plan.names import submission_name
+from reconciler.state.fold import fold
 from reconciler.state.store import load_state, state_path, write_state
+
+AT = "2026-11-27T00:00:00Z"
 
 
 def write_applied_state(project: Path, workspace: str) -> None:
@@ -24,6 +29,8 @@ def write_applied_state(project: Path, workspace: str) -> None:
         raise SystemExit(f"benchmark declarations are invalid: {loaded.findings[0]}")
     path = state_path(config, workspace)
     state = load_state(path)
+    header = JournalHeader(lineage=state.lineage, base_serial=state.serial, started_at=AT)
+    state = fold(state, [header, Sources(sources=loaded.sources, at=AT)]).state  # serial + 1
     for campaign in loaded.campaigns:
         submission = Submission(
             seq=1,
@@ -33,13 +40,12 @@ def write_applied_state(project: Path, workspace: str) -> None:
             spec_hash=campaign.spec_hash,
             decl_hash=campaign.decl_hash,
             request=campaign.request,
-            submitted_at="2026-11-27T00:00:00Z",
+            submitted_at=AT,
             state="Scheduled",
         )
         state.campaigns[campaign.id] = CampaignRecord(
             id=campaign.id, source=campaign.source.path, submissions=[submission]
         )
-    state.serial += 1
     write_state(path, state)
 
 

@@ -16,23 +16,34 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import Target, target_options
-from reconciler.errors import ExitCode
+from reconciler.errors import CampaignsError, ExitCode
 from reconciler.load import LoadResult, load_project
 from reconciler.models.plan import Plan
 from reconciler.plan.diff import diff
 from reconciler.plan.guards import GuardLimits
 from reconciler.plan.saved import write_plan
 from reconciler.render import RENDERERS, RenderOptions
-from reconciler.state.workspace import endpoint_for, open_workspace
+from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
 
 
-def make_plan(target: Target, loaded: LoadResult, now: datetime) -> Plan:
-    """Open the workspace (folding a leftover journal) and diff the declarations against it."""
+def open_for_plan(target: Target) -> OpenedWorkspace | CampaignsError:
+    """The workspace (a leftover journal folded), or why it cannot be opened.
+
+    The error is returned, not raised, so that invalid declarations are still reported first.
+    """
     config, workspace = target.config, target.workspace
-    opened = open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))
+    try:
+        opened = open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))
+    except CampaignsError as exc:
+        return exc
     for note in opened.notes:
         click.echo(note, err=True)
-    settings = workspace.settings
+    return opened
+
+
+def make_plan(target: Target, opened: OpenedWorkspace, loaded: LoadResult, now: datetime) -> Plan:
+    """Diff the declarations against the opened workspace's state."""
+    settings = target.workspace.settings
     limits = GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
     return diff(loaded.campaigns, opened.state, now, pending=opened.pending, limits=limits)
 
@@ -99,11 +110,15 @@ def command(
 
         with contextlib.redirect_stdout(sys.stderr):
             show_refresh(refresh_workspace(target))
-    loaded = load_project(target.config)
+    opened = open_for_plan(target)
+    state = opened.state if isinstance(opened, OpenedWorkspace) else None
+    loaded = load_project(target.config, state)
     if loaded.findings:
         report_findings(loaded)
         ctx.exit(ExitCode.ERROR)
-    plan = make_plan(target, loaded, datetime.now(UTC))
+    if not isinstance(opened, OpenedWorkspace):
+        raise opened
+    plan = make_plan(target, opened, loaded, datetime.now(UTC))
     colour = sys.stdout.isatty() and not no_color and not os.environ.get("NO_COLOR")
     options = RenderOptions(color=colour)
     RENDERERS[output_format](plan, sys.stdout, options)

@@ -1,0 +1,98 @@
+"""Campaigns of an applied, unchanged file, taken from the state instead of parsed (design.md 9).
+
+In a fresh clone (CI) there is no parse cache, yet most files are exactly what the last apply
+loaded. apply records, per declaration file, what loading it produced (``State.sources``): the
+file's key (:mod:`reconciler.load.keys`), the toFiles it read and each campaign without its
+request. The request is in the state already, in the submissions. A file is taken from there
+only when all of this holds, otherwise it is parsed as usual:
+
+- the key computed now equals the recorded key, and every recorded toFile is unchanged;
+- every campaign of the file has a last submission whose ``specHash`` equals the recorded one
+  (the last submission only: what was sent before it would cost a search for little gain);
+- that submission's request digests to that ``specHash`` (so a hand-edited state cannot
+  change what a campaign asks for), and it was not cancelled by a replace (the diff would send
+  it again; a parsed request keeps the key order written, which a POST body shows).
+
+Correctness never depends on which state is passed: everything taken from it is checked
+against the file. The requests are shared with the state, never copied (nothing mutates them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from reconciler.canonical import digest
+from reconciler.load.keys import CleanFile, Placed, ToFile
+from reconciler.models.campaign import Campaign, SourceRef
+from reconciler.models.state import (
+    CancelReason,
+    SourceCampaign,
+    SourceRecord,
+    SourceToFile,
+    State,
+)
+
+
+def source_record(key: str, clean: CleanFile) -> SourceRecord:
+    """What apply records for a clean file: everything :func:`recorded_file` needs back."""
+    return SourceRecord(
+        key=key,
+        to_files=[SourceToFile(value=f.value, rel=f.rel, digest=f.digest) for f in clean.to_files],
+        campaigns=[_source_campaign(item) for item in clean.placed],
+    )
+
+
+def recorded_file(
+    state: State, *, rel: str, key: str, declaring_file: Path, root: Path
+) -> CleanFile | None:
+    """The file's campaigns rebuilt from ``state``, or None when it must be parsed."""
+    record = state.sources.get(rel)
+    if record is None or record.key != key:
+        return None
+    to_files = [ToFile(f.value, f.rel, f.digest) for f in record.to_files]
+    if not all(item.unchanged(declaring_file, root) for item in to_files):
+        return None
+    placed = _rebuild(state, rel, record.campaigns)
+    return None if placed is None else CleanFile(placed, to_files)
+
+
+def _rebuild(state: State, rel: str, recorded: Sequence[SourceCampaign]) -> list[Placed] | None:
+    placed: list[Placed] = []
+    for item in recorded:
+        record = state.campaigns.get(item.id)
+        last = record.last if record is not None else None
+        if (
+            last is None
+            or last.spec_hash != item.spec_hash
+            or last.cancel_reason is CancelReason.REPLACE
+            or digest(last.request) != item.spec_hash
+        ):
+            return None
+        campaign = Campaign(
+            id=item.id,
+            revision=item.revision,
+            cancel=item.cancel,
+            label=item.label,
+            request=last.request,
+            spec_hash=item.spec_hash,
+            decl_hash=item.decl_hash,
+            source=SourceRef(rel, item.line, item.column),
+        )
+        placed.append(Placed(campaign, item.index))
+    return placed
+
+
+def _source_campaign(item: Placed) -> SourceCampaign:
+    campaign = item.campaign
+    return SourceCampaign(
+        id=campaign.id,
+        index=item.index,
+        line=campaign.source.line,
+        column=campaign.source.column,
+        revision=campaign.revision,
+        cancel=campaign.cancel,
+        label=campaign.label,
+        spec_hash=campaign.spec_hash,
+        decl_hash=campaign.decl_hash,
+    )
