@@ -12,21 +12,31 @@
     max_recipients = 50000         # guard: recipients per apply
     concurrency = 8                # campaigns submitted at once
     canary_to = "+306900000000"    # number for the dedupe canary (campaigns doctor)
+    timeout_seconds = 30           # per HTTP request
+    name_key = "campaignName"      # request key Routee reads the campaign name from ("name")
 
 A workspace not named here works with the defaults; its endpoints come from ``ROUTEE_API_URL`` /
 ``ROUTEE_AUTH_URL`` or Routee's own. The environment overrides the file for the endpoints.
 Secrets never live here: only ``ROUTEE_APPLICATION_ID`` / ``ROUTEE_APPLICATION_SECRET``.
+
+An endpoint is an ``https`` URL (``http`` only for a loopback host such as the sandbox, since the
+credentials travel to it), without user, password, query or fragment; a trailing ``/`` is dropped,
+so ``https://connect.routee.net/`` and ``https://connect.routee.net`` are the same endpoint.
+Errors name the file's line where it can be found: ``campaigns.toml:3:1: workspaces.x.y: ...``.
 """
 
 from __future__ import annotations
 
+import difflib
+import ipaddress
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
@@ -39,6 +49,63 @@ WORKSPACE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 SANDBOX_WORKSPACE = "sandbox"
 DEFAULT_API_URL = "https://connect.routee.net"
 DEFAULT_AUTH_URL = "https://auth.routee.net"
+#: An extra TTS language, written like the documented ones (``cs-CZ``, ``es-LA``).
+LANGUAGE_TAG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")
+CANARY_NUMBER = re.compile(r"\+[1-9][0-9]{6,14}")
+_LOOPBACK_NAMES = frozenset({"localhost"})
+_USERINFO = re.compile(r"//[^/?#]*@")
+
+
+def check_endpoint(url: str) -> str:
+    """``url`` without a trailing ``/`` if it can be a Routee endpoint; ValueError otherwise.
+
+    Messages show the URL with any user and password masked.
+    """
+    shown = repr(_USERINFO.sub("//***@", url))
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        raise ValueError(f"{shown} is not a URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{shown} is not an https URL with a host (e.g. {DEFAULT_API_URL})")
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(
+            "an endpoint must not carry a user or password: credentials come only "
+            "from ROUTEE_APPLICATION_ID / ROUTEE_APPLICATION_SECRET"
+        )
+    if parts.query or parts.fragment or url.endswith(("?", "#")):
+        raise ValueError(f"{shown}: an endpoint has no query or fragment")
+    if parts.scheme == "http" and not _is_loopback(parts.hostname):
+        raise ValueError(
+            f"{shown}: plain http is allowed only for a loopback host (the "
+            "credentials travel to it); use https"
+        )
+    return url.rstrip("/")
+
+
+def _is_loopback(host: str) -> bool:
+    if host in _LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _check_language(tag: str) -> str:
+    if not LANGUAGE_TAG.fullmatch(tag):
+        raise ValueError(f"{tag!r} is not a language tag like cs-CZ (language-COUNTRY)")
+    return tag
+
+
+def _check_canary(number: str) -> str:
+    if not CANARY_NUMBER.fullmatch(number):
+        raise ValueError(f"{number!r} is not a phone number in E.164 form (+306900000000)")
+    return number
+
+
+Endpoint = Annotated[str, AfterValidator(check_endpoint)]
 
 
 class WorkspaceSettings(BaseModel):
@@ -46,20 +113,20 @@ class WorkspaceSettings(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    api_url: str | None = None
-    auth_url: str | None = None
+    api_url: Endpoint | None = None
+    auth_url: Endpoint | None = None
     max_sends: int = Field(default=100, ge=0)
     max_recipients: int = Field(default=50_000, ge=0)
     concurrency: int = Field(default=8, ge=1, le=64)
-    canary_to: str | None = None
+    canary_to: Annotated[str, AfterValidator(_check_canary)] | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
-    name_key: str = "campaignName"
+    name_key: Literal["campaignName", "name"] = "campaignName"
 
 
 class DeclarationSettings(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    languages: list[str] = Field(default_factory=list)
+    languages: list[Annotated[str, AfterValidator(_check_language)]] = Field(default_factory=list)
 
 
 def check_workspace_name(name: str) -> str:
@@ -125,9 +192,24 @@ class Config:
             raise ConfigError(str(exc)) from None
         environ = os.environ if env is None else env
         settings = self.file.workspaces.get(name, WorkspaceSettings())
-        api = environ.get("ROUTEE_API_URL") or settings.api_url or DEFAULT_API_URL
-        auth = environ.get("ROUTEE_AUTH_URL") or settings.auth_url or DEFAULT_AUTH_URL
-        return Workspace(name=name, settings=settings, api_url=api, auth_url=auth)
+        api = _environment_endpoint(environ, "ROUTEE_API_URL") or settings.api_url
+        auth = _environment_endpoint(environ, "ROUTEE_AUTH_URL") or settings.auth_url
+        return Workspace(
+            name=name,
+            settings=settings,
+            api_url=api or DEFAULT_API_URL,
+            auth_url=auth or DEFAULT_AUTH_URL,
+        )
+
+
+def _environment_endpoint(environ: Mapping[str, str], variable: str) -> str | None:
+    value = environ.get(variable)
+    if not value:
+        return None
+    try:
+        return check_endpoint(value)
+    except ValueError as exc:
+        raise ConfigError(f"{variable}: {exc}") from None
 
 
 def load_config(root: Path) -> Config:
@@ -146,11 +228,77 @@ def load_config(root: Path) -> Config:
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: {exc}") from exc
+        raise ConfigError(_syntax_error(path, str(exc))) from exc
     try:
         return Config(root=root, file=ConfigFile.model_validate(data))
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc'])}: {err['msg']}" for err in exc.errors()
-        )
-        raise ConfigError(f"{path}: {problems}") from exc
+        lines = raw.decode("utf-8").splitlines()
+        problems = sorted(_problem(path, lines, err["loc"], err["msg"]) for err in exc.errors())
+        raise ConfigError("\n".join(text for _, text in problems)) from exc
+
+
+_TOML_POSITION = re.compile(r"(.*) \(at line (\d+), column (\d+)\)$")
+
+
+def _syntax_error(path: Path, message: str) -> str:
+    """tomllib's ``msg (at line L, column C)`` as ``path:L:C: msg``."""
+    found = _TOML_POSITION.fullmatch(message)
+    if found is None:
+        return f"{path}: {message}"
+    text, line, column = found.groups()
+    return f"{path}:{line}:{column}: {text}"
+
+
+def _problem(
+    path: Path, lines: list[str], loc: Sequence[int | str], message: str
+) -> tuple[int, str]:
+    """A validation error's line (0: not found) and text, ``path:line:col: field: message``."""
+    keys = [str(p) for p in loc if p != "[key]"]
+    where = ".".join(keys) or "(file)"
+    text = message.removeprefix("Value error, ")
+    if text == "Extra inputs are not permitted":
+        text = _unknown_key(keys)
+    line = _key_line(lines, [str(p) for p in loc if isinstance(p, str) and p != "[key]"])
+    if line is None:
+        return 0, f"{path}: {where}: {text}"
+    return line, f"{path}:{line}:1: {where}: {text}"
+
+
+def _unknown_key(keys: list[str]) -> str:
+    """``unknown key``, with the nearest key the table allows when one is close."""
+    parent = keys[:-1]
+    model: type[BaseModel] = ConfigFile
+    if parent == ["declarations"]:
+        model = DeclarationSettings
+    elif len(parent) == 2 and parent[0] == "workspaces":
+        model = WorkspaceSettings
+    close = difflib.get_close_matches(keys[-1], list(model.model_fields), n=1)
+    return f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
+
+
+def _key_line(lines: list[str], keys: list[str]) -> int | None:
+    """The line that writes ``a.b.c`` (``[a.b]`` then ``c =``, or a dotted key), or the line of
+    the longest part of it that is written (an inline table, the table's header)."""
+    best, best_depth = None, 0
+    table: list[str] = []
+    for number, text in enumerate(lines, start=1):
+        stripped = text.split("#", 1)[0].strip()
+        if stripped.startswith("[") and not stripped.startswith("[["):
+            table = _dotted(stripped.strip("[]"))
+            written = table
+        elif "=" in stripped:
+            written = table + _dotted(stripped.split("=", 1)[0])
+        else:
+            continue
+        depth = min(len(written), len(keys))
+        if written[:depth] == keys[:depth] and depth > best_depth:
+            best, best_depth = number, depth
+    return best
+
+
+_KEY_PART = re.compile(r'"([^"]*)"|\'([^\']*)\'|([^.]+)')
+
+
+def _dotted(text: str) -> list[str]:
+    """``a."b.c".d`` as ``["a", "b.c", "d"]``."""
+    return [next(g for g in m.groups() if g is not None).strip() for m in _KEY_PART.finditer(text)]

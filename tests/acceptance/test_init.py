@@ -96,3 +96,36 @@ def test_force_unlock(tmp_path: Path) -> None:
     assert not lock.exists()
     code, _, err = _run("force-unlock", "L-1", "--dir", str(tmp_path), "-w", "prod")
     assert (code, err) == (1, f"Error: {lock}: workspace 'prod' is not locked\n")
+
+
+def test_init_refuses_an_endpoint_that_is_not_a_url_and_creates_nothing(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["init", "--dir", str(tmp_path), "--workspace", "production"],
+        env={**ENV, "ROUTEE_API_URL": "connect.routee.net"},
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: ROUTEE_API_URL: 'connect.routee.net' is not an https URL with a host "
+        "(e.g. https://connect.routee.net)\n"
+    )
+    assert not (tmp_path / "state").exists()
+
+
+def test_init_binds_the_state_to_the_endpoint_without_its_trailing_slash(tmp_path: Path) -> None:
+    runner = CliRunner()
+    created = runner.invoke(
+        cli,
+        ["init", "--dir", str(tmp_path), "--workspace", "production"],
+        env={**ENV, "ROUTEE_API_URL": "https://connect.routee.net/"},
+    )
+    assert created.exit_code == 0, created.output
+    assert load_state(tmp_path / "state" / "production.json").endpoint == (
+        "https://connect.routee.net"
+    )
+    status = runner.invoke(
+        cli,
+        ["status", "--dir", str(tmp_path), "--workspace", "production"],
+        env={**ENV, "ROUTEE_API_URL": None},
+    )
+    assert status.exit_code == 0, status.output

@@ -31,10 +31,10 @@ def test_file_and_environment(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("[workspaces.production\n", "campaigns.toml: "),
+        ("[workspaces.production\n", "campaigns.toml:1:23: "),
         (
             "[workspaces.production]\nmax_sendz = 1\n",
-            "workspaces.production.max_sendz: Extra inputs",
+            "campaigns.toml:2:1: workspaces.production.max_sendz: unknown key",
         ),
         ("[workspaces.production]\nconcurrency = 0\n", "workspaces.production.concurrency"),
     ],
@@ -66,3 +66,89 @@ def test_config_file_workspace_names_are_checked(tmp_path: Path) -> None:
     (tmp_path / "campaigns.toml").write_text('[workspaces."../prod"]\nmax_sends = 1\n')
     with pytest.raises(ConfigError, match="is not a workspace name"):
         load_config(tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("connect.routee.net", "is not an https URL with a host"),
+        ("ftp://connect.routee.net", "is not an https URL with a host"),
+        ("https://", "is not an https URL with a host"),
+        ("https://connect.routee.net:port", "is not a URL"),
+        ("http://connect.routee.net", "plain http is allowed only for a loopback host"),
+        ("https://connect.routee.net/?a=1", "no query or fragment"),
+        ("https://connect.routee.net#x", "no query or fragment"),
+        ("https://app:s3cr3t@connect.routee.net", "must not carry a user or password"),
+    ],
+)
+def test_a_bad_endpoint_in_the_environment_is_refused(
+    tmp_path: Path, url: str, expected: str
+) -> None:
+    with pytest.raises(ConfigError, match=expected) as caught:
+        load_config(tmp_path).workspace("production", env={"ROUTEE_API_URL": url})
+    assert str(caught.value).startswith("ROUTEE_API_URL: ")
+    assert "s3cr3t" not in str(caught.value)
+
+
+def test_a_bad_endpoint_in_the_file_names_its_line(tmp_path: Path) -> None:
+    (tmp_path / "campaigns.toml").write_text(
+        '[workspaces.production]\nmax_sends = 1\nauth_url = "http://auth.example.com"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path / 'campaigns.toml'}:3:1: workspaces.production.auth_url: "
+        "'http://auth.example.com': plain http is allowed only for a loopback host (the "
+        "credentials travel to it); use https"
+    )
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9", "http://localhost:8585", "http://[::1]:9", "https://r.test/v1"]
+)
+def test_loopback_http_and_https_with_a_path_are_endpoints(tmp_path: Path, url: str) -> None:
+    workspace = load_config(tmp_path).workspace("w", env={"ROUTEE_AUTH_URL": url})
+    assert workspace.auth_url == url
+
+
+def test_a_trailing_slash_names_the_same_endpoint(tmp_path: Path) -> None:
+    (tmp_path / "campaigns.toml").write_text(
+        '[workspaces.a]\napi_url = "https://connect.routee.net/"\n'
+    )
+    config = load_config(tmp_path)
+    assert config.workspace("a", env={}).api_url == DEFAULT_API_URL
+    env = {"ROUTEE_API_URL": "https://connect.routee.net/"}
+    assert config.workspace("b", env=env).api_url == DEFAULT_API_URL
+
+
+def test_every_problem_is_reported_by_line_with_the_nearest_key(tmp_path: Path) -> None:
+    (tmp_path / "campaigns.toml").write_text(
+        "# campaigns\n"
+        "[workspaces.production]\n"
+        "max_send = 1\n"
+        'name_key = "nom"\n'
+        "[declarations]\n"
+        'languages = ["cs_CZ"]\n'
+        "[workspaces.staging]\n"
+        'canary_to = "6900000000"\n'
+        "workspaces.other.concurrency = 0\n"
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    path = tmp_path / "campaigns.toml"
+    assert str(caught.value).splitlines() == [
+        f"{path}:3:1: workspaces.production.max_send: unknown key (did you mean max_sends?)",
+        f"{path}:4:1: workspaces.production.name_key: Input should be 'campaignName' or 'name'",
+        f"{path}:6:1: declarations.languages.0: 'cs_CZ' is not a language tag like cs-CZ "
+        "(language-COUNTRY)",
+        f"{path}:8:1: workspaces.staging.canary_to: '6900000000' is not a phone number in "
+        "E.164 form (+306900000000)",
+        f"{path}:9:1: workspaces.staging.workspaces: unknown key",
+    ]
+
+
+def test_a_syntax_error_names_line_and_column(tmp_path: Path) -> None:
+    (tmp_path / "campaigns.toml").write_text("[workspaces.production]\nmax_sends = 1 2\n")
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value).startswith(f"{tmp_path / 'campaigns.toml'}:2:15: ")
