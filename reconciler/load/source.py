@@ -1,25 +1,22 @@
 """Reading one YAML file safely and fast: size limit, UTF-8, C loader, alias bombs.
 
-The fast path is ruamel's C loader (``YAML(typ="safe")``), about 15x faster than round-trip
-mode; it keeps no positions, so :mod:`reconciler.load.locate` re-reads a file in round-trip mode
-only when it has something to report. Timestamps stay strings (``scheduledDate`` is sent as
+The fast path is ruamel's C loader in safe mode (:mod:`reconciler.load.yaml_loader`), about 15x
+faster than round-trip mode; it keeps no positions, so :mod:`reconciler.load.locate` re-reads a
+file in round-trip mode only when it has something to report. Timestamps stay strings (``scheduledDate`` is sent as
 written). Every failure here is a :class:`Finding`, never an exception.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.resolver import VersionedResolver
 
 from reconciler.load.findings import Finding
+from reconciler.load.yaml_loader import load_documents
 
 MAX_YAML_BYTES = 2 * 1024 * 1024
 #: Values a document may hold once aliases are expanded; a real declaration has ~3,000 at most.
@@ -31,30 +28,6 @@ _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 _COMPACT = re.compile(r"(?:[-?][ \t]+){50,}")
 _DOCUMENT_MARKER = re.compile(r"^---(?:[ \t]|$)")
 _DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)" with value')
-#: ruamel's default version (its private ``_DEFAULT_YAML_VERSION``).
-_YAML_VERSION = (1, 2)
-
-
-class _StringTimestamps(SafeConstructor):
-    """Safe constructor that leaves dates as the strings written (a subclass: no global change)."""
-
-
-_StringTimestamps.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
-
-
-class _FixedVersionResolver(VersionedResolver):
-    """ruamel's resolver, minus two caught ``AttributeError``s per scalar (a quarter of a parse).
-
-    Behind the C parser ruamel never sees a ``%YAML`` directive: its ``processing_version``
-    looks for a Python scanner, fails twice and falls back to the loader's version, else YAML
-    1.2. This answers the same without the exceptions (``tests/unit/test_load_source.py``
-    compares it with ruamel's own resolver, ``%YAML 1.1`` included).
-    """
-
-    @property
-    def processing_version(self) -> Any:
-        version = self._loader_version
-        return _YAML_VERSION if version is None else version
 
 
 @dataclass
@@ -122,7 +95,7 @@ def parse_yaml(source: SourceFile, text: str) -> SourceFile:
         source.findings.append(source.finding(1, 1, "yaml", message))
         return source
     try:
-        loaded = list(_safe_yaml().load_all(text))
+        loaded = load_documents(text)
     except MarkedYAMLError as exc:
         source.findings.append(_syntax_finding(rel, exc, text))
         return source
@@ -135,15 +108,6 @@ def parse_yaml(source: SourceFile, text: str) -> SourceFile:
         line = starts[index] if len(starts) == len(loaded) else 1
         source.documents.append(Document(index=index, data=data, line=line))
     return source
-
-
-@functools.cache
-def _safe_yaml() -> YAML:
-    """One loader for the whole run: building a ``YAML()`` searches for plugins every time."""
-    yaml = YAML(typ="safe")
-    yaml.Constructor = _StringTimestamps
-    yaml.Resolver = _FixedVersionResolver
-    return yaml
 
 
 def nesting_bound(text: str) -> int:

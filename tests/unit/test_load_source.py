@@ -1,16 +1,20 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from ruamel.yaml import YAML
 
 from reconciler.config import Config
 from reconciler.load import load_project
 from reconciler.load.findings import Finding
 from reconciler.load.locate import field_name, walk
 from reconciler.load.source import document_starts, expanded_size, nesting_bound, read_yaml
+from reconciler.load.yaml_loader import StringTimestamps, load_documents
 
 
 def test_document_starts_follow_markers_and_content() -> None:
@@ -120,29 +124,41 @@ SCALARS = [
 ]
 
 
-def _stock_safe_yaml() -> object:
-    from ruamel.yaml import YAML
-
-    from reconciler.load.source import _StringTimestamps
-
+def _stock_safe_yaml() -> YAML:
     yaml = YAML(typ="safe")
-    yaml.Constructor = _StringTimestamps
+    yaml.Constructor = StringTimestamps
     return yaml
 
 
 def _both(text: str) -> tuple[str, str]:
-    from reconciler.load.source import _safe_yaml
+    """What our loader and ruamel's ``YAML(typ="safe")`` make of ``text`` (result or error)."""
 
-    def attempt(yaml: object) -> str:
+    def attempt(load: Callable[[str], object]) -> str:
         try:
-            return repr(list(yaml.load_all(text)))  # type: ignore[attr-defined]
+            return repr(load(text))
         except Exception as exc:
-            return type(exc).__name__
+            return f"{type(exc).__name__}: {exc}"
 
-    return attempt(_safe_yaml()), attempt(_stock_safe_yaml())
+    return attempt(load_documents), attempt(lambda t: list(_stock_safe_yaml().load_all(t)))
 
 
-def test_the_fast_resolver_reads_every_scalar_like_ruamels_own() -> None:
+ODD_FILES = [
+    "a: 1\na: 2\n",
+    "a: [\n",
+    "- &x [*x]\n",
+    "---\n---\na: 1\n...\n",
+    "",
+    "# only a comment\n",
+    "a: &anchor {b: 1}\nc: *anchor\nd: {<<: *anchor, e: 2}\n",
+    "? [complex, key]\n: value\n",
+    "a: !!binary aGVsbG8=\nb: !!set {x, y}\nc: !!omap [{k: 1}]\n",
+    "a: !custom 1\n",
+    "\ta: 1\n",
+    "text: |\n  line one\n  line two\nfolded: >\n  a\n  b\n",
+]
+
+
+def test_the_loader_reads_every_scalar_like_ruamels_own() -> None:
     body = "".join(f"k{index}: {value}\n" for index, value in enumerate(SCALARS))
     seq = "".join(f"- {value}\n" for value in SCALARS)
     for text in (body, seq, "%YAML 1.1\n---\n" + body, "%YAML 1.2\n---\n" + seq):
@@ -151,8 +167,24 @@ def test_the_fast_resolver_reads_every_scalar_like_ruamels_own() -> None:
     assert "'yes'" in _both("%YAML 1.1\n---\n- yes\n")[0]  # the C parser ignores the directive
 
 
+@pytest.mark.parametrize("text", ODD_FILES)
+def test_the_loader_matches_ruamel_on_odd_files_and_errors(text: str) -> None:
+    ours, theirs = _both(text)
+    assert ours == theirs
+
+
+def test_the_loader_reads_the_same_after_many_files() -> None:
+    """The shared resolver table must not grow or change from one file to the next."""
+    scalars = [value for value in SCALARS if value != "="]  # "=" is an error in both
+    body = "".join(f"k{index}: {value}\n" for index, value in enumerate(scalars))
+    first = _both(body)
+    for _ in range(50):
+        load_documents(body)
+    assert _both(body) == first and first[0] == first[1]
+
+
 @given(st.text(alphabet="01:.-+_eExXoObyYnN~!' \"", max_size=12))
 @settings(max_examples=200, deadline=None)
-def test_the_fast_resolver_agrees_on_generated_scalars(token: str) -> None:
+def test_the_loader_agrees_on_generated_scalars(token: str) -> None:
     ours, theirs = _both(f"a: {token}\nb: [{token}]\n")
     assert ours == theirs
