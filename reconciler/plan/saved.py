@@ -69,6 +69,11 @@ def read_plan(path: Path) -> Plan:
 
 def check_saved_plan(saved: Plan, state: State, replanned: Plan) -> None:
     """Raise :class:`StalePlan` unless ``saved`` still describes what an apply would do now."""
+    if saved.workspace != state.workspace:
+        raise StalePlan(
+            f"the plan was made for workspace {saved.workspace}, not {state.workspace}: apply it "
+            f"with --workspace {saved.workspace}, or make a plan for {state.workspace}"
+        )
     if saved.lineage != state.lineage:
         raise StalePlan(
             f"the plan was made for state lineage {saved.lineage}, but workspace "

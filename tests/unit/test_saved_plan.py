@@ -67,3 +67,15 @@ def test_stale_when_serial_moved_or_declarations_changed() -> None:
     with pytest.raises(StalePlan, match="lineage"):
         check_saved_plan(saved, other, saved)
     assert issubclass(StalePlan, CampaignsError)
+
+
+def test_a_plan_for_another_workspace_names_both_workspaces() -> None:
+    state = make_state()
+    saved = diff([make_campaign("a")], state, NOW)
+    staging = state.model_copy(update={"workspace": "staging", "lineage": "other"})
+    with pytest.raises(StalePlan) as stale:
+        check_saved_plan(saved, staging, saved)
+    assert str(stale.value) == (
+        f"the plan was made for workspace {state.workspace}, not staging: apply it with "
+        f"--workspace {state.workspace}, or make a plan for staging"
+    )
