@@ -90,14 +90,20 @@ class WorkspaceLock:
         os.fsync(fd)
 
     def release(self) -> None:
-        """Remove the file while still holding the flock, then let go."""
+        """Remove the file while still holding the flock, then let go.
+
+        A file that cannot be removed (``state/`` turned read-only) is left behind emptied: the
+        flock is what locks, so it frees the workspace all the same, and the error that brought
+        the command down is not hidden behind this one.
+        """
         if self._fd is None:
             return
         fd, self._fd = self._fd, None
         try:
             os.ftruncate(fd, 0)
             if _same_file(fd, self.path):
-                self.path.unlink()
+                with contextlib.suppress(OSError):
+                    self.path.unlink()
         finally:
             fcntl.flock(fd, fcntl.LOCK_UN)
             os.close(fd)

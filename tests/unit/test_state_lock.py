@@ -61,6 +61,24 @@ def test_lock_writes_info_and_removes_file_on_release(tmp_path: Path) -> None:
     assert not path.exists()
 
 
+def test_a_lock_file_that_cannot_be_removed_is_released_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "w.lock"
+
+    def read_only_directory(self: Path, missing_ok: bool = False) -> None:
+        raise PermissionError(13, "Permission denied", str(self))
+
+    # the error that matters comes out, not the lock file's
+    with pytest.raises(StateError, match="cannot write"), WorkspaceLock(path, "apply"):
+        monkeypatch.setattr(Path, "unlink", read_only_directory)
+        raise StateError("state: cannot write: Permission denied")
+    monkeypatch.undo()
+    assert path.read_text() == ""  # left behind, emptied
+    with WorkspaceLock(path, "plan"):  # and the workspace is free
+        pass
+
+
 def test_second_lock_in_same_process_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "w.lock"
     with WorkspaceLock(path, "apply") as lock, pytest.raises(LockHeld, match=lock.id):
