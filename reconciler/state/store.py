@@ -150,7 +150,9 @@ def _write_temp(path: Path, data: bytes) -> Path:
     try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise StateError(f"{path.parent}: cannot write: {exc.strerror or exc}") from exc
+        raise StateError(
+            f"{path}: cannot write (no file can be created in {path.parent}): {exc.strerror or exc}"
+        ) from exc
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as out:

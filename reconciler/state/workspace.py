@@ -120,7 +120,13 @@ def fold_journal(config: Config, name: str) -> tuple[State, list[str]]:
         return state, []
     result = fold(state, read_journal(journal), _now())
     if result.changed:
-        write_state(path, result.state)
+        try:
+            write_state(path, result.state)
+        except StateError as exc:
+            raise StateError(
+                f"{exc}. Nothing is lost: {journal} keeps every submission, and the next "
+                "command folds it in once the state can be written"
+            ) from exc
     remove_journal(journal)
     notes = [f"folded the journal left by an earlier apply into {path}", *result.notes]
     notes.extend(f"{p.id}: {p.type} {p.key} is unresolved (in doubt)" for p in result.pending)

@@ -8,7 +8,7 @@ import pytest
 
 from reconciler.config import Config
 from reconciler.models.journal import JournalHeader, Outcome, OutcomeKind, SubmitIntent
-from reconciler.state.errors import EndpointMismatch, LockHeld, StateMissing
+from reconciler.state.errors import EndpointMismatch, LockHeld, StateError, StateMissing
 from reconciler.state.journal import Journal
 from reconciler.state.lock import WorkspaceLock
 from reconciler.state.store import (
@@ -120,6 +120,32 @@ def test_leftover_journal_is_folded_removed_and_pending_kept_in_state(tmp_path: 
     # the journal is gone, but the pending intent survives in the state
     again = open_workspace(config, config.workspace("prod", env={}), endpoint=API)
     assert again.pending == [_submit("k2", "b")] and again.state.serial == 1
+
+
+def test_a_state_that_cannot_be_written_keeps_the_journal_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = _config(tmp_path)
+    _leftover(config)
+    journal = journal_path(config, "prod")
+    kept = journal.read_bytes()
+
+    def read_only_directory(*args: object, **kwargs: object) -> tuple[int, str]:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr("reconciler.state.store.tempfile.mkstemp", read_only_directory)
+    with pytest.raises(StateError) as caught:
+        fold_journal(config, "prod")
+    path = state_path(config, "prod")
+    assert str(caught.value) == (
+        f"{path}: cannot write (no file can be created in {path.parent}): Permission denied. "
+        f"Nothing is lost: {journal} keeps every submission, and the next command folds it in "
+        "once the state can be written"
+    )
+    assert journal.read_bytes() == kept
+    monkeypatch.undo()
+    state, _ = fold_journal(config, "prod")
+    assert state.campaigns["a"].submissions[0].tracking_id == "t-a"
 
 
 def test_fold_refused_while_another_holds_the_lock(tmp_path: Path) -> None:
