@@ -99,7 +99,8 @@ def _check_language(tag: str) -> str:
     return tag
 
 
-def _check_canary(number: str) -> str:
+def check_canary_number(number: str) -> str:
+    """``number`` if it is an E.164 phone number (the dedupe canary's); ValueError otherwise."""
     if not CANARY_NUMBER.fullmatch(number):
         raise ValueError(f"{number!r} is not a phone number in E.164 form (+306900000000)")
     return number
@@ -118,7 +119,7 @@ class WorkspaceSettings(BaseModel):
     max_sends: int = Field(default=100, ge=0)
     max_recipients: int = Field(default=50_000, ge=0)
     concurrency: int = Field(default=8, ge=1, le=64)
-    canary_to: Annotated[str, AfterValidator(_check_canary)] | None = None
+    canary_to: Annotated[str, AfterValidator(check_canary_number)] | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
     name_key: Literal["campaignName", "name"] = "campaignName"
 
