@@ -340,7 +340,9 @@ def main() -> None:
         f"- runs per workload: median of {args.runs} (1,000 × 1,000: {large_runs}), apply: one "
         "run\n"
         "- *cache warm*: `.campaigns-cache/` filled by an earlier run (a developer's machine); "
-        "*no cache*: `CAMPAIGNS_NO_CACHE=1` (a fresh clone, as in CI)\n\n"
+        "*no cache*: `CAMPAIGNS_NO_CACHE=1` (a fresh clone, as in CI)\n"
+        "- *all applied*: the state as apply leaves it (`tests/benchmarks/state_fixture.py`), "
+        "`sources` included, so unchanged files are taken from the state even without a cache\n\n"
     )
     args.out.write_text(header + table + "\n" + ratio(rows))
 
