@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Iterator, MutableMapping, Sequence
 from types import ModuleType
 from typing import Any
 
@@ -23,7 +23,7 @@ from reconciler.errors import CampaignsError, ExitCode
 EPILOG = """\b
 Exit codes:
   0  success, no changes
-  1  error (invalid declarations, plan error, failed apply)
+  1  error (invalid declarations, plan error, failed apply, bad usage, interrupted)
   2  changes present (plan --detailed-exitcode)
   3  an in-doubt submission needs a human (see docs/recovery.md)
   4  a guard tripped; re-run with the exact --allow-* number shown
@@ -80,7 +80,36 @@ class LazyCommands(MutableMapping[str, click.Command]):
 
 
 class CampaignsGroup(click.Group):
-    """Commands loaded on first use (:class:`LazyCommands`); maps the tool's exceptions to exits."""
+    """Commands loaded on first use (:class:`LazyCommands`); maps the tool's exceptions to exits.
+
+    click exits 2 on a usage error, which would read as "changes present" to a script using
+    ``plan --detailed-exitcode``; here every usage error and interrupt exits 1.
+    """
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        def run() -> Any:
+            return super(CampaignsGroup, self).main(
+                args, prog_name, complete_var, standalone_mode=False, **extra
+            )
+
+        if not standalone_mode:
+            return run()
+        try:
+            code = run()
+        except click.ClickException as exc:
+            exc.show()
+            sys.exit(ExitCode.ERROR)
+        except click.Abort:
+            click.echo("Interrupted.", err=True)
+            sys.exit(ExitCode.ERROR)
+        sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
     def invoke(self, ctx: click.Context) -> Any:
         try:
@@ -114,8 +143,4 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    try:
-        cli.main(prog_name="campaigns")
-    except KeyboardInterrupt:  # pragma: no cover - interactive only
-        click.echo("Interrupted.", err=True)
-        sys.exit(ExitCode.ERROR)
+    cli.main(prog_name="campaigns")

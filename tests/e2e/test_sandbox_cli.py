@@ -98,7 +98,7 @@ def test_cli_refuses_a_data_directory_another_sandbox_uses(tmp_path: Path) -> No
 def test_cli_rejects_bad_rates_and_hosts(tmp_path: Path) -> None:
     runner = CliRunner()
     rate = runner.invoke(cli, ["sandbox", "--error-rate", "1.5", "--data-dir", str(tmp_path)])
-    assert rate.exit_code == 2
+    assert rate.exit_code == 1
     assert "--error-rate" in rate.output
     host = runner.invoke(cli, ["sandbox", "--host", "0.0.0.0", "--data-dir", str(tmp_path)])
     assert host.exit_code == 1

@@ -212,7 +212,7 @@ def test_log_uncommitted_text_without_changes(repo: Path) -> None:
 def test_commit_message_format_needs_uncommitted(repo: Path) -> None:
     args = ["log", "--format", "commit-message", "--dir", str(repo), "-w", "production"]
     result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "add --uncommitted" in result.output
 
 

@@ -71,7 +71,7 @@ def test_help_lists_every_command() -> None:
 
 def test_unknown_command_is_a_usage_error_with_a_suggestion() -> None:
     result = CliRunner().invoke(cli, ["imprt"])
-    assert result.exit_code == 2
+    assert result.exit_code == 1
     assert "No such command 'imprt'" in result.output
     assert "import" in result.output
 
