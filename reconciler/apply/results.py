@@ -72,6 +72,8 @@ class ApplyReport:
     """All results of one apply, in the order they finished."""
 
     results: list[ActionResult] = field(default_factory=list)
+    #: Forgotten ids declared again, recorded as tracked again (a state-only change).
+    retracked: int = 0
 
     def count(self, status: ResultStatus) -> int:
         return sum(1 for r in self.results if r.status is status)
@@ -108,8 +110,12 @@ class ApplyReport:
         return (
             f"Apply complete: {self.sent} sent, {self.done(ActionKind.REPLACE)} replaced, "
             f"{self.cancelled} cancelled, {self.done(ActionKind.FORGET)} forgotten, "
-            f"{len(self.failed)} failed, {len(self.held)} held."
+            f"{self._tracked_again}{len(self.failed)} failed, {len(self.held)} held."
         )
+
+    @property
+    def _tracked_again(self) -> str:
+        return f"{self.retracked} tracked again, " if self.retracked else ""
 
 
 def describe(result: ActionResult) -> str:

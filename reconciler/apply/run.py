@@ -27,7 +27,7 @@ from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, InDoubt
 from reconciler.load import LoadError, LoadResult, load_project
 from reconciler.models.campaign import Campaign
-from reconciler.models.journal import JournalHeader, Sources
+from reconciler.models.journal import JournalHeader, Sources, Track
 from reconciler.models.plan import ActionKind, GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.diff import diff
@@ -80,8 +80,9 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
             view.note(line)
         loaded = load_declarations(config, opened.state)
         plan = _plan(workspace, opened.state, loaded.campaigns, options)
+        sources = Sources(sources=loaded.sources, at=utc_now())
         if not plan.changes:
-            return ApplyReport()
+            return _track_again(target, opened.state, plan, sources)
         checked = count_recipients(plan, remote.client)
         view.show_plan(checked.plan)
         enforce(checked.plan, options.allow)
@@ -95,7 +96,7 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
             failures=checked.failures,
             options=options,
             view=view,
-            sources=Sources(sources=loaded.sources, at=utc_now()),
+            sources=sources,
         )
 
 
@@ -153,11 +154,9 @@ def _perform(
     sources: Sources,
 ) -> ApplyReport:
     config, workspace = target.config, target.workspace
-    header = JournalHeader(lineage=state.lineage, base_serial=state.serial, started_at=utc_now())
     view.start(sum(1 for action in plan.changes if action.id not in failures))
     try:
-        with Journal.create(journal_path(config, workspace.name), header) as journal:
-            journal.append(sources)  # folded into State.sources: what later plans need not parse
+        with _start_journal(target, state, plan, sources) as journal:
             gate = DedupeGate(
                 verified=state.dedupe.verified,
                 journal=journal,
@@ -179,7 +178,33 @@ def _perform(
     finally:
         fold_journal(config, workspace.name)
     report.results[:0] = _analysis_failures(plan, failures)
+    report.retracked = len(plan.retracks)
     return report
+
+
+def _start_journal(target: Target, state: State, plan: Plan, sources: Sources) -> Journal:
+    """The apply's journal, opening with its state-only records: sources, then re-tracks."""
+    header = JournalHeader(lineage=state.lineage, base_serial=state.serial, started_at=utc_now())
+    journal = Journal.create(journal_path(target.config, target.workspace.name), header)
+    try:
+        journal.append(sources)  # folded into State.sources: what later plans need not parse
+        for action in plan.retracks:  # the declaration is back, whatever becomes of its action
+            journal.append(Track(id=action.id, source=action.source, at=sources.at))
+    except BaseException:
+        journal.close()
+        raise
+    return journal
+
+
+def _track_again(target: Target, state: State, plan: Plan, sources: Sources) -> ApplyReport:
+    """No remote change: only forgotten ids declared again need recording (serial + 1)."""
+    if not plan.retracks:
+        return ApplyReport()
+    try:
+        _start_journal(target, state, plan, sources).close()
+    finally:
+        fold_journal(target.config, target.workspace.name)
+    return ApplyReport(retracked=len(plan.retracks))
 
 
 def canary_note(result: CanaryResult, number: str | None) -> str:

@@ -2,8 +2,8 @@
 
 The first line is a :class:`JournalHeader`. Every remote call is preceded by an intent record and
 followed, when an answer came, by an outcome record with the same ``key``. State-only changes
-made by an apply (``forget``, dedupe proof, the declaration files it loaded) are journal records too, so folding the journal is the
-only way an apply changes the state.
+made by an apply (``forget``, ``track``, dedupe proof, the declaration files it loaded) are
+journal records too, so folding the journal is the only way an apply changes the state.
 """
 
 from __future__ import annotations
@@ -90,6 +90,15 @@ class Forget(_Record):
     at: str
 
 
+class Track(_Record):
+    """A forgotten id is declared again (at ``source``): the state tracks it again."""
+
+    type: Literal["track"] = "track"
+    id: str
+    source: str | None = None
+    at: str
+
+
 class DedupeProof(_Record):
     type: Literal["dedupe"] = "dedupe"
     verified: bool
@@ -111,6 +120,6 @@ class Sources(_Record):
 
 
 JournalRecord = Annotated[
-    JournalHeader | SubmitIntent | CancelIntent | Outcome | Forget | DedupeProof | Sources,
+    JournalHeader | SubmitIntent | CancelIntent | Outcome | Forget | Track | DedupeProof | Sources,
     Field(discriminator="type"),
 ]

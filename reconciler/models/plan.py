@@ -87,6 +87,9 @@ class Action(_Frozen):
     #: For a resolve: the journal intent's key and kind (``submit`` or ``cancel``).
     journal_key: str | None = None
     intent: str | None = None
+    #: The state holds this id as forgotten (its file was deleted) and it is declared again:
+    #: apply journals a ``track`` record so the state follows it again (design.md 4).
+    retrack: bool = False
     notes: tuple[str, ...] = ()
 
     @property
@@ -156,6 +159,11 @@ class Plan(_Frozen):
     @property
     def changes(self) -> tuple[Action, ...]:
         return tuple(a for a in self.actions if a.action is not ActionKind.NOOP)
+
+    @property
+    def retracks(self) -> tuple[Action, ...]:
+        """Actions of forgotten ids declared again: apply records them even with no changes."""
+        return tuple(a for a in self.actions if a.retrack)
 
     @property
     def applyable(self) -> bool:

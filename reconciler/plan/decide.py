@@ -44,7 +44,20 @@ def still_scheduled(submission: Submission, now: datetime, margin: timedelta) ->
     return start is not None and start > now + margin
 
 
+RETRACK_NOTE = "tracked again: its declaration is back"
+
+
 def decide(campaign: Campaign, record: CampaignRecord | None, ctx: Context) -> Decision:
+    """The first matching rule's decision; a forgotten id declared again is flagged ``retrack``."""
+    decision = _decide(campaign, record, ctx)
+    if decision.action is None or record is None or not record.forgotten:
+        return decision
+    action = decision.action
+    retracked = action.model_copy(update={"retrack": True, "notes": (RETRACK_NOTE, *action.notes)})
+    return Decision(action=retracked, error=decision.error, warning=decision.warning)
+
+
+def _decide(campaign: Campaign, record: CampaignRecord | None, ctx: Context) -> Decision:
     last = record.last if record else None
     if last is None:
         return _never_sent(campaign, record, ctx)
@@ -119,8 +132,6 @@ def _cancel(campaign: Campaign, record: CampaignRecord, last: Submission, ctx: C
 
 def _unchanged(campaign: Campaign, record: CampaignRecord, last: Submission) -> Action:
     notes: list[str] = []
-    if record.forgotten:
-        notes.append("tracked again: its declaration is back")
     if campaign.decl_hash != last.decl_hash:
         notes.append("the declaration changed, but the request it makes did not")
     if last.tracking_id is None:

@@ -12,6 +12,8 @@ Rules (design.md 5.3, docs/state.md):
   ``State.pending``, until a later intent for the same slot gets a definitive answer.
 - Cancels answered ``cancelled`` mark the submission cancelled; ``notScheduled``/``rejected`` only
   add a note; ``inDoubt``/``held``/no answer leave it pending.
+- A ``forget`` record marks the campaign ``forgotten`` (its history is kept); a ``track`` record
+  (the id is declared again) clears it and records the declaration's new ``source``.
 - A ``sources`` record (what the apply loaded, per declaration file) replaces ``State.sources``
   whole: the apply loaded every file, so a file deleted since drops out.
 
@@ -33,6 +35,7 @@ from reconciler.models.journal import (
     OutcomeKind,
     Sources,
     SubmitIntent,
+    Track,
 )
 from reconciler.models.state import (
     CampaignRecord,
@@ -132,6 +135,8 @@ class _Folding:
             self._outcome(number, record)
         elif isinstance(record, Forget):
             self._forget(record)
+        elif isinstance(record, Track):
+            self._track(record)
         elif isinstance(record, DedupeProof):
             self.dedupe = DedupeCheck(
                 verified=record.verified,
@@ -201,6 +206,12 @@ class _Folding:
             self._record(record.id, None).forgotten = True
         else:
             self.notes.append(f"{record.id}: forget of an id the state does not hold")
+
+    def _track(self, record: Track) -> None:
+        if record.id in self.campaigns:
+            self._record(record.id, record.source).forgotten = False
+        else:
+            self.notes.append(f"{record.id}: track of an id the state does not hold")
 
     def _record(self, campaign_id: str, source: str | None) -> CampaignRecord:
         """A private copy of the campaign's record (created if new), safe to modify."""

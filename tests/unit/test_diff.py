@@ -114,6 +114,23 @@ def test_forgotten_redeclared_equal_is_tracked_again() -> None:
     action = only(diff([c], make_state(record_of("a", submission_of(c), forgotten=True)), NOW))
     assert action.action is ActionKind.NOOP
     assert "tracked again" in action.notes[0]
+    assert action.retrack is True
+    plan = diff([c], make_state(record_of("a", submission_of(c))), NOW)
+    assert only(plan).retrack is False and plan.retracks == ()
+
+
+def test_forgotten_redeclared_is_retracked_whatever_its_action() -> None:
+    old = make_campaign("a")
+    bumped = make_campaign("a", revision=2)
+    resend = only(
+        diff([bumped], make_state(record_of("a", submission_of(old), forgotten=True)), NOW)
+    )
+    assert (resend.action, resend.retrack) == (ActionKind.RESEND, True)
+    cancelled = make_campaign("a", cancel=True)
+    state = make_state(record_of("a", submission_of(old), forgotten=True))
+    plan = diff([cancelled], state, NOW)
+    assert [(a.action, a.retrack) for a in plan.actions] == [(ActionKind.CANCEL, True)]
+    assert plan.retracks == plan.actions and plan.actions[0].notes[0].startswith("tracked again")
 
 
 def test_forgotten_redeclared_changed_is_error_unless_revision_bumped() -> None:

@@ -15,6 +15,7 @@ from reconciler.models.journal import (
     Outcome,
     OutcomeKind,
     SubmitIntent,
+    Track,
 )
 from reconciler.models.state import (
     CancelReason,
@@ -228,6 +229,20 @@ def test_a_new_submission_unforgets() -> None:
     record = result.state.campaigns["c1"]
     assert record.forgotten is False
     assert [s.seq for s in record.submissions] == [1, 2]
+
+
+def test_track_unforgets_records_the_new_source_and_keeps_history() -> None:
+    forgotten = _run(_sent(_state()), Forget(id="c1", at="t4")).state
+    track = Track(id="c1", source="campaigns/moved/c.yaml:1:1", at="t5")
+    result = _run(forgotten, track, Track(id="nope", at="t5"))
+    record = result.state.campaigns["c1"]
+    assert record.forgotten is False
+    assert record.source == "campaigns/moved/c.yaml:1:1"
+    assert record.submissions == forgotten.campaigns["c1"].submissions
+    assert forgotten.campaigns["c1"].forgotten is True  # the input is not mutated
+    assert result.state.serial == forgotten.serial + 1 and result.changed
+    assert "nope" not in result.state.campaigns
+    assert any("nope: track of an id the state does not hold" in n for n in result.notes)
 
 
 def test_already_folded_journal_is_not_folded_twice() -> None:

@@ -166,7 +166,13 @@ def show_report(report: ApplyReport) -> None:
     from reconciler.apply.results import recipient_error_lines
 
     if not report.results:
-        click.echo("No changes. Nothing to apply.")
+        if report.retracked:
+            click.echo(
+                f"No remote changes; state updated: {report.retracked} campaign(s) tracked again "
+                "(declared again after they were forgotten)."
+            )
+        else:
+            click.echo("No changes. Nothing to apply.")
         return
     errors = recipient_error_lines(report.results)
     if errors:
