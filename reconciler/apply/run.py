@@ -26,6 +26,7 @@ from reconciler.apply.session import Session, utc_now
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, InDoubt
 from reconciler.load import LoadError, LoadResult, load_project
+from reconciler.load.paths import require_campaigns_dir
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import JournalHeader, Sources, Track
 from reconciler.models.plan import ActionKind, GuardKind, Plan
@@ -70,6 +71,7 @@ class ApplyOptions:
 def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> ApplyReport:
     """Perform the plan for ``target``; returns the report (the caller maps it to an exit code)."""
     config, workspace = target.config, target.workspace
+    require_campaigns_dir(config)  # before the sandbox state and data dir are created
     require_state_dir(config, workspace)
     with (
         connect(target) as remote,

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler.canonical import canonical_json, digest_bytes
+from reconciler.load.paths import project_path
 from reconciler.models.campaign import Campaign
 
 #: Bump when what a key stands for changes (a cache entry or a state record holds the result).
@@ -41,9 +42,9 @@ class ToFile:
         """Whether ``value`` still resolves to ``rel`` and its bytes still have ``digest``."""
         try:
             path = (declaring_file.parent / self.value).resolve()
-            rel = path.relative_to(root.resolve()).as_posix()
+            rel = project_path(root, path)
             return rel == self.rel and digest_bytes(path.read_bytes()) == self.digest
-        except (OSError, ValueError):
+        except (OSError, RuntimeError, ValueError):  # RuntimeError: a symbolic link loop
             return False
 
 

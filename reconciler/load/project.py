@@ -1,4 +1,4 @@
-"""The whole tree: ``campaigns/**/*.yaml`` and ``*.yml``, ``defaults.yaml``, unique ids.
+"""The whole tree: ``campaigns/**/*.yaml`` and ``*.yml`` (any case), ``defaults.yaml``, unique ids.
 
 Files are read in sorted order, each with the fast C loader; only a file with something to
 report is re-read in round-trip mode to find positions. Empty files and empty documents are
@@ -25,6 +25,7 @@ from reconciler.load.document import check_document, translate
 from reconciler.load.findings import Finding, LoadError, LoadResult
 from reconciler.load.keys import CleanFile, Placed, SourceKeys, ToFile
 from reconciler.load.locate import Locator, field_name, locate
+from reconciler.load.paths import is_yaml_name, require_campaigns_dir
 from reconciler.load.recorded import recorded_file, source_record
 from reconciler.load.source import (
     MAX_EXPANDED_VALUES,
@@ -41,7 +42,6 @@ from reconciler.models.declaration import TOOL_KEYS, Defaults, Issue
 from reconciler.models.state import SourceRecord, State
 
 DEFAULTS_FILE = "defaults.yaml"
-SUFFIXES = (".yaml", ".yml")
 
 
 @dataclass
@@ -84,7 +84,10 @@ def load_project(config: Config, state: State | None = None) -> LoadResult:
     cache = ParseCache.open(config.root) if keys is not None else None
     shortcuts = None if keys is None else _Shortcuts(keys, state, cache)
     for path in files:
-        if path != defaults_path:
+        if _misnamed_defaults(config, path):
+            message = f"the defaults file must be named {DEFAULTS_FILE}: rename it (not read)"
+            run.findings.add(Finding(_relative(config, path), 1, 1, "file", message))
+        elif path != defaults_path:
             _load_path(run, path, shortcuts)
     if cache is not None:
         cache.prune()
@@ -98,14 +101,18 @@ def _relative(config: Config, path: Path) -> str:
 
 
 def _declaration_files(config: Config) -> list[Path]:
-    directory = config.campaigns_dir
-    if not directory.is_dir():
-        raise LoadError(f"{directory}: no campaigns directory (declarations live in campaigns/)")
+    directory = require_campaigns_dir(config)
     try:
-        files = [p for p in directory.rglob("*") if p.suffix in SUFFIXES and _is_declaration(p)]
+        files = [p for p in directory.rglob("*") if is_yaml_name(p) and _is_declaration(p)]
     except OSError as exc:
         raise LoadError(f"{directory}: cannot read: {exc.strerror or exc}") from exc
     return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
+
+
+def _misnamed_defaults(config: Config, path: Path) -> bool:
+    """``campaigns/Defaults.YAML``: meant as defaults, so neither a declaration nor ignored."""
+    name = path.name
+    return path.parent == config.campaigns_dir and name.lower() == DEFAULTS_FILE != name
 
 
 def _is_declaration(path: Path) -> bool:

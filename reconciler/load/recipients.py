@@ -3,7 +3,8 @@
 Format (docs/declarations.md): UTF-8, one number per row in the first column, other columns
 ignored, blank rows skipped, an optional header row whose first cell is ``number``, ``phone`` or
 ``to``. At most 5 MiB. The path is relative to the declaring file and must stay inside the
-project. Problems with the file itself are reported at the ``toFile`` key's value; problems with
+project: under its root or under ``campaigns/``, either resolved (a symlinked ``campaigns/`` is
+fine, :mod:`reconciler.load.paths`). Problems with the file itself are reported at the ``toFile`` key's value; problems with
 a row at the row's line in the CSV.
 """
 
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from reconciler.canonical import digest_bytes
 from reconciler.load.findings import Finding
+from reconciler.load.paths import project_path
 from reconciler.load.source import read_text
 from reconciler.models.declaration import Issue, normalise_number
 
@@ -41,11 +43,13 @@ def _issue(message: str) -> Recipients:
 
 def read_recipients(root: Path, declaring_file: Path, value: str) -> Recipients:
     """Read ``value`` (relative to ``declaring_file``) as a recipients CSV."""
-    base = root.resolve()
-    path = (declaring_file.parent / value).resolve()
-    if not path.is_relative_to(base):
-        return _issue(f"{value!r} is outside the project directory")
-    rel = path.relative_to(base).as_posix()
+    try:
+        path = (declaring_file.parent / value).resolve()
+    except (OSError, RuntimeError, ValueError) as exc:  # RuntimeError: a symbolic link loop
+        return _issue(f"{value!r} cannot be followed: {exc}")
+    rel = project_path(root, path)
+    if rel is None:
+        return _issue(f"{value!r} is outside the project directory (it is {path})")
     if path.is_dir():
         return _issue(f"{rel} is a directory; toFile names a CSV file")
     if not path.is_file():

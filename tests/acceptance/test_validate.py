@@ -120,6 +120,10 @@ EXPECTED: dict[str, list[str]] = {
         " write true or false",
         "campaigns/a.yaml:4:11: revision: input should be greater than or equal to 1",
     ],
+    "upper-case-suffix": [
+        "campaigns/a.YAML:5:1: respectQuiteHours: unknown key; did you mean respectQuietHours?",
+        "campaigns/b.Yml:1:1: to: one of to, toFile, contacts or groups is required",
+    ],
 }
 
 
@@ -179,8 +183,25 @@ def test_examples_validate_as_json() -> None:
 def test_missing_campaigns_directory_is_a_clear_error(tmp_path: Path) -> None:
     code, output = run("--dir", str(tmp_path))
     assert code == 1
-    assert f"Error: {tmp_path / 'campaigns'}: no campaigns directory" in output
-    assert "Traceback" not in output
+    assert output == (
+        f"Error: no campaigns/ directory in {tmp_path}: run from the project root or pass "
+        "--dir DIR\n"
+    )
+
+
+def test_run_in_a_subdirectory_names_the_project_root_above(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "notes").mkdir()
+    monkeypatch.chdir(tmp_path / "notes")
+    code, output = run()
+    root = tmp_path.resolve()
+    assert code == 1
+    assert output == (
+        f"Error: no campaigns/ directory in {root / 'notes'}: run from the project root or pass "
+        f"--dir DIR (the parent directory {root} has campaigns/: --dir {root})\n"
+    )
 
 
 def test_file_over_the_size_limit(tmp_path: Path) -> None:

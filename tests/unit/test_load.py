@@ -166,6 +166,7 @@ def test_to_file_must_stay_inside_the_project(tmp_path: Path) -> None:
     result = load_project(project(tmp_path / "proj", {"a.yaml": text}))
     assert messages(result) == [
         "campaigns/a.yaml:4:9: toFile: '../../outside.csv' is outside the project directory"
+        f" (it is {tmp_path.resolve() / 'outside.csv'})"
     ]
 
 
@@ -237,7 +238,7 @@ def test_defaults_must_be_one_mapping(tmp_path: Path) -> None:
 
 
 def test_missing_campaigns_directory(tmp_path: Path) -> None:
-    with pytest.raises(LoadError, match="no campaigns directory"):
+    with pytest.raises(LoadError, match="no campaigns/ directory in "):
         load_project(Config(root=tmp_path))
 
 

@@ -18,6 +18,7 @@ import click
 from reconciler.cli.options import Target, target_options
 from reconciler.errors import CampaignsError, ExitCode
 from reconciler.load import LoadResult, load_project
+from reconciler.load.paths import require_campaigns_dir
 from reconciler.models.plan import Plan
 from reconciler.plan.diff import diff
 from reconciler.plan.guards import GuardLimits
@@ -104,6 +105,7 @@ def command(
     2 changes with --detailed-exitcode, 1 invalid declarations, plan errors or no state.
     """
     ctx = click.get_current_context()
+    require_campaigns_dir(target.config)  # before a sandbox state or data dir is created
     if refresh:
         from reconciler.apply.refresh import refresh_workspace
         from reconciler.cli.commands.refresh import show_refresh
