@@ -139,6 +139,10 @@ class _CampaignRunner:
         if action.intent == "cancel":
             reason = intent.reason if intent and intent.reason else CancelReason.CANCEL
             return _result(action, self._cancel(action, reason, resend=True))
+        if intent is not None and intent.outcome == OutcomeKind.HELD_REFUSED:
+            message = f"not re-sent: {intent.message or 'a re-send of it was refused'}"
+            held = StepOutcome(OutcomeKind.HELD_REFUSED, message=message)
+            return ActionResult(action, ResultStatus.HELD, held, message=message)
         blocker = resend_blocker(self._session)
         if blocker:
             return ActionResult(action, ResultStatus.HELD, message=blocker)

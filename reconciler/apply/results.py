@@ -36,7 +36,7 @@ class StepOutcome:
     def status(self) -> ResultStatus:
         if self.kind in DONE_OUTCOMES:
             return ResultStatus.DONE
-        if self.kind is OutcomeKind.HELD:
+        if self.kind in (OutcomeKind.HELD, OutcomeKind.HELD_REFUSED):
             return ResultStatus.HELD
         return ResultStatus.FAILED
 

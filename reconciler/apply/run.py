@@ -28,7 +28,7 @@ from reconciler.errors import CampaignsError, ExitCode, InDoubt
 from reconciler.load import LoadError, LoadResult, load_project
 from reconciler.load.paths import require_campaigns_dir
 from reconciler.models.campaign import Campaign
-from reconciler.models.journal import JournalHeader, Sources, Track
+from reconciler.models.journal import JournalHeader, OutcomeKind, Sources, Track
 from reconciler.models.plan import ActionKind, GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.diff import diff
@@ -254,15 +254,32 @@ def settle_exit(report: ApplyReport, workspace: Workspace) -> None:
 
 def held_message(report: ApplyReport, workspace: Workspace) -> str:
     ws = "--sandbox" if workspace.is_sandbox else f"--workspace {workspace.name}"
-    number = canary_number(workspace) or "NUMBER"
+    refused = [r for r in report.held if _refused(r)]
+    unverified = [r for r in report.held if not _refused(r)]
     held = sorted({_held_label(r) for r in report.held})
-    return (
-        f"{len(report.held)} action(s) in doubt and held: {', '.join(held)}. Nothing was "
-        "re-sent; the intents are kept in the state (`campaigns status` shows them).\n"
-        f"Settle it: `campaigns doctor --canary-to {number} {ws}`, then `campaigns apply {ws}`.\n"
-        "If doctor cannot verify name dedupe, look for those names in Routee and follow "
-        f"docs/recovery.md (exit code {ExitCode.IN_DOUBT})."
-    )
+    lines = [
+        f"{len(report.held)} action(s) in doubt and held: {', '.join(held)}. Nothing more is "
+        "sent for them; the intents are kept in the state (`campaigns status` shows them)."
+    ]
+    if unverified:
+        number = canary_number(workspace) or "NUMBER"
+        lines.append(
+            f"Settle it: `campaigns doctor --canary-to {number} {ws}`, then `campaigns apply "
+            f"{ws}`. If doctor cannot verify name dedupe, look for those names in Routee."
+        )
+    if refused:
+        names = ", ".join(sorted({_held_label(r) for r in refused}))
+        lines.append(
+            f"A re-send was refused for {names}: apply will not send it again. Look for the "
+            "name in Routee: found, `campaigns import ID --tracking-id T "
+            f"{ws}` records it; not found, remove that intent from `pending` in the state."
+        )
+    lines.append(f"See docs/recovery.md (exit code {ExitCode.IN_DOUBT}).")
+    return "\n".join(lines)
+
+
+def _refused(result: ActionResult) -> bool:
+    return result.outcome is not None and result.outcome.kind is OutcomeKind.HELD_REFUSED
 
 
 def _held_label(result: ActionResult) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from reconciler.models.journal import OutcomeKind
 from reconciler.models.state import (
     CampaignRecord,
     PendingIntent,
@@ -47,7 +48,7 @@ def _row(record: CampaignRecord, pending: list[PendingIntent]) -> dict[str, Any]
 def in_doubt_flag(intent: PendingIntent) -> str:
     """``held: submit Name-abcd1234`` / ``in doubt: cancel <trackingId>``."""
     what = intent.submission_name if intent.type == "submit" else intent.tracking_id
-    word = "held" if intent.outcome == "held" else "in doubt"
+    word = "held" if intent.outcome in (OutcomeKind.HELD, OutcomeKind.HELD_REFUSED) else "in doubt"
     return f"{word}: {intent.type} {what}"
 
 

@@ -8,6 +8,10 @@ other 4xx                 → rejected: nothing created, seq not consumed
 429 / not sent            → the same intent repeated after a backoff (bounded), then rejected
 5xx / timeout / dropped   → in doubt: the SAME body re-sent under the same name as a new
                             intent (resend=True), only while dedupe is verified; else held
+
+A re-send answers only for itself: other 4xx to a re-send → heldRefused (Routee may check the
+request before the name, so the first attempt may have landed; never re-sent by itself); 429 /
+not sent / auth refused after the backoff → still in doubt (the next apply re-sends it).
 """
 
 from __future__ import annotations
@@ -19,7 +23,13 @@ from reconciler.apply.ports import SubmitAnswer
 from reconciler.apply.results import StepOutcome
 from reconciler.apply.session import Session, new_key, recipient_errors
 from reconciler.models.journal import OutcomeKind, SubmitIntent
-from reconciler.routee.errors import InDoubtError, NameConflict, RouteeError
+from reconciler.routee.errors import (
+    AuthFailed,
+    InDoubtError,
+    NameConflict,
+    NotProcessed,
+    RouteeError,
+)
 
 HOLD_UNVERIFIED = "outcome unknown and name dedupe is not verified on this endpoint"
 
@@ -60,9 +70,30 @@ def submit(session: Session, spec: SubmitSpec, *, resend: bool) -> StepOutcome:
             session.note_in_doubt(intent.key, str(exc))
             resend = True
             continue
-        except RouteeError as exc:  # rejected, or still not processed after the backoff
-            return session.settle(intent.key, StepOutcome(OutcomeKind.REJECTED, message=str(exc)))
+        except RouteeError as exc:  # refused, or still not processed after the backoff
+            return session.settle(intent.key, _refused(intent, exc))
         return _accepted(session, intent, answer)
+
+
+def _refused(intent: SubmitIntent, exc: RouteeError) -> StepOutcome:
+    """A refused fresh submit created nothing; a refused re-send says nothing about the first."""
+    if not intent.resend:
+        return StepOutcome(OutcomeKind.REJECTED, message=str(exc))
+    name = intent.submission_name
+    if isinstance(exc, NotProcessed | AuthFailed):
+        return StepOutcome(
+            OutcomeKind.IN_DOUBT,
+            message=f"still in doubt: the re-send under {name!r} was not processed ({exc}); "
+            "the next `campaigns apply` re-sends it under the same name",
+        )
+    return StepOutcome(
+        OutcomeKind.HELD_REFUSED,
+        message=f"a re-send under {name!r} was refused ({exc}), so whether the first, in-doubt "
+        "attempt created the campaign is unknown (Routee may check a request before its name); "
+        f"nothing more is sent for it. Look for {name!r} in Routee: if it is there, "
+        f"`campaigns import {intent.id} --tracking-id <trackingId>` records it; if not, see "
+        "docs/recovery.md",
+    )
 
 
 def resend_blocker(session: Session) -> str | None:

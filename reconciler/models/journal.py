@@ -69,6 +69,10 @@ class OutcomeKind(StrEnum):
     CANCELLED = "cancelled"  # cancel: 200, or 404 for a trackingId we created
     NOT_SCHEDULED = "notScheduled"  # cancel: 400009002, the campaign has started
     HELD = "held"  # in doubt and dedupe unverified: a human must settle it (exit 3)
+    #: A re-send of an in-doubt submit refused with a non-409 4xx: Routee may check a request
+    #: before its name, so the first attempt may have landed. Held (exit 3), never re-sent by
+    #: itself: ``campaigns import`` settles it if the name is found in Routee.
+    HELD_REFUSED = "heldRefused"
 
 
 class Outcome(_Record):

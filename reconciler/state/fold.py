@@ -8,8 +8,9 @@ Rules (design.md 5.3, docs/state.md):
 - A journal with at least one record after its header always yields ``serial = baseSerial + 1``,
   even if nothing in it changed a campaign: the serial then says "an apply ran here".
 - Submits answered ``accepted``/``resolved``/``adopted`` become submissions; ``rejected`` leaves no
-  trace (the seq is not consumed); ``inDoubt``/``held``/no answer leave the intent pending, in
-  ``State.pending``, until a later intent for the same slot gets a definitive answer.
+  trace (the seq is not consumed); ``inDoubt``/``held``/``heldRefused``/no answer leave the
+  intent pending, in ``State.pending``, until a later intent for the same slot gets a definitive
+  answer.
 - Cancels answered ``cancelled`` mark the submission cancelled; ``notScheduled``/``rejected`` only
   add a note; ``inDoubt``/``held``/no answer leave it pending.
 - A ``forget`` record marks the campaign ``forgotten`` (its history is kept); a ``track`` record
@@ -54,7 +55,7 @@ _SUBMITTED = {
     OutcomeKind.RESOLVED: SubmissionOrigin.RESOLVED,
     OutcomeKind.ADOPTED: SubmissionOrigin.ADOPTED,
 }
-_UNSETTLED = {OutcomeKind.IN_DOUBT, OutcomeKind.HELD}
+_UNSETTLED = {OutcomeKind.IN_DOUBT, OutcomeKind.HELD, OutcomeKind.HELD_REFUSED}
 
 
 @dataclass(frozen=True)

@@ -224,3 +224,13 @@ def test_replace_does_not_post_when_its_cancel_fails_and_others_go_on() -> None:
     assert report.summary().endswith(
         "1 sent, 0 replaced, 0 cancelled, 0 forgotten, 1 failed, 0 held."
     )
+
+
+def test_the_summary_counts_campaigns_tracked_again_only_when_there_are_some() -> None:
+    from reconciler.apply.results import ApplyReport
+
+    assert ApplyReport(retracked=2).summary() == (
+        "Apply complete: 0 sent, 0 replaced, 0 cancelled, 0 forgotten, 2 tracked again, "
+        "0 failed, 0 held."
+    )
+    assert "tracked again" not in ApplyReport().summary()
