@@ -103,7 +103,11 @@ def _relative(config: Config, path: Path) -> str:
 def _declaration_files(config: Config) -> list[Path]:
     directory = require_campaigns_dir(config)
     try:
-        files = [p for p in directory.rglob("*") if is_yaml_name(p) and _is_declaration(p)]
+        files = [
+            p
+            for p in directory.rglob("*")
+            if (is_yaml_name(p) and _is_declaration(p)) or _is_linked_directory(p)
+        ]
     except OSError as exc:
         raise LoadError(f"{directory}: cannot read: {exc.strerror or exc}") from exc
     return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
@@ -120,6 +124,11 @@ def _is_declaration(path: Path) -> bool:
     if path.is_file():
         return True
     return path.is_symlink() and not path.exists() and not path.name.startswith(".")
+
+
+def _is_linked_directory(path: Path) -> bool:
+    """A symbolic link to a directory: not followed, so reported rather than silently skipped."""
+    return path.is_symlink() and path.is_dir()
 
 
 def _document_problem(document: Document) -> Issue | None:

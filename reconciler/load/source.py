@@ -56,6 +56,12 @@ class SourceFile:
 
 def read_text(path: Path, rel: str, limit: int) -> tuple[bytes, str | None, Finding | None]:
     """Bytes and UTF-8 text of ``path``; a :class:`Finding` instead when it cannot be used."""
+    if path.is_symlink() and path.is_dir():
+        message = (
+            f"a symbolic link to a directory ({path.readlink()}) is not followed: the files "
+            "behind it are not read; link the files themselves, or move them into campaigns/"
+        )
+        return b"", None, Finding(rel, 1, 1, "file", message)
     try:
         size = path.stat().st_size
         if size > limit:

@@ -181,3 +181,17 @@ def test_a_campaigns_file_is_not_a_directory(tmp_path: Path) -> None:
     (tmp_path / "campaigns").write_text("")
     with pytest.raises(LoadError, match=r"campaigns is not a directory"):
         load_project(Config(root=tmp_path))
+
+
+def test_a_symlinked_sub_directory_is_reported_not_silently_skipped(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    write(shared, {"b.yaml": declaration("b")})
+    write(tmp_path / "campaigns", {"a.yaml": declaration("a")})
+    (tmp_path / "campaigns" / "shared").symlink_to(shared, target_is_directory=True)
+    result = load_project(Config(root=tmp_path))
+    assert [c.id for c in result.campaigns] == ["a"]
+    assert [str(f) for f in result.findings] == [
+        f"campaigns/shared:1:1: file: a symbolic link to a directory ({shared}) is not followed: "
+        "the files behind it are not read; link the files themselves, or move them into "
+        "campaigns/"
+    ]
