@@ -73,6 +73,7 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
     config, workspace = target.config, target.workspace
     require_campaigns_dir(config)  # before the sandbox state and data dir are created
     require_state_dir(config, workspace)
+    saved = read_saved_plan(config, workspace, options.plan_file)
     with (
         connect(target) as remote,
         WorkspaceLock(lock_path(config, workspace.name), "apply"),
@@ -81,7 +82,7 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
         for line in opened.notes:
             view.note(line)
         loaded = load_declarations(config, opened.state)
-        plan = _plan(workspace, opened.state, loaded.campaigns, options)
+        plan = _plan(workspace, opened.state, loaded.campaigns, saved)
         sources = Sources(sources=loaded.sources, at=utc_now())
         if not plan.changes:
             return _track_again(target, opened.state, plan, sources)
@@ -135,12 +136,27 @@ def make_plan(workspace: Workspace, state: State, campaigns: list[Campaign], now
     return plan
 
 
+def read_saved_plan(config: Config, workspace: Workspace, plan_file: Path | None) -> Plan | None:
+    """PLANFILE, checked against the state on disk before any credentials or connection.
+
+    A missing, edited, foreign or stale plan fails fast. Under the lock the opened state (a
+    leftover journal folded in) is checked again, with the re-plan's actions: it may have moved.
+    """
+    if plan_file is None:
+        return None
+    saved = read_plan(plan_file)
+    path = state_path(config, workspace.name)
+    if path.exists() or not workspace.is_sandbox:  # the sandbox makes its state on connect
+        check_saved_plan(saved, load_state(path), replanned=saved)  # actions: under the lock
+    return saved
+
+
 def _plan(
-    workspace: Workspace, state: State, campaigns: list[Campaign], options: ApplyOptions
+    workspace: Workspace, state: State, campaigns: list[Campaign], saved: Plan | None
 ) -> Plan:
     plan = make_plan(workspace, state, campaigns, datetime.now(UTC))
-    if options.plan_file is not None:
-        check_saved_plan(read_plan(options.plan_file), state, plan)
+    if saved is not None:
+        check_saved_plan(saved, state, plan)
     return plan
 
 

@@ -110,7 +110,7 @@ def command(
 
     Without PLANFILE the plan is made now, shown, and approved by typing 'yes'
     (or --auto-approve). With PLANFILE (from `campaigns plan --out`) a stale or
-    altered plan is refused. Credentials come from ROUTEE_APPLICATION_ID and
+    altered plan is refused, before credentials are read. Credentials come from ROUTEE_APPLICATION_ID and
     ROUTEE_APPLICATION_SECRET (not needed with --sandbox); the endpoint and the
     guards (max_sends 100, max_recipients 50000 by default) from campaigns.toml.
 
