@@ -90,6 +90,9 @@ class Action(_Frozen):
     #: The state holds this id as forgotten (its file was deleted) and it is declared again:
     #: apply journals a ``track`` record so the state follows it again (design.md 4).
     retrack: bool = False
+    #: A resolve whose re-send Routee refused (``heldRefused``): apply will not send it again,
+    #: so it counts toward no guard; a human settles it (docs/recovery.md).
+    held: bool = False
     notes: tuple[str, ...] = ()
 
     @property

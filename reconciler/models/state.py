@@ -136,7 +136,7 @@ class PendingIntent(_Model):
     # cancel
     tracking_id: str | None = None
     reason: CancelReason | None = None
-    #: The last outcome seen for it: ``None`` (no answer), ``inDoubt`` or ``held``.
+    #: The last outcome seen for it: ``None`` (no answer), ``inDoubt``, ``held`` or ``heldRefused``.
     outcome: str | None = None
     message: str | None = None
     #: When a fold first found it unresolved.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.models.campaign import Campaign
-from reconciler.models.journal import CancelIntent, SubmitIntent
+from reconciler.models.journal import CancelIntent, OutcomeKind, SubmitIntent
 from reconciler.models.plan import Action, ActionKind
 from reconciler.models.state import CampaignRecord, PendingIntent
 from reconciler.plan.names import submission_name
@@ -109,6 +109,12 @@ def forget_action(record: CampaignRecord) -> Action:
     )
 
 
+HELD_NOTE = (
+    "held: Routee refused its re-send, so apply will not send it again; find the name in Routee "
+    "and `campaigns import` it, or follow docs/recovery.md"
+)
+
+
 def resolve_action(intent: Intent, declared: bool) -> Action:
     """Settle an intent with no outcome: re-send its recorded request, or re-DELETE."""
     fields = intent.model_dump()
@@ -123,6 +129,9 @@ def resolve_action(intent: Intent, declared: bool) -> Action:
             notes=notes,
         )
     request: dict[str, Any] = fields.get("request") or {}
+    held = fields.get("outcome") == OutcomeKind.HELD_REFUSED
+    if held:
+        notes = (*notes, HELD_NOTE)
     return Action(
         id=intent.id,
         action=ActionKind.RESOLVE,
@@ -139,5 +148,6 @@ def resolve_action(intent: Intent, declared: bool) -> Action:
         scheduled_date=request.get("scheduledDate"),
         journal_key=intent.key,
         intent="submit",
+        held=held,
         notes=notes,
     )

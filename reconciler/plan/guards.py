@@ -29,7 +29,7 @@ class GuardLimits:
 def posts(action: Action) -> bool:
     """Whether performing ``action`` POSTs a campaign (a resolve does when its intent is a submit)."""
     if action.action is ActionKind.RESOLVE:
-        return action.intent == "submit"
+        return action.intent == "submit" and not action.held
     return action.action.submits
 
 

@@ -259,6 +259,31 @@ def test_pending_submit_intent_resolves_under_recorded_name_and_only_that() -> N
     assert guards == {GuardKind.SENDS: 1, GuardKind.RECIPIENTS: 1, GuardKind.LATE: 1}
 
 
+def test_a_refused_resend_is_shown_held_and_counts_toward_no_guard() -> None:
+    state = make_state()
+    state.pending.append(
+        PendingIntent(
+            type="submit",
+            key="k1",
+            id="a",
+            at="2026-01-01T00:00:00Z",
+            seq=1,
+            revision=1,
+            submission_name="a-recorded",
+            spec_hash="sha256:x",
+            decl_hash="d",
+            request={"to": ["+1"], "scheduledDate": PAST},
+            outcome="heldRefused",
+        )
+    )
+    plan = diff([make_campaign("a")], state, NOW)
+    action = only(plan)
+    assert action.action is ActionKind.RESOLVE and action.held
+    assert any("apply will not send it again" in note for note in action.notes)
+    guards = {g.kind: g.count for g in plan.guards}
+    assert guards == {GuardKind.SENDS: 0, GuardKind.RECIPIENTS: 0, GuardKind.LATE: 0}
+
+
 def test_pending_cancel_intent_and_state_pending_resolve() -> None:
     c = make_campaign("a")
     state = make_state(record_of("a", submission_of(c)))
