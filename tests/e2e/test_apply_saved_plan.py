@@ -22,6 +22,7 @@ def project(tmp_path: Path, sandbox_factory: SandboxFactory) -> Project:
 def offline(project: Project, *args: str) -> Result:
     """The CLI with no ROUTEE_* variable at all: no credentials, no endpoint override."""
     env: dict[str, str | None] = {name: None for name in project.env if name.startswith("ROUTEE_")}
+    env["CI"] = ""  # as in Project.env: no commit trailers (the project is not a git repository)
     return CliRunner().invoke(
         cli, [*args, "--dir", str(project.root), "--workspace", WORKSPACE], env=env
     )

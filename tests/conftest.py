@@ -1,0 +1,26 @@
+"""Suite-wide fixtures: the tests behave the same on a laptop and in CI."""
+
+from __future__ import annotations
+
+import pytest
+
+#: Variables of the caller's environment that change the tool's behaviour. CI=true makes apply
+#: read guard overrides from git commit trailers; the others point commands elsewhere. Tests that
+#: need one set it themselves.
+_AMBIENT = (
+    "CI",
+    "CAMPAIGNS_WORKSPACE",
+    "CAMPAIGNS_NO_CACHE",
+    "CAMPAIGNS_SANDBOX_FAULTS",
+    "ROUTEE_API_URL",
+    "ROUTEE_AUTH_URL",
+    "ROUTEE_APPLICATION_ID",
+    "ROUTEE_APPLICATION_SECRET",
+    "NO_COLOR",
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in _AMBIENT:
+        monkeypatch.delenv(name, raising=False)
