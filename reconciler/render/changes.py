@@ -101,19 +101,41 @@ def recipient_delta(action: Action) -> str:
 def summary_line(plan: Plan) -> str:
     """``Plan: 3 to send, 1 to replace, 0 to cancel, 2 to forget.``, or ``No changes. ...``.
 
+    Held resolves (re-sends Routee refused: apply will not send them) and forgotten campaigns
+    declared again (a state-only change apply records) are counted too, so a plan that only
+    re-tracks never reads "No changes".
+
     A plan with errors always gets the counts: "No changes ... up to date" would hide that a
     declaration differs from what was sent (the errors line follows it).
     """
     counts = Counter(a.action for a in plan.actions)
+    retracked = _retracked(plan)
     if not plan.changes and not plan.errors:
         noun = "campaign" if counts[ActionKind.NOOP] == 1 else "campaigns"
+        if retracked:
+            return f"No remote changes. {counts[ActionKind.NOOP]} {noun} up to date{retracked}."
         return f"No changes. {counts[ActionKind.NOOP]} {noun} up to date."
     parts = [
-        f"{counts[kind]} to {kind.value}"
+        f"{counts[kind]} to {kind.value}{_held(plan) if kind is ActionKind.RESOLVE else ''}"
         for kind in SUMMARY_ORDER
         if counts[kind] or kind not in (ActionKind.RESOLVE, ActionKind.RESEND)
     ]
-    return f"Plan: {', '.join(parts)}."
+    return f"Plan: {', '.join(parts)}{retracked}."
+
+
+def _held(plan: Plan) -> str:
+    held = sum(1 for a in plan.actions if a.held)
+    return f" ({held} held, not re-sent)" if held else ""
+
+
+def _retracked(plan: Plan) -> str:
+    count = len(plan.retracks)
+    return f"; {count} tracked again (state only)" if count else ""
+
+
+def held_label(action: Action) -> str:
+    """What marks a held resolve in a heading or a table cell ("" for any other action)."""
+    return "held: not re-sent" if action.held else ""
 
 
 def errors_line(plan: Plan) -> str:

@@ -3,7 +3,9 @@
 The first line is a hidden marker so the workflow can find and update its own comment. Phone
 numbers are masked. GitHub rejects comments over 65,536 characters, so the body is capped at
 ``options.max_chars``: errors, warnings and guards are kept (each list capped), and table rows
-that do not fit are summarized by kind instead of being cut mid-line.
+that do not fit are summarized by kind instead of being cut mid-line. A held resolve is marked
+in its row; forgotten campaigns declared again (re-tracks, a state-only change) are listed in
+their own capped section, since a no-op has no row.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from reconciler.models.plan import Action, ActionKind, Guard, Plan, Problem
 from reconciler.render.changes import (
     errors_line,
     field_changes,
+    held_label,
     recipients_of,
     summary_line,
 )
@@ -27,7 +30,8 @@ TABLE_HEAD = (
     "| | action | campaign | submission | recipients | scheduledDate | details |",
     "|---|---|---|---|---:|---|---|",
 )
-_SHARE = {"errors": 0.25, "warnings": 0.15}
+_SHARE = {"errors": 0.25, "warnings": 0.15, "tracked": 0.05}
+TRACKED_NOTE = "Declared again after their files were deleted: apply tracks them again."
 
 
 def render_markdown(plan: Plan, out: TextIO, options: RenderOptions) -> None:
@@ -44,10 +48,17 @@ def render_markdown(plan: Plan, out: TextIO, options: RenderOptions) -> None:
     warnings = _section(
         "Warnings", [_problem(p) for p in plan.warnings], int(budget * _SHARE["warnings"])
     )
+    tracked = _tracked_again(plan, int(budget * _SHARE["tracked"]))
     guards = _guards(plan.guards)
-    fixed = sum(len(line) + 1 for line in [*head, *errors, *warnings, *guards])
+    fixed = sum(len(line) + 1 for line in [*head, *errors, *warnings, *tracked, *guards])
     table = _table(plan.changes, budget - fixed - 400)
-    out.write("\n".join([*head, *table, *errors, *warnings, *guards]) + "\n")
+    out.write("\n".join([*head, *table, *errors, *warnings, *tracked, *guards]) + "\n")
+
+
+def _tracked_again(plan: Plan, budget: int) -> list[str]:
+    items = [f"`{a.id}`" + (f" ({a.source})" if a.source else "") for a in plan.retracks]
+    lines = _section("Tracked again", items, budget)
+    return [*lines[:3], TRACKED_NOTE, "", *lines[3:]] if lines else []
 
 
 def _table(actions: Sequence[Action], budget: int) -> list[str]:
@@ -71,7 +82,7 @@ def _row(action: Action) -> str:
         submission += f" (seq {action.seq})"
     cells = [
         f"`{action.action.symbol}`",
-        action.action.value,
+        f"{action.action.value} (**{held_label(action)}**)" if action.held else action.action.value,
         f"`{action.id}`",
         submission,
         _recipients(action),

@@ -15,6 +15,7 @@ from reconciler.models.plan import Action, ActionKind, Guard, Plan
 from reconciler.render.changes import (
     errors_line,
     field_changes,
+    held_label,
     recipient_delta,
     summary_line,
 )
@@ -45,6 +46,8 @@ def render_text(plan: Plan, out: TextIO, options: RenderOptions) -> None:
             continue
         colour = _COLOURS[action.action]
         head = f"{action.action.symbol} {action.action.value} {action.id}"
+        if action.held:
+            head += f" ({held_label(action)})"
         where = f"  {action.source}" if action.source else ""
         out.write(f"{paint(head, colour, bold=True)}{where}\n")
         for line in _details(action):
@@ -90,6 +93,11 @@ def _details(action: Action) -> Iterator[str]:
 def _resolve_details(action: Action) -> Iterator[str]:
     if action.intent == "cancel":
         yield f"re-sends the DELETE of trackingId {action.tracking_id} (journal {action.journal_key})"
+    elif action.held:
+        yield (
+            f"does not re-send {action.submission_name} (seq {action.seq}, journal "
+            f"{action.journal_key}): Routee refused a re-send of it"
+        )
     else:
         yield (
             f"re-sends the recorded request as {action.submission_name} (seq {action.seq}, "

@@ -13,7 +13,7 @@ import pytest
 
 from reconciler.models.journal import SubmitIntent
 from reconciler.models.plan import Plan
-from reconciler.models.state import SubmissionStatus
+from reconciler.models.state import PendingIntent, SubmissionStatus
 from reconciler.plan.diff import diff
 from reconciler.plan.guards import GuardLimits
 from reconciler.render import RENDERERS, RenderOptions
@@ -75,6 +75,27 @@ def every_kind_plan() -> Plan:
     ]
     state.campaigns["broken"] = record_of(
         "broken", submission_of(make_campaign("broken", revision=2), state="Sent")
+    )
+    returning = make_campaign("returning", make_request(to=["+306911110013"]))
+    state.campaigns["returning"] = record_of(
+        "returning", submission_of(returning, state="Sent", tracking_id="t-back"), forgotten=True
+    )
+    declared.append(returning)
+    state.pending.append(
+        PendingIntent(
+            type="submit",
+            key="k-8",
+            id="refused",
+            at="2026-12-31T23:30:00Z",
+            seq=1,
+            revision=1,
+            submission_name="Refused-abcdefgh",
+            spec_hash="sha256:3",
+            decl_hash="sha256:4",
+            request=make_request(to=["+306911110014"]),
+            outcome="heldRefused",
+            message="400 bad request",
+        )
     )
     intent = SubmitIntent(
         key="k-7",
