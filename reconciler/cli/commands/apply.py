@@ -126,8 +126,9 @@ def command(
       campaigns apply -w production --auto-approve --allow-recipients 12480
 
     Exit codes: 0 done or no changes, 1 failures (the others still ran; the
-    state records them), 3 an in-doubt submission is held (see
-    docs/recovery.md), 4 a guard tripped (nothing was sent).
+    state records them), a stale plan, approval refused, Ctrl-C or bad usage,
+    3 an in-doubt submission is held (see docs/recovery.md), 4 a guard tripped
+    (nothing was sent).
     """
     from reconciler.apply.run import ApplyOptions, apply_workspace, settle_exit
     from reconciler.apply.trailers import guard_allowances

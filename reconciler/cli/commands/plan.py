@@ -1,8 +1,8 @@
 """``campaigns plan``: show what apply would do, without changing anything (docs/plan.md).
 
 Exit codes: 0 no changes (or changes without ``--detailed-exitcode``), 2 changes with
-``--detailed-exitcode``, 1 invalid declarations, plan errors, or no state. Guards are reported,
-never enforced here.
+``--detailed-exitcode``, 1 invalid declarations, plan errors, no state, or bad usage. Guards are
+reported, never enforced here.
 """
 
 from __future__ import annotations
@@ -77,14 +77,23 @@ def report_findings(loaded: LoadResult) -> None:
     help="text: a Terraform-like diff; json: the plan (schema/plan.schema.json); markdown: a "
     "pull-request comment.",
 )
-@click.option("--detailed-exitcode", is_flag=True, help="Exit 2 when there are changes.")
+@click.option(
+    "--detailed-exitcode",
+    is_flag=True,
+    help="Exit 2 when there are changes (campaigns only tracked again are not: no remote call).",
+)
 @click.option(
     "--no-color",
     is_flag=True,
     help="Never colour the text output (colour is used only on a terminal, and never when the "
     "NO_COLOR environment variable is set).",
 )
-@click.option("--refresh", is_flag=True, help="Read Routee tracking first (campaigns refresh).")
+@click.option(
+    "--refresh",
+    is_flag=True,
+    help="Read Routee tracking first (campaigns refresh; needs credentials, except with "
+    "--sandbox).",
+)
 @target_options
 def command(
     *,
@@ -97,12 +106,15 @@ def command(
 ) -> None:
     """Show what `campaigns apply` would send, cancel or forget. Changes nothing remote.
 
-    Guards (sends, recipients, late sends) are reported with the exact --allow-* flag apply
-    would need; they never change plan's exit code. A plan with errors is shown but not saved
-    with --out. See docs/plan.md.
+    Offline unless --refresh. Guards (sends, recipients, late sends) are reported with the exact
+    --allow-* flag apply would need; they never change plan's exit code. A plan with errors is
+    shown but not saved with --out. Campaigns declared again after their file was deleted are
+    shown as "tracked again"; a resolve Routee refused is shown "held: not re-sent". See
+    docs/plan.md.
 
     Exit codes: 0 no changes (or changes without --detailed-exitcode),
-    2 changes with --detailed-exitcode, 1 invalid declarations, plan errors or no state.
+    2 changes with --detailed-exitcode, 1 invalid declarations, plan errors, no state, or bad
+    usage.
     """
     ctx = click.get_current_context()
     require_campaigns_dir(target.config)  # before a sandbox state or data dir is created
