@@ -11,7 +11,7 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,9 @@ ATTEMPTS = 3
 class CanaryResult:
     verified: bool
     detail: str
+    #: False when no answer settled the question (every attempt in doubt): not a finding that
+    #: dedupe is missing, so it is not recorded and a later apply tries again.
+    conclusive: bool = True
 
 
 def canary_name() -> str:
@@ -60,20 +63,35 @@ def run_canary(client: Routee, number: str, now: datetime, retry: RetryPolicy) -
             f"canary {name!r} got no answer and may be left scheduled a year ahead: "
             "cancel it in Routee if it exists"
         )
-    return _with_notes(CanaryResult(False, "every canary attempt was in doubt"), notes)
+    inconclusive = CanaryResult(False, "every canary attempt was in doubt", conclusive=False)
+    return _with_notes(inconclusive, notes)
 
 
 def _attempt(
     client: Routee, number: str, now: datetime, retry: RetryPolicy, name: str
 ) -> CanaryResult | None:
-    """One canary; ``None`` when the first POST's outcome is unknown (try another name)."""
+    """One canary; ``None`` when no answer to the first POST came back (try another name).
+
+    A first POST in doubt is re-sent under the same name: a 409 then proves uniqueness (the
+    first one landed and the second was refused), as a 409 on any re-send does (design.md 5.4).
+    """
     body = canary_request(number, now)
-    try:
-        first = retry.call(lambda: client.submit_campaign(body, name))
-    except InDoubtError:
+    for _ in range(ATTEMPTS):
+        try:
+            first = retry.call(lambda: client.submit_campaign(body, name))
+        except InDoubtError:
+            continue
+        except NameConflict:
+            return CanaryResult(
+                True,
+                f"a re-send of the in-doubt canary {name!r} answered 409 409009003 (that canary "
+                "landed and may be left scheduled a year ahead: cancel it in Routee)",
+            )
+        except RouteeError as exc:
+            return CanaryResult(False, f"the canary POST was refused: {exc}")
+        break
+    else:
         return None
-    except RouteeError as exc:
-        return CanaryResult(False, f"the canary POST was refused: {exc}")
     created = [first.tracking_id]
     result = _second(
         client, body=body, name=name, echoed=first.name_echoed, created=created, retry=retry
@@ -83,7 +101,7 @@ def _attempt(
         detail = (
             f"{result.detail}; could not cancel canary {', '.join(leftovers)}: cancel it in Routee"
         )
-        return CanaryResult(result.verified, detail)
+        return replace(result, detail=detail)
     return result
 
 
@@ -111,7 +129,9 @@ def _second(
             return CanaryResult(False, f"the second canary POST was refused: {exc}")
         break
     else:
-        return CanaryResult(False, f"the second canary POST under {name!r} got no answer")
+        return CanaryResult(
+            False, f"the second canary POST under {name!r} got no answer", conclusive=False
+        )
     created.append(second.tracking_id)
     return CanaryResult(False, f"a second POST under {name!r} was accepted: no name uniqueness")
 
@@ -138,7 +158,7 @@ def _cancel(client: Routee, tracking_id: str, retry: RetryPolicy, tries: int = 3
 def _with_notes(result: CanaryResult, notes: list[str]) -> CanaryResult:
     if not notes:
         return result
-    return CanaryResult(result.verified, result.detail + " (" + "; ".join(notes) + ")")
+    return replace(result, detail=result.detail + " (" + "; ".join(notes) + ")")
 
 
 CanaryRunner = Callable[[], CanaryResult]

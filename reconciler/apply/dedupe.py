@@ -53,7 +53,8 @@ class DedupeGate:
                 self._canary_tried = True
                 result = self._canary()
                 self.canary_result = result
-                self._set(result.verified, "canary", result.detail)
+                if result.conclusive:  # an inconclusive canary is tried again by a later apply
+                    self._set(result.verified, "canary", result.detail)
             return self._verified
 
     def proven_by_resend(self, detail: str) -> None:
