@@ -123,7 +123,7 @@ def test_out_json_and_markdown(tmp_path: Path) -> None:
     assert (printed["formatVersion"], printed["serial"]) == (1, 0)
     assert printed["checksum"].startswith("sha256:") and printed["lineage"]
     assert (read_plan(saved).actions[0].submission_name or "").startswith("Spring promo-")
-    assert f"Saved the plan to {saved}" in err
+    assert f"Saved the plan to {saved}: apply it with `campaigns apply --dir {root} {saved}`" in err
     code, out, _ = run("plan", "--dir", root, "--format", "markdown")
     assert code == 0 and out.startswith(MARKER + "\n")
     assert "+306912345678" not in out
@@ -172,3 +172,19 @@ def test_colour_only_on_a_terminal_without_no_color(tmp_path: Path) -> None:
     assert "\x1b[32m\x1b[1m+ send spring\x1b[0m" in coloured
     assert "\x1b[" not in on_a_terminal(root, "--no-color")
     assert "\x1b[" not in on_a_terminal(root, env={"NO_COLOR": "1"})
+
+
+def test_the_saved_plan_message_names_the_sandbox_workspace(tmp_path: Path) -> None:
+    root = project(tmp_path, init=False)
+    saved = tmp_path / "plan.json"
+    code, _, err = run("plan", "--dir", root, "--sandbox", "--out", str(saved))
+    assert code == 0, err
+    assert f"apply it with `campaigns apply --dir {root} --sandbox {saved}`" in err
+
+
+def test_log_of_the_sandbox_says_it_is_not_in_git(tmp_path: Path) -> None:
+    root = project(tmp_path, init=False)
+    result = CliRunner().invoke(cli, ["log", "--dir", root, "--sandbox"], env=ENV)
+    assert result.exit_code == 1
+    assert "state/sandbox.json is git-ignored (the sandbox is local)" in result.output
+    assert "campaigns init" not in result.output

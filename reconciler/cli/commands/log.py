@@ -68,6 +68,11 @@ def command(target: Target, campaign_id: str | None, uncommitted: bool, output_f
             "--format commit-message describes a state not yet committed: add --uncommitted"
         )
     relpath = f"state/{target.workspace.name}.json"
+    if target.workspace.is_sandbox and not uncommitted:
+        raise AuditError(
+            f"{relpath} is git-ignored (the sandbox is local), so it has no history in git: "
+            "`campaigns status --sandbox` shows what it holds"
+        )
     if uncommitted:
         events = uncommitted_events(target.root, relpath)
         trail = AuditTrail(relpath=relpath, events=events, skipped=[], commits=0)

@@ -142,6 +142,20 @@ def command(
         ctx.exit(ExitCode.ERROR)
     if out is not None:
         write_plan(out, plan)
-        click.echo(f"Saved the plan to {out}: apply it with `campaigns apply {out}`.", err=True)
+        click.echo(
+            f"Saved the plan to {out}: apply it with `{apply_command(target, out)}`.", err=True
+        )
     if detailed_exitcode and plan.changes:
         ctx.exit(ExitCode.CHANGES)
+
+
+def apply_command(target: Target, out: Path) -> str:
+    """The command that applies a saved plan to the same project and workspace."""
+    words = ["campaigns", "apply"]
+    if target.root != Path():
+        words += ["--dir", str(target.root)]
+    if target.workspace.is_sandbox:
+        words.append("--sandbox")
+    elif target.workspace.name != "default":
+        words += ["--workspace", target.workspace.name]
+    return " ".join([*words, str(out)])
