@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.config import Config, ConfigFile, DeclarationSettings
 from reconciler.load import LoadResult, load_project
 from reconciler.load.cache import CACHE_DIR, DISABLE_ENV, ENTRIES
+from tests.unit.project_files import config, write
 
 DEFAULTS = 'from: "+306900000000"\nmessage: {language: en-GB}\n'
 PROMO = """\
@@ -21,18 +21,6 @@ message: {text: Hello}
 scheduledDate: "2027-03-01T09:00:00+02:00"
 """
 CSV = "number\n+306910000003\n"
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / "campaigns" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-
-
-def config(root: Path, languages: list[str] | None = None) -> Config:
-    settings = DeclarationSettings(languages=languages or [])
-    return Config(root=root, file=ConfigFile(declarations=settings))
 
 
 def snapshot(result: LoadResult) -> str:

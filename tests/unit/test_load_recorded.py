@@ -15,7 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reconciler.canonical import digest
-from reconciler.config import Config, ConfigFile, DeclarationSettings
 from reconciler.load import LoadResult, load_project
 from reconciler.load.cache import DISABLE_ENV
 from reconciler.load.source import SourceFile, parse_yaml
@@ -30,6 +29,7 @@ from reconciler.models.journal import (
 )
 from reconciler.models.state import CancelReason, State, SubmissionStatus
 from reconciler.state.fold import fold
+from tests.unit.project_files import config, write
 
 DEFAULTS = 'from: "+306900000000"\nmessage: {language: en-GB}\n'
 PROMO = """\
@@ -54,19 +54,6 @@ message: {text: Two}
 """
 CSV = "number\n+306910000003\n"
 AT = "2026-11-27T00:00:00Z"
-
-
-def write(root: Path, files: dict[str, str]) -> None:
-    for name, content in files.items():
-        path = root / "campaigns" / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-
-
-def config(root: Path, languages: list[str] | None = None) -> Config:
-    return Config(
-        root=root, file=ConfigFile(declarations=DeclarationSettings(languages=languages or []))
-    )
 
 
 def snapshot(result: LoadResult) -> list[object]:
