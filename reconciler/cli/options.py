@@ -32,16 +32,22 @@ class Target:
         return self.config.root
 
 
-class WorkspaceName(click.types.StringParamType):
-    """A workspace name: it becomes ``state/<name>.json``, so no path separators."""
+class CheckedString(click.types.StringParamType):
+    """A string option checked by ``check`` (which raises ValueError with the user's message)."""
 
-    name = "NAME"
+    def __init__(self, metavar: str, check: Callable[[str], str]) -> None:
+        self.name = metavar
+        self.check = check
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
         try:
-            return check_workspace_name(str(value))
+            return self.check(str(value))
         except ValueError as exc:
             self.fail(str(exc), param, ctx)
+
+
+#: A workspace name: it becomes ``state/<name>.json``, so no path separators.
+WORKSPACE_NAME = CheckedString("NAME", check_workspace_name)
 
 
 def _dir_option(f: F) -> F:
@@ -81,7 +87,7 @@ def target_options(f: F) -> F:
     decorated = click.option(
         "--workspace",
         "-w",
-        type=WorkspaceName(),
+        type=WORKSPACE_NAME,
         envvar="CAMPAIGNS_WORKSPACE",
         help="Workspace (state/NAME.json); also read from CAMPAIGNS_WORKSPACE. Default: 'default'.",
     )(decorated)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from reconciler.models.journal import CancelIntent, SubmitIntent
 from reconciler.models.plan import ActionKind, GuardKind, Plan
@@ -236,19 +237,23 @@ def test_new_id_copying_a_sent_spec_is_error() -> None:
     assert "is a copy of a, already sent as a-seq1" in plan.errors[0].message
 
 
+#: A submit intent left without an answer: the journal's record of it, or the state's copy.
+RECORDED_SUBMIT: dict[str, Any] = {
+    "key": "k1",
+    "id": "a",
+    "seq": 1,
+    "revision": 1,
+    "submission_name": "a-recorded",
+    "spec_hash": "sha256:x",
+    "decl_hash": "d",
+    "request": {"to": ["+1"], "scheduledDate": PAST},
+    "at": "2026-01-01T00:00:00Z",
+}
+
+
 def test_pending_submit_intent_resolves_under_recorded_name_and_only_that() -> None:
     c = make_campaign("a")
-    intent = SubmitIntent(
-        key="k1",
-        id="a",
-        seq=1,
-        revision=1,
-        submission_name="a-recorded",
-        spec_hash="sha256:x",
-        decl_hash="d",
-        request={"to": ["+1"], "scheduledDate": PAST},
-        at="2026-01-01T00:00:00Z",
-    )
+    intent = SubmitIntent(**RECORDED_SUBMIT)
     plan = diff([c], make_state(), NOW, pending=[intent])
     action = only(plan)
     assert action.action is ActionKind.RESOLVE and action.intent == "submit"
@@ -261,21 +266,7 @@ def test_pending_submit_intent_resolves_under_recorded_name_and_only_that() -> N
 
 def test_a_refused_resend_is_shown_held_and_counts_toward_no_guard() -> None:
     state = make_state()
-    state.pending.append(
-        PendingIntent(
-            type="submit",
-            key="k1",
-            id="a",
-            at="2026-01-01T00:00:00Z",
-            seq=1,
-            revision=1,
-            submission_name="a-recorded",
-            spec_hash="sha256:x",
-            decl_hash="d",
-            request={"to": ["+1"], "scheduledDate": PAST},
-            outcome="heldRefused",
-        )
-    )
+    state.pending.append(PendingIntent(type="submit", outcome="heldRefused", **RECORDED_SUBMIT))
     plan = diff([make_campaign("a")], state, NOW)
     action = only(plan)
     assert action.action is ActionKind.RESOLVE and action.held

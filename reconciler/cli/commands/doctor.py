@@ -2,30 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import click
 
-from reconciler.cli.options import Target, target_options
+from reconciler.cli.options import CheckedString, Target, target_options
 from reconciler.config import check_canary_number
-
-
-class CanaryNumber(click.types.StringParamType):
-    """An E.164 number, checked before anything is sent to it."""
-
-    name = "NUMBER"
-
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> str:
-        try:
-            return check_canary_number(str(value))
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
 
 
 @click.command("doctor")
 @click.option(
     "--canary-to",
-    type=CanaryNumber(),
+    type=CheckedString("NUMBER", check_canary_number),
     help="E.164 number for the dedupe canary (scheduled a year ahead, cancelled at once). "
     "Default: the workspace's canary_to; the sandbox has its own.",
 )
