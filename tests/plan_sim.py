@@ -121,11 +121,11 @@ def _play(action: Action, state: State, now: datetime) -> None:
         record.forgotten = True
         return
     record.forgotten = False
-    if kind is ActionKind.CANCEL or (kind is ActionKind.RESOLVE and action.intent == "cancel"):
+    if kind is ActionKind.CANCEL or (kind is ActionKind.RESOLVE and action.cancel is not None):
         _cancel_last(record, CancelReason.CANCEL)
     elif kind is ActionKind.REPLACE:
         _cancel_last(record, CancelReason.REPLACE)
-    if kind.submits or (kind is ActionKind.RESOLVE and action.intent == "submit"):
+    if action.posts:
         record.submissions.append(_accepted(action, now))
 
 

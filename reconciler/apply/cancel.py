@@ -10,37 +10,20 @@ other 4xx                          → rejected
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from reconciler.apply.results import StepOutcome
 from reconciler.apply.session import Session, new_key
-from reconciler.models.journal import CancelIntent, OutcomeKind
-from reconciler.models.state import CancelReason
+from reconciler.models.intent import CancelIntent, OutcomeKind, journalled
 from reconciler.routee.errors import InDoubtError, NotFound, NotScheduled, RouteeError
 
 
-@dataclass(frozen=True)
-class CancelSpec:
-    id: str
-    tracking_id: str
-    reason: CancelReason
-
-
-def cancel(session: Session, spec: CancelSpec, *, resend: bool) -> StepOutcome:
-    """DELETE ``spec.tracking_id`` until the outcome is settled or held."""
+def cancel(session: Session, planned: CancelIntent, *, resend: bool) -> StepOutcome:
+    """DELETE ``planned.tracking_id`` until the outcome is settled or held."""
     in_doubt = 0
     while True:
-        intent = CancelIntent(
-            key=new_key(),
-            id=spec.id,
-            tracking_id=spec.tracking_id,
-            reason=spec.reason,
-            resend=resend,
-            at=session.clock(),
-        )
+        intent = journalled(planned, key=new_key(), at=session.clock(), resend=resend)
         session.journal.append(intent)
         try:
-            session.retry.call(lambda: session.client.cancel(spec.tracking_id))
+            session.retry.call(lambda: session.client.cancel(planned.tracking_id))
         except NotFound:
             message = "Routee no longer knows it (404): counted as cancelled"
             return session.settle(intent.key, StepOutcome(OutcomeKind.CANCELLED, message=message))
@@ -57,7 +40,7 @@ def cancel(session: Session, spec: CancelSpec, *, resend: bool) -> StepOutcome:
         except RouteeError as exc:
             return session.settle(intent.key, StepOutcome(OutcomeKind.REJECTED, message=str(exc)))
         return session.settle(
-            intent.key, StepOutcome(OutcomeKind.CANCELLED, tracking_id=spec.tracking_id)
+            intent.key, StepOutcome(OutcomeKind.CANCELLED, tracking_id=intent.tracking_id)
         )
 
 

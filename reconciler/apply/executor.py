@@ -13,17 +13,16 @@ their outcome, and the exception is raised again once they have.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from itertools import groupby
 
-from reconciler.apply.cancel import CancelSpec, cancel
+from reconciler.apply.cancel import cancel
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus, StepOutcome
 from reconciler.apply.session import Session
-from reconciler.apply.submit import SubmitSpec, resend_blocker, submit
+from reconciler.apply.submit import resend_blocker, submit
 from reconciler.models.journal import Forget, OutcomeKind
 from reconciler.models.plan import Action, ActionKind
-from reconciler.models.state import CancelReason, PendingIntent
 
 ResultCallback = Callable[[ActionResult], None]
 
@@ -32,7 +31,6 @@ def execute(
     actions: Iterable[Action],
     session: Session,
     *,
-    pending: Sequence[PendingIntent] = (),
     concurrency: int = 8,
     on_result: ResultCallback | None = None,
     skip: Iterable[str] = (),
@@ -47,7 +45,7 @@ def execute(
         if on_result is not None:
             on_result(result)
 
-    runner = _CampaignRunner(session, {p.key: p for p in pending}, finished)
+    runner = _CampaignRunner(session, finished)
     skipped = set(skip)
     changes = [a for a in actions if a.action is not ActionKind.NOOP and a.id not in skipped]
     remote = [a for a in changes if a.action is not ActionKind.FORGET]
@@ -82,11 +80,8 @@ def campaign_groups(actions: Iterable[Action]) -> list[list[Action]]:
 
 
 class _CampaignRunner:
-    def __init__(
-        self, session: Session, pending: dict[str, PendingIntent], finished: ResultCallback
-    ) -> None:
+    def __init__(self, session: Session, finished: ResultCallback) -> None:
         self._session = session
-        self._pending = pending
         self._finished = finished
         self._stopped = threading.Event()
 
@@ -110,69 +105,31 @@ class _CampaignRunner:
                 return
 
     def perform(self, action: Action) -> ActionResult:
-        kind = action.action
-        if kind is ActionKind.FORGET:
+        """Journal and make the action's calls: its cancel first, then its submit."""
+        if action.action is ActionKind.FORGET:
             self._session.journal.append(Forget(id=action.id, at=self._session.clock()))
             return ActionResult(action, ResultStatus.DONE)
-        if kind is ActionKind.RESOLVE:
-            return self._resolve(action)
-        if kind is ActionKind.CANCEL:
-            return _result(action, self._cancel(action, CancelReason.CANCEL, resend=False))
-        if kind is ActionKind.REPLACE:
-            return self._replace(action)
-        return _result(action, submit(self._session, _submit_spec(action), resend=False))
+        resend = action.action is ActionKind.RESOLVE
+        if action.cancel is not None:
+            cancelled = cancel(self._session, action.cancel, resend=resend)
+            if action.submit is None or cancelled.kind is not OutcomeKind.CANCELLED:
+                return _result(action, cancelled)
+        if action.submit is None:
+            return ActionResult(action, ResultStatus.DONE)
+        if resend:
+            held = self._held(action)
+            if held is not None:
+                return held
+        return _result(action, submit(self._session, action.submit, resend=resend))
 
-    def _cancel(self, action: Action, reason: CancelReason, *, resend: bool) -> StepOutcome:
-        if not action.tracking_id:
-            return StepOutcome(OutcomeKind.REJECTED, message="no trackingId to cancel")
-        spec = CancelSpec(id=action.id, tracking_id=action.tracking_id, reason=reason)
-        return cancel(self._session, spec, resend=resend)
-
-    def _replace(self, action: Action) -> ActionResult:
-        cancelled = self._cancel(action, CancelReason.REPLACE, resend=False)
-        if cancelled.kind is not OutcomeKind.CANCELLED:
-            return _result(action, cancelled)
-        return _result(action, submit(self._session, _submit_spec(action), resend=False))
-
-    def _resolve(self, action: Action) -> ActionResult:
-        intent = self._pending.get(action.journal_key or "")
-        if action.intent == "cancel":
-            reason = intent.reason if intent and intent.reason else CancelReason.CANCEL
-            return _result(action, self._cancel(action, reason, resend=True))
-        if intent is not None and intent.outcome == OutcomeKind.HELD_REFUSED:
-            message = f"not re-sent: {intent.message or 'a re-send of it was refused'}"
+    def _held(self, action: Action) -> ActionResult | None:
+        """A resolve that must not re-send now: refused before, or dedupe unverified."""
+        if action.held:
+            message = f"not re-sent: {action.held_message or 'a re-send of it was refused'}"
             held = StepOutcome(OutcomeKind.HELD_REFUSED, message=message)
             return ActionResult(action, ResultStatus.HELD, held, message=message)
         blocker = resend_blocker(self._session)
-        if blocker:
-            return ActionResult(action, ResultStatus.HELD, message=blocker)
-        spec = _submit_spec(action, intent)
-        return _result(action, submit(self._session, spec, resend=True))
-
-
-def _submit_spec(action: Action, intent: PendingIntent | None = None) -> SubmitSpec:
-    """The body and name to POST; a resolve takes them from its recorded intent when it has one."""
-    if intent is not None and intent.request is not None:
-        return SubmitSpec(
-            id=intent.id,
-            seq=intent.seq or action.seq or 1,
-            revision=intent.revision or action.revision or 1,
-            name=intent.submission_name or action.submission_name or "",
-            spec_hash=intent.spec_hash or action.spec_hash or "",
-            decl_hash=intent.decl_hash or action.decl_hash or "",
-            request=intent.request,
-            source=intent.source,
-        )
-    return SubmitSpec(
-        id=action.id,
-        seq=action.seq or 1,
-        revision=action.revision or 1,
-        name=action.submission_name or "",
-        spec_hash=action.spec_hash or "",
-        decl_hash=action.decl_hash or "",
-        request=dict(action.request or {}),
-        source=action.source,
-    )
+        return None if blocker is None else ActionResult(action, ResultStatus.HELD, message=blocker)
 
 
 def _result(action: Action, outcome: StepOutcome) -> ActionResult:

@@ -23,9 +23,10 @@ from reconciler.apply.session import utc_now
 from reconciler.apply.tracking import progress_of
 from reconciler.errors import CampaignsError
 from reconciler.models.campaign import Campaign
+from reconciler.models.intent import SubmitIntent
 from reconciler.models.state import (
     CampaignRecord,
-    PendingIntent,
+    Pending,
     State,
     Submission,
     SubmissionOrigin,
@@ -51,7 +52,8 @@ def import_campaign(
         items = client.campaign_tracking(tracking_id)
     except NotFound:
         raise ImportRefused(f"Routee does not know trackingId {tracking_id} (404)") from None
-    in_doubt = _in_doubt_submit(state, campaign.id, record.next_seq)
+    entry = _in_doubt_submit(state, campaign.id, record.next_seq)
+    in_doubt = entry.intent if entry and isinstance(entry.intent, SubmitIntent) else None
     name = _imported_name(campaign, tracking_id, items, in_doubt)
     submission = _imported_submission(
         record.next_seq, campaign, tracking_id, name, items=items, in_doubt=in_doubt
@@ -64,16 +66,16 @@ def import_campaign(
         }
     )
     campaigns = {**state.campaigns, campaign.id: updated}
-    pending = [p for p in state.pending if p is not in_doubt]
+    pending = [p for p in state.pending if p is not entry]
     return state.model_copy(update={"campaigns": campaigns, "pending": pending}), submission
 
 
 def _imported_name(
-    campaign: Campaign, tracking_id: str, items: Any, in_doubt: PendingIntent | None
+    campaign: Campaign, tracking_id: str, items: Any, in_doubt: SubmitIntent | None
 ) -> str:
     """The messages' ``campaign`` name, else the in-doubt intent's name, else the label."""
     names = {i.get("campaign") for i in items if isinstance(i, dict)}
-    label = in_doubt.submission_name if in_doubt and in_doubt.submission_name else campaign.label
+    label = in_doubt.submission_name if in_doubt else campaign.label
     name = next((n for n in names if isinstance(n, str) and n), label)
     if in_doubt and name != in_doubt.submission_name:
         raise ImportRefused(
@@ -90,19 +92,19 @@ def _imported_submission(
     name: str,
     *,
     items: Any,
-    in_doubt: PendingIntent | None,
+    in_doubt: SubmitIntent | None,
 ) -> Submission:
     """Not verified (the tool did not send it); an in-doubt intent's recorded values win."""
     progress = progress_of(items)
     now = utc_now()
     return Submission(
         seq=seq,
-        revision=(in_doubt.revision if in_doubt else None) or campaign.revision,
+        revision=in_doubt.revision if in_doubt else campaign.revision,
         submission_name=name,
         tracking_id=tracking_id,
-        spec_hash=(in_doubt.spec_hash if in_doubt else None) or campaign.spec_hash,
-        decl_hash=(in_doubt.decl_hash if in_doubt else None) or campaign.decl_hash,
-        request=(in_doubt.request if in_doubt else None) or campaign.request,
+        spec_hash=in_doubt.spec_hash if in_doubt else campaign.spec_hash,
+        decl_hash=in_doubt.decl_hash if in_doubt else campaign.decl_hash,
+        request=in_doubt.request if in_doubt else campaign.request,
         submitted_at=now,
         origin=SubmissionOrigin.IMPORTED,
         spec_verified=False,
@@ -129,11 +131,11 @@ def _refuse_tracked(state: State, record: CampaignRecord, tracking_id: str) -> N
                 )
 
 
-def _in_doubt_submit(state: State, campaign_id: str, seq: int) -> PendingIntent | None:
-    """The id's in-doubt submit intent for the next seq, which this import settles."""
-    for intent in state.pending:
-        if intent.type == "submit" and intent.id == campaign_id and intent.seq == seq:
-            return intent
+def _in_doubt_submit(state: State, campaign_id: str, seq: int) -> Pending | None:
+    """The id's in-doubt submit for the next seq, which this import settles."""
+    for entry in state.pending:
+        if entry.intent.slot == ("submit", campaign_id, str(seq)):
+            return entry
     return None
 
 

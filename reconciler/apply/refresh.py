@@ -24,9 +24,9 @@ from reconciler.apply.session import utc_now
 from reconciler.apply.submit import tracking_id_in
 from reconciler.apply.tracking import progress_of
 from reconciler.enums import FINAL_CAMPAIGN_STATES
+from reconciler.models.intent import CancelIntent
 from reconciler.models.state import (
     CampaignRecord,
-    PendingIntent,
     State,
     Submission,
     SubmissionStatus,
@@ -45,7 +45,7 @@ class RefreshReport:
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     #: In-doubt cancels that refresh found settled the other way (the campaign started).
-    dropped: list[PendingIntent] = field(default_factory=list)
+    dropped: list[CancelIntent] = field(default_factory=list)
 
 
 def needs_refresh(submission: Submission) -> bool:
@@ -67,19 +67,20 @@ def refresh_state(
         ]
         campaigns[campaign_id] = record.model_copy(update={"submissions": subs})
     pending = []
-    for intent in state.pending:
-        if intent.type == "cancel" and intent.tracking_id and _settled(intent, client, report):
+    for entry in state.pending:
+        intent = entry.intent
+        if isinstance(intent, CancelIntent) and _settled(intent, client, report):
             _mark_cancelled(campaigns, intent, clock())
         elif intent not in report.dropped:
-            pending.append(intent)
+            pending.append(entry)
     return state.model_copy(update={"campaigns": campaigns, "pending": pending}), report
 
 
-def _settled(intent: PendingIntent, client: Routee, report: RefreshReport) -> bool:
+def _settled(intent: CancelIntent, client: Routee, report: RefreshReport) -> bool:
     """True if the in-doubt cancel worked; a started campaign drops the intent (returns False)."""
     report.read += 1
     try:
-        items = client.campaign_tracking(str(intent.tracking_id))
+        items = client.campaign_tracking(intent.tracking_id)
     except NotFound:
         report.notes.append(
             f"{intent.id}: the in-doubt cancel of {intent.tracking_id} worked (404): "
@@ -95,7 +96,7 @@ def _settled(intent: PendingIntent, client: Routee, report: RefreshReport) -> bo
     return False
 
 
-def _mark_cancelled(campaigns: dict[str, CampaignRecord], intent: PendingIntent, now: str) -> None:
+def _mark_cancelled(campaigns: dict[str, CampaignRecord], intent: CancelIntent, now: str) -> None:
     record = campaigns.get(intent.id)
     if record is None:
         return

@@ -59,13 +59,6 @@ class ActionResult:
     def errors(self) -> tuple[RecipientError, ...]:
         return self.outcome.errors if self.outcome else ()
 
-    @property
-    def submits(self) -> bool:
-        kind = self.action.action
-        return kind in (ActionKind.SEND, ActionKind.RESEND) or (
-            kind is ActionKind.RESOLVE and self.action.intent == "submit"
-        )
-
 
 @dataclass
 class ApplyReport:
@@ -85,7 +78,13 @@ class ApplyReport:
 
     @property
     def sent(self) -> int:
-        return sum(1 for r in self.results if r.status is ResultStatus.DONE and r.submits)
+        return sum(
+            1
+            for r in self.results
+            if r.status is ResultStatus.DONE
+            and r.action.posts
+            and r.action.action is not ActionKind.REPLACE  # counted as replaced
+        )
 
     @property
     def cancelled(self) -> int:
@@ -94,7 +93,7 @@ class ApplyReport:
             for r in self.results
             if r.status is ResultStatus.DONE
             and r.action.action is ActionKind.RESOLVE
-            and r.action.intent == "cancel"
+            and r.action.cancel is not None
         )
         return self.done(ActionKind.CANCEL) + resolved_cancels
 
@@ -126,7 +125,7 @@ def describe(result: ActionResult) -> str:
         return f"! {action.action.value} {action.id} failed: {result.message}"
     if result.status is ResultStatus.HELD:
         return f"? {action.action.value} {action.id} held: {result.message}"
-    if action.submission_name and (result.submits or action.action is ActionKind.REPLACE):
+    if action.submission_name and action.posts:
         tracking = result.tracking_id or "pending"
         head += f" → {action.submission_name} (trackingId {tracking})"
     elif result.tracking_id:

@@ -29,7 +29,7 @@ from reconciler.load import LoadError, LoadResult, load_project
 from reconciler.load.paths import require_campaigns_dir
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import JournalHeader, OutcomeKind, Sources, Track
-from reconciler.models.plan import ActionKind, GuardKind, Plan
+from reconciler.models.plan import GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.diff import diff
 from reconciler.plan.errors import PlanRefused
@@ -186,7 +186,6 @@ def _perform(
             report = execute(
                 plan.actions,
                 session,
-                pending=state.pending,
                 concurrency=options.concurrency or workspace.settings.concurrency,
                 on_result=view.finished,
                 skip=failures,
@@ -300,6 +299,6 @@ def _refused(result: ActionResult) -> bool:
 
 def _held_label(result: ActionResult) -> str:
     action = result.action
-    if action.intent == "cancel" or action.action is ActionKind.CANCEL:
+    if action.submit is None and action.cancel is not None:
         return f"{action.id} (cancel of {action.tracking_id})"
     return f"{action.id} ({action.submission_name})" if action.submission_name else action.id

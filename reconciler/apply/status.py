@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from reconciler.models.journal import OutcomeKind
+from reconciler.models.intent import OutcomeKind, SubmitIntent
 from reconciler.models.state import (
     CampaignRecord,
-    PendingIntent,
+    Pending,
     State,
     Submission,
     SubmissionStatus,
@@ -23,14 +23,14 @@ COLUMNS = ("id", "state", "counts", "cost", "trackingId", "submittedAt", "flags"
 
 def status_rows(state: State) -> list[dict[str, Any]]:
     """One row per campaign id (sorted), describing its last submission and any in-doubt intent."""
-    pending: dict[str, list[PendingIntent]] = {}
-    for intent in state.pending:
-        pending.setdefault(intent.id, []).append(intent)
+    pending: dict[str, list[Pending]] = {}
+    for entry in state.pending:
+        pending.setdefault(entry.intent.id, []).append(entry)
     ids = sorted(set(state.campaigns) | set(pending))
     return [_row(state.campaigns.get(i) or CampaignRecord(id=i), pending.get(i, [])) for i in ids]
 
 
-def _row(record: CampaignRecord, pending: list[PendingIntent]) -> dict[str, Any]:
+def _row(record: CampaignRecord, pending: list[Pending]) -> dict[str, Any]:
     last = record.last
     return {
         "id": record.id,
@@ -45,26 +45,29 @@ def _row(record: CampaignRecord, pending: list[PendingIntent]) -> dict[str, Any]
     }
 
 
-def in_doubt_flag(intent: PendingIntent) -> str:
+def in_doubt_flag(entry: Pending) -> str:
     """``held: submit Name-abcd1234`` / ``in doubt: cancel <trackingId>``."""
-    what = intent.submission_name if intent.type == "submit" else intent.tracking_id
-    word = "held" if intent.outcome in (OutcomeKind.HELD, OutcomeKind.HELD_REFUSED) else "in doubt"
+    intent = entry.intent
+    what = intent.submission_name if isinstance(intent, SubmitIntent) else intent.tracking_id
+    word = "held" if entry.outcome in (OutcomeKind.HELD, OutcomeKind.HELD_REFUSED) else "in doubt"
     return f"{word}: {intent.type} {what}"
 
 
-def _pending(intent: PendingIntent) -> dict[str, Any]:
+def _pending(entry: Pending) -> dict[str, Any]:
+    intent = entry.intent
+    submit = intent if isinstance(intent, SubmitIntent) else None
     return {
         "type": intent.type,
-        "seq": intent.seq,
-        "submissionName": intent.submission_name,
-        "trackingId": intent.tracking_id,
-        "outcome": intent.outcome or "no answer",
-        "message": intent.message,
+        "seq": submit.seq if submit else None,
+        "submissionName": submit.submission_name if submit else None,
+        "trackingId": None if submit else getattr(intent, "tracking_id", None),
+        "outcome": entry.outcome.value if entry.outcome else "no answer",
+        "message": entry.message,
         "at": intent.at,
     }
 
 
-def _state(record: CampaignRecord, last: Submission | None, pending: list[PendingIntent]) -> str:
+def _state(record: CampaignRecord, last: Submission | None, pending: list[Pending]) -> str:
     if last is None:
         return "in doubt" if pending else "never sent"
     if last.status is not SubmissionStatus.ACCEPTED:

@@ -16,13 +16,12 @@ not sent / auth refused after the backoff → still in doubt (the next apply re-
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from reconciler.apply.ports import SubmitAnswer
 from reconciler.apply.results import StepOutcome
 from reconciler.apply.session import Session, new_key, recipient_errors
-from reconciler.models.journal import OutcomeKind, SubmitIntent
+from reconciler.models.intent import OutcomeKind, SubmitIntent, journalled
 from reconciler.routee.errors import (
     AuthFailed,
     InDoubtError,
@@ -34,29 +33,18 @@ from reconciler.routee.errors import (
 HOLD_UNVERIFIED = "outcome unknown and name dedupe is not verified on this endpoint"
 
 
-@dataclass(frozen=True)
-class SubmitSpec:
-    """What to POST: the recorded body and the name it goes under."""
+def submit(session: Session, planned: SubmitIntent, *, resend: bool) -> StepOutcome:
+    """POST ``planned`` until its outcome is settled (accepted/resolved/adopted/rejected) or held.
 
-    id: str
-    seq: int
-    revision: int
-    name: str
-    spec_hash: str
-    decl_hash: str
-    request: dict[str, Any]
-    source: str | None = None
-
-
-def submit(session: Session, spec: SubmitSpec, *, resend: bool) -> StepOutcome:
-    """POST ``spec`` until its outcome is settled (accepted/resolved/adopted/rejected) or held."""
+    Each attempt journals the planned intent under a key of its own before the call.
+    """
     in_doubt = 0
     while True:
-        intent = _intent(session, spec, resend)
+        intent = journalled(planned, key=new_key(), at=session.clock(), resend=resend)
         session.journal.append(intent)
         try:
             answer = session.retry.call(
-                lambda: session.client.submit_campaign(spec.request, spec.name)
+                lambda: session.client.submit_campaign(planned.request, planned.submission_name)
             )
         except NameConflict:
             return _conflict(session, intent)
@@ -105,22 +93,6 @@ def _resend_blocker(session: Session, in_doubt: int) -> str | None:
     if in_doubt > session.max_resends:
         return f"still in doubt after {session.max_resends} re-sends under the same name"
     return resend_blocker(session)
-
-
-def _intent(session: Session, spec: SubmitSpec, resend: bool) -> SubmitIntent:
-    return SubmitIntent(
-        key=new_key(),
-        id=spec.id,
-        seq=spec.seq,
-        revision=spec.revision,
-        submission_name=spec.name,
-        spec_hash=spec.spec_hash,
-        decl_hash=spec.decl_hash,
-        request=spec.request,
-        source=spec.source,
-        resend=resend,
-        at=session.clock(),
-    )
 
 
 def _accepted(session: Session, intent: SubmitIntent, answer: SubmitAnswer) -> StepOutcome:

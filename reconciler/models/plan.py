@@ -10,8 +10,11 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic.alias_generators import to_camel
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic.alias_generators import to_camel, to_snake
+from pydantic.json_schema import SkipJsonSchema
+
+from reconciler.models.intent import CancelIntent, CancelReason, SubmitIntent
 
 PLAN_FORMAT_VERSION: Final = 1
 
@@ -41,11 +44,6 @@ class ActionKind(StrEnum):
     def symbol(self) -> str:
         return _SYMBOLS[self]
 
-    @property
-    def submits(self) -> bool:
-        """Whether performing this action POSTs a campaign (a resolve may too; see its intent)."""
-        return self in (ActionKind.SEND, ActionKind.RESEND, ActionKind.REPLACE)
-
 
 _SYMBOLS = {
     ActionKind.RESOLVE: "?",
@@ -59,7 +57,16 @@ _SYMBOLS = {
 
 
 class Action(_Frozen):
-    """One campaign's change. Fields not relevant to an action are ``None``."""
+    """One campaign's change: the remote calls it makes (its intents) and what people are shown.
+
+    ``submit`` and ``cancel`` are the exact intents apply journals, stamped with a key and a time
+    (a ``replace`` has both: the DELETE runs first; a ``resolve`` re-sends one recorded intent).
+    They are not part of the plan's JSON: the other fields are, flat, for people and for saved
+    plans (``schema/plan.schema.json``); a saved plan read back gets its intents from them.
+    Display fields not relevant to an action are ``None``.
+    """
+
+    model_config = ConfigDict(json_schema_mode_override="serialization")
 
     id: str
     action: ActionKind
@@ -84,9 +91,6 @@ class Action(_Frozen):
     groups: tuple[str, ...] = ()
     #: ``scheduledDate`` of the submission, if any.
     scheduled_date: str | None = None
-    #: For a resolve: the journal intent's key and kind (``submit`` or ``cancel``).
-    journal_key: str | None = None
-    intent: str | None = None
     #: The state holds this id as forgotten (its file was deleted) and it is declared again:
     #: apply journals a ``track`` record so the state follows it again (design.md 4).
     retrack: bool = False
@@ -94,10 +98,84 @@ class Action(_Frozen):
     #: so it counts toward no guard; a human settles it (docs/recovery.md).
     held: bool = False
     notes: tuple[str, ...] = ()
+    #: The POST this action makes (send, resend, replace, resolve of a submit).
+    submit: SkipJsonSchema[SubmitIntent | None] = Field(default=None, exclude=True)
+    #: The DELETE this action makes (cancel, the first half of a replace, resolve of a cancel).
+    cancel: SkipJsonSchema[CancelIntent | None] = Field(default=None, exclude=True)
+    #: For a held resolve: why its re-send was refused (the state's pending entry says).
+    held_message: SkipJsonSchema[str | None] = Field(default=None, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _intents_of_saved_plan(cls, data: Any) -> Any:
+        """A saved plan's action (JSON) carries its intents as flat fields: rebuild them."""
+        if isinstance(data, dict) and "intent" in data:
+            data = dict(data)
+            kind = data.pop("intent")
+            key = data.pop("journalKey", None) or data.pop("journal_key", None)
+            data.update(intents_from_fields(data, kind, key or ""))
+        return data
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def intent(self) -> Literal["submit", "cancel"] | None:
+        """For a resolve: which kind of intent it re-sends (``submit`` or ``cancel``)."""
+        if self.action is not ActionKind.RESOLVE:
+            return None
+        return "submit" if self.submit is not None else "cancel"
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def journal_key(self) -> str | None:
+        """For a resolve: the key of the journalled intent it settles."""
+        if self.action is not ActionKind.RESOLVE:
+            return None
+        call = self.submit or self.cancel
+        return call.key if call else None
+
+    @property
+    def posts(self) -> bool:
+        """Whether performing this action POSTs a campaign: the one answer, for guards and apply."""
+        return self.submit is not None and not self.held
 
     @property
     def sort_key(self) -> tuple[int, str]:
         return (self.action.order, self.id)
+
+
+def intents_from_fields(
+    data: dict[str, Any], kind: str | None, key: str
+) -> dict[str, SubmitIntent | CancelIntent]:
+    """The intents a saved plan's action stands for, from its flat fields (not executed: apply
+    re-plans; they make the action equal to the one it was saved from)."""
+
+    def get(alias: str) -> Any:
+        return data.get(alias, data.get(to_snake(alias)))
+
+    action = ActionKind(get("action"))
+    calls: dict[str, SubmitIntent | CancelIntent] = {}
+    cancels = action in (ActionKind.CANCEL, ActionKind.REPLACE) or kind == "cancel"
+    if cancels and isinstance(get("trackingId"), str):
+        reason = CancelReason.REPLACE if action is ActionKind.REPLACE else CancelReason.CANCEL
+        calls["cancel"] = CancelIntent(
+            key=key, id=get("id"), tracking_id=get("trackingId"), reason=reason
+        )
+    if (action in _POSTING or kind == "submit") and isinstance(get("request"), dict):
+        calls["submit"] = SubmitIntent(
+            key=key,
+            id=get("id"),
+            seq=get("seq") or 0,
+            revision=get("revision") or 0,
+            submission_name=get("submissionName") or "",
+            spec_hash=get("specHash") or "",
+            decl_hash=get("declHash") or "",
+            request=get("request"),
+            source=get("source"),
+        )
+    return calls
+
+
+_POSTING = (ActionKind.SEND, ActionKind.RESEND, ActionKind.REPLACE)
 
 
 class Problem(_Frozen):
@@ -167,7 +245,3 @@ class Plan(_Frozen):
     def retracks(self) -> tuple[Action, ...]:
         """Actions of forgotten ids declared again: apply records them even with no changes."""
         return tuple(a for a in self.actions if a.retrack)
-
-    @property
-    def applyable(self) -> bool:
-        return not self.errored and bool(self.changes)

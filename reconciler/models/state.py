@@ -9,10 +9,30 @@ current submission and the earlier ones are its history. ``seq`` of the next sub
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any, Literal
+from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    GetJsonSchemaHandler,
+    SerializerFunctionWrapHandler,
+    model_serializer,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+from reconciler.models.intent import (
+    CancelIntent,
+    CancelReason,
+    Intent,
+    OutcomeKind,
+    SubmitIntent,
+)
+
+__all__ = ["CancelReason"]  # re-exported: a submission records why it was cancelled
 
 FORMAT_VERSION = 1
 
@@ -37,11 +57,6 @@ class SubmissionOrigin(StrEnum):
     RESOLVED = "resolved"  # an in-doubt submission settled by a 409 on the re-send
     ADOPTED = "adopted"  # a fresh send answered 409: most likely our own lost attempt
     IMPORTED = "imported"  # ``campaigns import``: sent outside the tool
-
-
-class CancelReason(StrEnum):
-    CANCEL = "cancel"  # ``cancel: true`` in the declaration
-    REPLACE = "replace"  # the first half of a replace
 
 
 class RecipientError(_Model):
@@ -110,37 +125,67 @@ class DedupeCheck(_Model):
     detail: str | None = None
 
 
-class PendingIntent(_Model):
-    """A remote call whose outcome is unknown, kept in the state once its journal is removed.
+class Pending(_Model):
+    """A remote call whose outcome is unknown: its intent and the last answer seen for it.
 
     A journal left by a killed apply (or an in-doubt answer) is folded into the state and then
     deleted; an intent without a definitive outcome must survive that, or the next apply would not
-    know to re-send it under the same name. It mirrors ``SubmitIntent`` / ``CancelIntent`` of
-    ``reconciler.models.journal`` (which imports this module, so it cannot be reused here);
-    ``reconciler.state.pending`` converts between them.
+    know to re-send it under the same name. In the state file an entry is written flat: the
+    intent's own fields (``type`` says which) beside ``outcome``, ``message`` and ``foundAt``.
     """
 
-    type: Literal["submit", "cancel"]
-    key: str
-    id: str
-    at: str
-    resend: bool = False
-    # submit
-    seq: int | None = None
-    revision: int | None = None
-    submission_name: str | None = None
-    spec_hash: str | None = None
-    decl_hash: str | None = None
-    request: dict[str, Any] | None = None
-    source: str | None = None
-    # cancel
-    tracking_id: str | None = None
-    reason: CancelReason | None = None
+    intent: Intent
     #: The last outcome seen for it: ``None`` (no answer), ``inDoubt``, ``held`` or ``heldRefused``.
-    outcome: str | None = None
+    outcome: OutcomeKind | None = None
     message: str | None = None
     #: When a fold first found it unresolved.
     found_at: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _nest(cls, data: Any) -> Any:
+        """Read the flat entry of the state file (older files also hold the other kind's nulls)."""
+        if not isinstance(data, dict) or "intent" in data:
+            return data
+        own = {"outcome", "message", "foundAt", "found_at"}
+        kind = SubmitIntent if data.get("type") == "submit" else CancelIntent
+        names = _field_names(kind)
+        intent = {k: v for k, v in data.items() if k not in own and (k in names or v is not None)}
+        return {"intent": intent, **{k: v for k, v in data.items() if k in own}}
+
+    @model_serializer(mode="wrap")
+    def _flatten(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        return {**data.pop("intent"), **data}
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        """The flat entry as the state file holds it: one intent's fields plus the outcome's."""
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        extra = {k: v for k, v in schema["properties"].items() if k != "intent"}
+        kinds = []
+        for kind in (SubmitIntent, CancelIntent):
+            flat = handler.resolve_ref_schema(handler(kind.__pydantic_core_schema__))
+            kinds.append(
+                {
+                    **flat,
+                    "properties": {**flat["properties"], **extra},
+                    "required": flat.get("required", []),
+                }
+            )
+        return {
+            "description": schema.get("description", ""),
+            "oneOf": kinds,
+            "title": schema.get("title", cls.__name__),
+        }
+
+
+def _field_names(model: type[BaseModel]) -> set[str]:
+    """A model's field names and their aliases (a file may use either)."""
+    names = set(model.model_fields)
+    return names | {f.alias for f in model.model_fields.values() if f.alias}
 
 
 class SourceCampaign(_Model):
@@ -193,7 +238,7 @@ class State(_Model):
     dedupe: DedupeCheck = Field(default_factory=DedupeCheck)
     campaigns: dict[str, CampaignRecord] = Field(default_factory=dict)
     #: Intents whose outcome is unknown (design.md 5.3): the next plan turns them into ``resolve``.
-    pending: list[PendingIntent] = Field(default_factory=list)
+    pending: list[Pending] = Field(default_factory=list)
     #: Per declaration file (path relative to the project root), what the last apply loaded
     #: from it: lets a plan skip parsing files unchanged since (design.md section 9).
     sources: dict[str, SourceRecord] = Field(default_factory=dict)

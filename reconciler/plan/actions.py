@@ -9,13 +9,10 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.models.campaign import Campaign
-from reconciler.models.journal import CancelIntent, OutcomeKind, SubmitIntent
+from reconciler.models.intent import CancelIntent, CancelReason, OutcomeKind, SubmitIntent
 from reconciler.models.plan import Action, ActionKind
-from reconciler.models.state import CampaignRecord, PendingIntent
+from reconciler.models.state import CampaignRecord, Pending
 from reconciler.plan.names import submission_name
-
-#: A remote call whose outcome is unknown: from a journal left behind, or kept in the state.
-Intent = SubmitIntent | CancelIntent | PendingIntent
 
 PENDING_NOTE = (
     "only its resolve runs in this plan; its declaration is compared again once the resolve is "
@@ -39,33 +36,57 @@ def posting_action(
     lineage: str,
     notes: tuple[str, ...] = (),
 ) -> Action:
-    """A send, resend or replace: POSTs ``campaign.request`` under the next seq's name."""
+    """A send, resend or replace: POSTs ``campaign.request`` under the next seq's name.
+
+    A replace DELETEs the last submission first (the decision table only replaces one whose
+    trackingId is known).
+    """
     seq = record.next_seq if record else 1
     last = record.last if record else None
-    return Action(
+    submit = SubmitIntent(
         id=campaign.id,
-        action=kind,
-        source=str(campaign.source),
         seq=seq,
-        submission_name=submission_name(campaign.label, lineage, campaign.id, seq),
-        tracking_id=last.tracking_id if (last and kind is ActionKind.REPLACE) else None,
         revision=campaign.revision,
+        submission_name=submission_name(campaign.label, lineage, campaign.id, seq),
         spec_hash=campaign.spec_hash,
         decl_hash=campaign.decl_hash,
         request=campaign.request,
+        source=str(campaign.source),
+    )
+    cancel = None
+    if kind is ActionKind.REPLACE:
+        # the decision table only replaces a recorded submission whose trackingId is known
+        assert last is not None and last.tracking_id is not None
+        cancel = CancelIntent(
+            id=campaign.id, tracking_id=last.tracking_id, reason=CancelReason.REPLACE
+        )
+    return Action(
+        id=campaign.id,
+        action=kind,
+        source=submit.source,
+        seq=seq,
+        submission_name=submit.submission_name,
+        tracking_id=cancel.tracking_id if cancel else None,
+        revision=submit.revision,
+        spec_hash=submit.spec_hash,
+        decl_hash=submit.decl_hash,
+        request=submit.request,
         before=last.request if last else None,
         after=campaign.request,
         recipients=campaign.direct_recipients,
         groups=groups_of(campaign.request),
         scheduled_date=campaign.scheduled_date,
         notes=notes,
+        submit=submit,
+        cancel=cancel,
     )
 
 
 def cancel_action(campaign: Campaign, record: CampaignRecord) -> Action:
     """DELETE the last submission (``cancel: true``); counts show what is being cancelled."""
     last = record.last
-    assert last is not None  # the decision table only cancels a recorded submission
+    # the decision table only cancels a recorded submission whose trackingId is known
+    assert last is not None and last.tracking_id is not None
     return Action(
         id=campaign.id,
         action=ActionKind.CANCEL,
@@ -79,6 +100,9 @@ def cancel_action(campaign: Campaign, record: CampaignRecord) -> Action:
         recipients=direct_recipients(last.request),
         groups=groups_of(last.request),
         scheduled_date=last.request.get("scheduledDate"),
+        cancel=CancelIntent(
+            id=campaign.id, tracking_id=last.tracking_id, reason=CancelReason.CANCEL
+        ),
     )
 
 
@@ -115,39 +139,38 @@ HELD_NOTE = (
 )
 
 
-def resolve_action(intent: Intent, declared: bool) -> Action:
+def resolve_action(pending: Pending, declared: bool) -> Action:
     """Settle an intent with no outcome: re-send its recorded request, or re-DELETE."""
-    fields = intent.model_dump()
+    intent = pending.intent
     notes = (PENDING_NOTE,) if declared else ()
-    if fields["type"] == "cancel":
+    if isinstance(intent, CancelIntent):
         return Action(
             id=intent.id,
             action=ActionKind.RESOLVE,
-            tracking_id=fields.get("tracking_id"),
-            journal_key=intent.key,
-            intent="cancel",
+            tracking_id=intent.tracking_id,
             notes=notes,
+            cancel=intent,
         )
-    request: dict[str, Any] = fields.get("request") or {}
-    held = fields.get("outcome") == OutcomeKind.HELD_REFUSED
+    request = intent.request
+    held = pending.outcome is OutcomeKind.HELD_REFUSED
     if held:
         notes = (*notes, HELD_NOTE)
     return Action(
         id=intent.id,
         action=ActionKind.RESOLVE,
-        source=fields.get("source"),
-        seq=fields.get("seq"),
-        submission_name=fields.get("submission_name"),
-        revision=fields.get("revision"),
-        spec_hash=fields.get("spec_hash"),
-        decl_hash=fields.get("decl_hash"),
+        source=intent.source,
+        seq=intent.seq,
+        submission_name=intent.submission_name,
+        revision=intent.revision,
+        spec_hash=intent.spec_hash,
+        decl_hash=intent.decl_hash,
         request=request,
         after=request,
         recipients=direct_recipients(request),
         groups=groups_of(request),
         scheduled_date=request.get("scheduledDate"),
-        journal_key=intent.key,
-        intent="submit",
         held=held,
+        held_message=pending.message if held else None,
         notes=notes,
+        submit=intent,
     )

@@ -10,7 +10,7 @@ from datetime import datetime
 
 from reconciler.models.campaign import Campaign
 from reconciler.models.plan import Action, Problem
-from reconciler.plan.guards import is_late, posts
+from reconciler.plan.guards import is_late
 
 
 def request_warnings(actions: Iterable[Action], now: datetime) -> list[Problem]:
@@ -18,7 +18,7 @@ def request_warnings(actions: Iterable[Action], now: datetime) -> list[Problem]:
     actions that POST."""
     found: list[Problem] = []
     for action in actions:
-        if not posts(action) or action.request is None:
+        if not action.posts or action.request is None:
             continue
         if is_late(action.scheduled_date, now):
             found.append(

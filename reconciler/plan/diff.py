@@ -6,13 +6,14 @@ same plan, which is what lets a saved plan be checked against a re-plan before i
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from reconciler.models.campaign import Campaign
+from reconciler.models.intent import SubmitIntent
 from reconciler.models.plan import Plan, Problem
 from reconciler.models.state import State
-from reconciler.plan.actions import Intent, forget_action, resolve_action
+from reconciler.plan.actions import forget_action, resolve_action
 from reconciler.plan.cautions import request_warnings, shared_number_warnings
 from reconciler.plan.decide import Context, decide
 from reconciler.plan.guards import GuardLimits, build_guards
@@ -26,20 +27,18 @@ def diff(
     state: State,
     now: datetime,
     *,
-    pending: Sequence[Intent] = (),
     limits: GuardLimits | None = None,
     margin: timedelta = DEFAULT_MARGIN,
 ) -> Plan:
     """The sealed plan that brings ``state`` to ``campaigns``.
 
-    ``pending`` holds intents with no outcome (a killed apply's journal); those in
-    ``state.pending`` are included as well, once per journal key.
+    Every intent with no outcome (``state.pending``: a killed apply's journal is folded into the
+    state before a plan is made) becomes a ``resolve``, and its campaign waits for it.
     """
-    intents = _unique_intents([*state.pending, *pending])
-    in_flight = {intent.id for intent in intents}
+    in_flight = {p.intent.id for p in state.pending}
     declared = {c.id for c in campaigns}
-    ctx = Context(state.lineage, now, margin, _sent_specs(state, intents))
-    actions = [resolve_action(i, i.id in declared) for i in intents]
+    ctx = Context(state.lineage, now, margin, _sent_specs(state))
+    actions = [resolve_action(p, p.intent.id in declared) for p in state.pending]
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for campaign in campaigns:
@@ -69,25 +68,17 @@ def diff(
     return seal(plan)
 
 
-def _unique_intents(intents: Iterable[Intent]) -> list[Intent]:
-    seen: dict[str, Intent] = {}
-    for intent in intents:
-        seen.setdefault(intent.key, intent)
-    return list(seen.values())
-
-
-def _sent_specs(state: State, intents: Sequence[Intent]) -> dict[str, dict[str, str]]:
+def _sent_specs(state: State) -> dict[str, dict[str, str]]:
     """Every spec already submitted (or possibly submitted): spec hash -> {id: name}."""
     specs: dict[str, dict[str, str]] = {}
     for record in state.campaigns.values():
         for submission in record.submissions:
             names = specs.setdefault(submission.spec_hash, {})
             names.setdefault(record.id, submission.submission_name)
-    for intent in intents:
-        fields = intent.model_dump(include={"type", "spec_hash", "submission_name"})
-        if fields["type"] == "submit" and fields.get("spec_hash"):
-            names = specs.setdefault(fields["spec_hash"], {})
-            names.setdefault(intent.id, fields["submission_name"] or "")
+    for pending in state.pending:
+        intent = pending.intent
+        if isinstance(intent, SubmitIntent) and intent.spec_hash:
+            specs.setdefault(intent.spec_hash, {}).setdefault(intent.id, intent.submission_name)
     return specs
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
-from reconciler.models.plan import Action, ActionKind, Guard, GuardKind, Plan
+from reconciler.models.plan import Action, Guard, GuardKind, Plan
 
 GROUPS_NOTE = "+ groups counted at apply"
 
@@ -26,16 +26,9 @@ class GuardLimits:
     allow_late: int = 0
 
 
-def posts(action: Action) -> bool:
-    """Whether performing ``action`` POSTs a campaign (a resolve does when its intent is a submit)."""
-    if action.action is ActionKind.RESOLVE:
-        return action.intent == "submit" and not action.held
-    return action.action.submits
-
-
 def posting_actions(plan: Plan) -> tuple[Action, ...]:
     """The actions of ``plan`` that POST a campaign."""
-    return tuple(a for a in plan.actions if posts(a))
+    return tuple(a for a in plan.actions if a.posts)
 
 
 def is_late(scheduled_date: str | None, now: datetime) -> bool:
@@ -59,7 +52,7 @@ def build_guards(
     actions: Iterable[Action], now: datetime, limits: GuardLimits
 ) -> tuple[Guard, ...]:
     """The three guards for the POSTing actions among ``actions``."""
-    posting = [a for a in actions if posts(a)]
+    posting = [a for a in actions if a.posts]
     recipients = sum(a.recipients for a in posting)
     has_groups = any(a.groups for a in posting)
     late = sum(1 for a in posting if is_late(a.scheduled_date, now))

@@ -107,7 +107,7 @@ def _details(action: Action) -> str:
     if action.tracking_id and action.action in (ActionKind.CANCEL, ActionKind.REPLACE):
         parts.append(f"cancels trackingId `{action.tracking_id}`")
     changed = [c.path for c in field_changes(action.before, action.after)]
-    if action.action.submits and changed:
+    if action.posts and action.action is not ActionKind.RESOLVE and changed:
         parts.append("changed: " + ", ".join(f"`{p}`" for p in changed))
     parts.extend(action.notes)
     return "; ".join(parts)

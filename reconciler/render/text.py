@@ -80,7 +80,7 @@ def _details(action: Action) -> Iterator[str]:
         yield f"cancels the last submission (trackingId {action.tracking_id}), then:"
     if kind is ActionKind.FORGET:
         yield f"last submission {action.submission_name} (trackingId {action.tracking_id or 'pending'})"
-    if kind.submits:
+    if action.posts:
         yield f"submits {action.submission_name} (seq {action.seq}, revision {action.revision})"
         yield from (change.describe() for change in field_changes(action.before, action.after))
     if kind is not ActionKind.FORGET:
@@ -91,7 +91,7 @@ def _details(action: Action) -> Iterator[str]:
 
 
 def _resolve_details(action: Action) -> Iterator[str]:
-    if action.intent == "cancel":
+    if action.cancel is not None:
         yield f"re-sends the DELETE of trackingId {action.tracking_id} (journal {action.journal_key})"
     elif action.held:
         yield (

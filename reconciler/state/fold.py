@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from reconciler.models.intent import UNSETTLED, Slot
 from reconciler.models.journal import (
     CancelIntent,
     DedupeProof,
@@ -41,30 +42,26 @@ from reconciler.models.journal import (
 from reconciler.models.state import (
     CampaignRecord,
     DedupeCheck,
-    PendingIntent,
+    Pending,
     State,
     Submission,
     SubmissionOrigin,
     SubmissionStatus,
 )
 from reconciler.state.errors import LineageMismatch, StateCorrupt
-from reconciler.state.pending import Intent, Slot, slot_of, to_intent, to_pending
 
 _SUBMITTED = {
     OutcomeKind.ACCEPTED: SubmissionOrigin.APPLY,
     OutcomeKind.RESOLVED: SubmissionOrigin.RESOLVED,
     OutcomeKind.ADOPTED: SubmissionOrigin.ADOPTED,
 }
-_UNSETTLED = {OutcomeKind.IN_DOUBT, OutcomeKind.HELD, OutcomeKind.HELD_REFUSED}
 
 
 @dataclass(frozen=True)
 class FoldResult:
-    """The folded state and what is still unresolved in it."""
+    """The folded state (``state.pending``: what is still unresolved in it) and notes."""
 
     state: State
-    #: Every intent still without a definitive outcome (also kept in ``state.pending``).
-    pending: list[Intent]
     notes: list[str] = field(default_factory=list)
     #: The journal's base serial is behind the state: it was folded before; just remove it.
     already_folded: bool = False
@@ -75,20 +72,15 @@ class FoldResult:
 def fold(state: State, records: Sequence[JournalRecord], now: str | None = None) -> FoldResult:
     """Apply ``records`` (a whole journal, header first) to ``state``; ``now`` dates new pendings."""
     if not records:
-        return FoldResult(state=state, pending=[to_intent(p) for p in state.pending])
+        return FoldResult(state=state)
     header = _check_header(state, records[0])
     if header.base_serial < state.serial:
         notes = [
             f"journal of serial {header.base_serial} was already folded (state is at {state.serial})"
         ]
-        return FoldResult(
-            state=state,
-            pending=[to_intent(p) for p in state.pending],
-            notes=notes,
-            already_folded=True,
-        )
+        return FoldResult(state=state, notes=notes, already_folded=True)
     if len(records) == 1:
-        return FoldResult(state=state, pending=[to_intent(p) for p in state.pending])
+        return FoldResult(state=state)
     folding = _Folding(state, now)
     for number, record in enumerate(records[1:], start=2):
         folding.apply(number, record)
@@ -122,16 +114,14 @@ class _Folding:
         self.copied: set[str] = set()
         self.dedupe = state.dedupe
         self.sources = state.sources
-        self.pending: dict[Slot, PendingIntent] = {slot_of(p): p for p in state.pending}
-        self.intents: dict[str, Intent] = {}
+        self.pending: dict[Slot, Pending] = {p.intent.slot: p for p in state.pending}
+        self.intents: dict[str, SubmitIntent | CancelIntent] = {}
         self.notes: list[str] = []
 
     def apply(self, number: int, record: JournalRecord) -> None:
         if isinstance(record, SubmitIntent | CancelIntent):
             self.intents[record.key] = record
-            self.pending[slot_of(record)] = to_pending(
-                record, outcome=None, message=None, found_at=self.now
-            )
+            self.pending[record.slot] = Pending(intent=record, found_at=self.now)
         elif isinstance(record, Outcome):
             self._outcome(number, record)
         elif isinstance(record, Forget):
@@ -154,10 +144,10 @@ class _Folding:
         intent = self.intents.get(outcome.key)
         if intent is None:
             raise StateCorrupt(f"journal line {number}: outcome for unknown intent {outcome.key!r}")
-        slot = slot_of(intent)
-        if outcome.outcome in _UNSETTLED:
-            self.pending[slot] = to_pending(
-                intent, outcome=outcome.outcome.value, message=outcome.message, found_at=self.now
+        slot = intent.slot
+        if outcome.outcome in UNSETTLED:
+            self.pending[slot] = Pending(
+                intent=intent, outcome=outcome.outcome, message=outcome.message, found_at=self.now
             )
             return
         self.pending.pop(slot, None)
@@ -240,12 +230,7 @@ class _Folding:
                 "sources": self.sources,
             }
         )
-        return FoldResult(
-            state=state,
-            pending=[to_intent(p) for p in pending],
-            notes=self.notes,
-            changed=True,
-        )
+        return FoldResult(state=state, notes=self.notes, changed=True)
 
 
 def _submission(intent: SubmitIntent, outcome: Outcome, origin: SubmissionOrigin) -> Submission:

@@ -17,7 +17,6 @@ from reconciler.state.errors import EndpointMismatch, StateError
 from reconciler.state.fold import fold
 from reconciler.state.journal import read_journal, remove_journal
 from reconciler.state.lock import WorkspaceLock
-from reconciler.state.pending import Intent, pending_intents
 from reconciler.state.store import (
     create_state,
     journal_path,
@@ -34,8 +33,6 @@ class OpenedWorkspace:
     """A loaded state with any leftover journal folded in."""
 
     state: State
-    #: Intents without a definitive outcome (``state.pending``): the plan's ``resolve`` actions.
-    pending: list[Intent]
     path: Path
     notes: list[str] = field(default_factory=list)
 
@@ -76,7 +73,7 @@ def open_workspace(
     if journal.exists():
         state, folded = _fold_leftover(config, workspace.name, lock_held)
         notes.extend(folded)
-    return OpenedWorkspace(state=state, pending=pending_intents(state), path=path, notes=notes)
+    return OpenedWorkspace(state=state, path=path, notes=notes)
 
 
 def _create(path: Path, name: str, endpoint: str) -> None:
@@ -129,7 +126,10 @@ def fold_journal(config: Config, name: str) -> tuple[State, list[str]]:
             ) from exc
     remove_journal(journal)
     notes = [f"folded the journal left by an earlier apply into {path}", *result.notes]
-    notes.extend(f"{p.id}: {p.type} {p.key} is unresolved (in doubt)" for p in result.pending)
+    notes.extend(
+        f"{p.intent.id}: {p.intent.type} {p.intent.key} is unresolved (in doubt)"
+        for p in result.state.pending
+    )
     return result.state, notes
 
 

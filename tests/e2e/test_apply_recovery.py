@@ -75,7 +75,7 @@ def test_a_held_submission_is_shown_by_status_and_settled_by_import(
     assert held.exit_code == ExitCode.IN_DOUBT, held.output
     pending = project.state().pending
     assert [p.outcome for p in pending] == ["held"]
-    name = pending[0].submission_name
+    name = pending[0].intent.submission_name  # type: ignore[union-attr]
     assert f"c0 ({name})" in held.output
     status = project.run("status")
     assert status.exit_code == 0, status.output

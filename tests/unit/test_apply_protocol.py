@@ -9,12 +9,12 @@ import pytest
 
 from reconciler.apply.backoff import RetryPolicy
 from reconciler.apply.canary import CanaryResult
-from reconciler.apply.cancel import CancelSpec, cancel
+from reconciler.apply.cancel import cancel
 from reconciler.apply.dedupe import DedupeGate
 from reconciler.apply.executor import execute
 from reconciler.apply.results import ResultStatus
 from reconciler.apply.session import Session
-from reconciler.apply.submit import SubmitSpec, submit
+from reconciler.apply.submit import submit
 from reconciler.models.journal import (
     CancelIntent,
     DedupeProof,
@@ -22,7 +22,7 @@ from reconciler.models.journal import (
     OutcomeKind,
     SubmitIntent,
 )
-from reconciler.models.plan import Action, ActionKind
+from reconciler.models.plan import Action, ActionKind, intents_from_fields
 from reconciler.models.state import CancelReason
 from reconciler.routee.errors import (
     NameConflict,
@@ -91,7 +91,15 @@ def session(client: FakeRoutee, *, verified: bool = True, canary: Any = None) ->
     return Session(client, journal, gate, retry=retry, clock=lambda: "T")
 
 
-SPEC = SubmitSpec("c1", 1, 1, "C1-abcdefgh", "sha256:s", "sha256:d", {"to": ["+1"]})
+SPEC = SubmitIntent(
+    id="c1",
+    seq=1,
+    revision=1,
+    submission_name="C1-abcdefgh",
+    spec_hash="sha256:s",
+    decl_hash="sha256:d",
+    request={"to": ["+1"]},
+)
 DEFECT = ServerError("POST /voice/campaign: HTTP 500", status=500)
 
 
@@ -174,7 +182,7 @@ def test_name_not_echoed_marks_dedupe_unverified() -> None:
     assert not s.gate.verified
 
 
-CANCEL = CancelSpec("c1", "t-1", CancelReason.REPLACE)
+CANCEL = CancelIntent(id="c1", tracking_id="t-1", reason=CancelReason.REPLACE)
 
 
 def test_cancel_404_counts_as_cancelled_and_not_scheduled_fails() -> None:
@@ -197,17 +205,19 @@ def test_not_scheduled_after_an_in_doubt_delete_is_held() -> None:
 
 
 def action(kind: ActionKind, campaign_id: str = "c1", **extra: Any) -> Action:
-    return Action(
-        id=campaign_id,
-        action=kind,
-        seq=2,
-        revision=1,
-        submission_name=f"{campaign_id}-abcdefgh",
-        spec_hash="sha256:s",
-        decl_hash="sha256:d",
-        request={"to": ["+1"]},
+    """An action of ``kind`` with the intents its fields stand for (as a saved plan's would)."""
+    fields: dict[str, Any] = {
+        "id": campaign_id,
+        "action": kind,
+        "seq": 2,
+        "revision": 1,
+        "submission_name": f"{campaign_id}-abcdefgh",
+        "spec_hash": "sha256:s",
+        "decl_hash": "sha256:d",
+        "request": {"to": ["+1"]},
         **extra,
-    )
+    }
+    return Action(**fields, **intents_from_fields(fields, None, ""))
 
 
 def test_replace_does_not_post_when_its_cancel_fails_and_others_go_on() -> None:

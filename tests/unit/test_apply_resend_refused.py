@@ -14,7 +14,7 @@ from reconciler.apply.status import in_doubt_flag
 from reconciler.apply.submit import submit
 from reconciler.config import Workspace, WorkspaceSettings
 from reconciler.models.journal import JournalHeader, OutcomeKind, SubmitIntent
-from reconciler.models.plan import ActionKind
+from reconciler.plan.actions import resolve_action
 from reconciler.routee.errors import (
     AuthFailed,
     NotFound,
@@ -24,7 +24,7 @@ from reconciler.routee.errors import (
 )
 from reconciler.state.fold import fold
 from reconciler.state.store import new_state
-from tests.unit.test_apply_protocol import SPEC, FakeRoutee, action, session
+from tests.unit.test_apply_protocol import SPEC, FakeRoutee, session
 
 PASSED = ValidationRejected(
     "POST /voice/campaign: HTTP 400 code 400000000: scheduledDate must be in the future",
@@ -47,7 +47,8 @@ def test_a_refused_resend_after_an_in_doubt_post_is_held_and_stays_pending() -> 
     folded = fold(state, [header, *s.journal.records], "T").state  # type: ignore[attr-defined]
     assert folded.campaigns == {}  # not recorded as created, nor as "rejected, nothing created"
     [pending] = folded.pending
-    assert (pending.submission_name, pending.outcome) == ("C1-abcdefgh", "heldRefused")
+    assert isinstance(pending.intent, SubmitIntent)
+    assert (pending.intent.submission_name, pending.outcome) == ("C1-abcdefgh", "heldRefused")
     assert pending.message == outcome.message
     assert in_doubt_flag(pending) == "held: submit C1-abcdefgh"
 
@@ -79,8 +80,9 @@ def test_a_refused_resend_is_never_resent_by_a_later_apply() -> None:
     [pending] = fold(state, [header, *s.journal.records], "T").state.pending  # type: ignore[attr-defined]
     client = FakeRoutee()  # any POST would fail the test: the script is empty
     later = session(client)
-    resolve = action(ActionKind.RESOLVE, intent="submit", journal_key=pending.key)
-    report = execute([resolve], later, pending=[pending])
+    resolve = resolve_action(pending, declared=True)
+    assert resolve.held and resolve.journal_key == pending.intent.key
+    report = execute([resolve], later)
     assert client.calls == []
     [result] = report.results
     assert result.status is ResultStatus.HELD

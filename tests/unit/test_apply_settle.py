@@ -11,10 +11,11 @@ from reconciler.apply.importing import ImportRefused, import_campaign
 from reconciler.apply.refresh import refresh_state
 from reconciler.apply.status import status_rows
 from reconciler.models.campaign import Campaign, SourceRef
+from reconciler.models.intent import CancelIntent, OutcomeKind, SubmitIntent
 from reconciler.models.state import (
     CampaignRecord,
     CancelReason,
-    PendingIntent,
+    Pending,
     State,
     Submission,
     SubmissionStatus,
@@ -61,22 +62,20 @@ def submission(seq: int = 1, tracking_id: str | None = "t-1", **extra: Any) -> S
     )
 
 
-def held_cancel(tracking_id: str = "t-1") -> PendingIntent:
-    return PendingIntent(
-        type="cancel",
+def held_cancel(tracking_id: str = "t-1") -> Pending:
+    intent = CancelIntent(
         key="k-cancel",
         id="c1",
         at="T",
         resend=True,
         tracking_id=tracking_id,
         reason=CancelReason.REPLACE,
-        outcome="held",
     )
+    return Pending(intent=intent, outcome=OutcomeKind.HELD)
 
 
-def held_submit(seq: int = 1, name: str = "C1-held") -> PendingIntent:
-    return PendingIntent(
-        type="submit",
+def held_submit(seq: int = 1, name: str = "C1-held") -> Pending:
+    intent = SubmitIntent(
         key="k-submit",
         id="c1",
         at="T",
@@ -86,11 +85,11 @@ def held_submit(seq: int = 1, name: str = "C1-held") -> PendingIntent:
         spec_hash="sha256:sent",
         decl_hash="sha256:d",
         request={"to": ["+306912345678"], "sent": True},
-        outcome="held",
     )
+    return Pending(intent=intent, outcome=OutcomeKind.HELD)
 
 
-def state(*subs: Submission, pending: list[PendingIntent] | None = None) -> State:
+def state(*subs: Submission, pending: list[Pending] | None = None) -> State:
     campaigns = {"c1": CampaignRecord(id="c1", submissions=list(subs))} if subs else {}
     return State(
         lineage="L",

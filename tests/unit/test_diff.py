@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from reconciler.models.journal import CancelIntent, SubmitIntent
+from reconciler.models.intent import CancelIntent, OutcomeKind, SubmitIntent
 from reconciler.models.plan import ActionKind, GuardKind, Plan
-from reconciler.models.state import CancelReason, PendingIntent, SubmissionStatus
+from reconciler.models.state import CancelReason, Pending, SubmissionStatus
 from reconciler.plan.diff import diff
 from reconciler.plan.guards import GuardLimits, tripped_guards
 from reconciler.plan.names import submission_name
@@ -253,8 +253,9 @@ RECORDED_SUBMIT: dict[str, Any] = {
 
 def test_pending_submit_intent_resolves_under_recorded_name_and_only_that() -> None:
     c = make_campaign("a")
-    intent = SubmitIntent(**RECORDED_SUBMIT)
-    plan = diff([c], make_state(), NOW, pending=[intent])
+    state = make_state()
+    state.pending.append(Pending(intent=SubmitIntent(**RECORDED_SUBMIT)))
+    plan = diff([c], state, NOW)
     action = only(plan)
     assert action.action is ActionKind.RESOLVE and action.intent == "submit"
     assert (action.submission_name, action.seq, action.journal_key) == ("a-recorded", 1, "k1")
@@ -266,7 +267,9 @@ def test_pending_submit_intent_resolves_under_recorded_name_and_only_that() -> N
 
 def test_a_refused_resend_is_shown_held_and_counts_toward_no_guard() -> None:
     state = make_state()
-    state.pending.append(PendingIntent(type="submit", outcome="heldRefused", **RECORDED_SUBMIT))
+    state.pending.append(
+        Pending(intent=SubmitIntent(**RECORDED_SUBMIT), outcome=OutcomeKind.HELD_REFUSED)
+    )
     plan = diff([make_campaign("a")], state, NOW)
     action = only(plan)
     assert action.action is ActionKind.RESOLVE and action.held
@@ -278,9 +281,9 @@ def test_a_refused_resend_is_shown_held_and_counts_toward_no_guard() -> None:
 def test_pending_cancel_intent_and_state_pending_resolve() -> None:
     c = make_campaign("a")
     state = make_state(record_of("a", submission_of(c)))
-    state.pending.append(PendingIntent(type="cancel", key="k2", id="a", at="x", tracking_id="t-1"))
-    journal = CancelIntent(key="k2", id="a", tracking_id="t-1", reason="cancel", at="x")
-    action = only(diff([], state, NOW, pending=[journal]))
+    intent = CancelIntent(key="k2", id="a", tracking_id="t-1", reason=CancelReason.CANCEL, at="x")
+    state.pending.append(Pending(intent=intent))
+    action = only(diff([], state, NOW))
     assert (action.action, action.intent, action.tracking_id) == (
         ActionKind.RESOLVE,
         "cancel",

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.models.journal import SubmitIntent
+from reconciler.models.intent import OutcomeKind, SubmitIntent
 from reconciler.models.plan import Plan
-from reconciler.models.state import PendingIntent, SubmissionStatus
+from reconciler.models.state import Pending, SubmissionStatus
 from reconciler.plan.diff import diff
 from reconciler.plan.guards import GuardLimits
 from reconciler.render import RENDERERS, RenderOptions
@@ -82,18 +82,19 @@ def every_kind_plan() -> Plan:
     )
     declared.append(returning)
     state.pending.append(
-        PendingIntent(
-            type="submit",
-            key="k-8",
-            id="refused",
-            at="2026-12-31T23:30:00Z",
-            seq=1,
-            revision=1,
-            submission_name="Refused-abcdefgh",
-            spec_hash="sha256:3",
-            decl_hash="sha256:4",
-            request=make_request(to=["+306911110014"]),
-            outcome="heldRefused",
+        Pending(
+            intent=SubmitIntent(
+                key="k-8",
+                id="refused",
+                at="2026-12-31T23:30:00Z",
+                seq=1,
+                revision=1,
+                submission_name="Refused-abcdefgh",
+                spec_hash="sha256:3",
+                decl_hash="sha256:4",
+                request=make_request(to=["+306911110014"]),
+            ),
+            outcome=OutcomeKind.HELD_REFUSED,
             message="400 bad request",
         )
     )
@@ -108,7 +109,8 @@ def every_kind_plan() -> Plan:
         request=make_request(to=["+306911110012"]),
         at="2026-12-31T23:00:00Z",
     )
-    return diff(declared, state, NOW, pending=[intent], limits=GuardLimits(3, 100, 0))
+    state.pending.append(Pending(intent=intent))
+    return diff(declared, state, NOW, limits=GuardLimits(3, 100, 0))
 
 
 def render(fmt: str, plan: Plan, **options: object) -> str:

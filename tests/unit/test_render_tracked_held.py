@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import io
 
+from reconciler.models.intent import OutcomeKind, SubmitIntent
 from reconciler.models.plan import Plan
-from reconciler.models.state import PendingIntent
+from reconciler.models.state import Pending
 from reconciler.plan.diff import diff
 from reconciler.render import RENDERERS, RenderOptions
 from tests.plan_sim import NOW, make_campaign, make_request, make_state, record_of, submission_of
@@ -33,18 +34,19 @@ def retrack_only(count: int) -> Plan:
 def held_plan() -> Plan:
     state = make_state()
     state.pending.append(
-        PendingIntent(
-            type="submit",
-            key="k1",
-            id="refused",
-            at="2026-01-01T00:00:00Z",
-            seq=1,
-            revision=1,
-            submission_name="refused-abcdefgh",
-            spec_hash="sha256:x",
-            decl_hash="d",
-            request=make_request(to=["+306911110014"]),
-            outcome="heldRefused",
+        Pending(
+            intent=SubmitIntent(
+                key="k1",
+                id="refused",
+                at="2026-01-01T00:00:00Z",
+                seq=1,
+                revision=1,
+                submission_name="refused-abcdefgh",
+                spec_hash="sha256:x",
+                decl_hash="d",
+                request=make_request(to=["+306911110014"]),
+            ),
+            outcome=OutcomeKind.HELD_REFUSED,
         )
     )
     return diff([], state, NOW)

@@ -91,7 +91,7 @@ def test_accepted_submit_becomes_a_submission() -> None:
     assert sub.errors == errors
     assert record.source == "campaigns/c.yaml"
     assert result.state.serial == 6
-    assert result.pending == [] and result.state.pending == []
+    assert [p.intent for p in result.state.pending] == [] and result.state.pending == []
     assert result.changed and not result.already_folded
     assert state.campaigns == {} and state.serial == 5  # the input is untouched
 
@@ -117,7 +117,7 @@ def test_resolved_and_adopted(kind: OutcomeKind, origin: SubmissionOrigin, verif
 def test_rejected_submit_leaves_no_trace_but_moves_serial() -> None:
     result = _run(_state(), _submit("k1"), _out("k1", OutcomeKind.REJECTED, message="balance"))
     assert result.state.campaigns == {}
-    assert result.pending == []
+    assert [p.intent for p in result.state.pending] == []
     assert result.state.serial == 6
     assert any("not created" in n for n in result.notes)
 
@@ -128,15 +128,16 @@ def test_unsettled_submit_stays_pending_in_the_state(kind: OutcomeKind | None) -
     if kind is not None:
         records.append(_out("k1", kind, message="timeout"))
     result = _run(_state(), *records)
-    assert result.pending == [_submit("k1")]
+    assert [p.intent for p in result.state.pending] == [_submit("k1")]
     [pending] = result.state.pending
-    assert (pending.type, pending.seq, pending.outcome, pending.found_at) == (
+    assert isinstance(pending.intent, SubmitIntent)
+    assert (pending.intent.type, pending.intent.seq, pending.outcome, pending.found_at) == (
         "submit",
         1,
         kind and kind.value,
         NOW,
     )
-    assert pending.request == {"to": ["+306912345678"]}
+    assert pending.intent.request == {"to": ["+306912345678"]}
     assert "c1" not in result.state.campaigns
 
 
@@ -148,7 +149,7 @@ def test_resend_with_definitive_outcome_supersedes_in_doubt_intent() -> None:
         _submit("k2", resend=True),
         _out("k2", OutcomeKind.RESOLVED, "t-9"),
     )
-    assert result.pending == []
+    assert [p.intent for p in result.state.pending] == []
     assert [s.tracking_id for s in result.state.campaigns["c1"].submissions] == ["t-9"]
 
 
@@ -164,7 +165,7 @@ def test_pending_from_an_earlier_fold_is_settled_by_a_later_journal() -> None:
 def test_resend_without_answer_keeps_one_pending_per_slot() -> None:
     first = _run(_state(), _submit("k1"), _out("k1", OutcomeKind.IN_DOUBT))
     second = _run(first.state, _submit("k2", resend=True))
-    assert [p.key for p in second.state.pending] == ["k2"]
+    assert [p.intent.key for p in second.state.pending] == ["k2"]
 
 
 def _sent(state: State) -> State:
@@ -192,7 +193,7 @@ def test_cancel_refused_only_notes(kind: OutcomeKind) -> None:
     cancel = CancelIntent(key="c", id="c1", tracking_id="t-1", reason=CancelReason.CANCEL, at="t3")
     result = _run(state, cancel, _out("c", kind, message="started"))
     assert result.state.campaigns["c1"].submissions[0].status is SubmissionStatus.ACCEPTED
-    assert result.pending == []
+    assert [p.intent for p in result.state.pending] == []
     assert any("did not happen" in n and "started" in n for n in result.notes)
 
 
@@ -204,8 +205,8 @@ def test_unsettled_cancel_is_pending(kind: OutcomeKind | None) -> None:
     if kind is not None:
         records.append(_out("c", kind))
     result = _run(state, *records)
-    assert result.pending == [cancel]
-    assert result.state.pending[0].tracking_id == "t-1"
+    assert [p.intent for p in result.state.pending] == [cancel]
+    assert result.state.pending[0].intent == cancel
     assert result.state.campaigns["c1"].submissions[0].status is SubmissionStatus.ACCEPTED
 
 

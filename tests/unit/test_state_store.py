@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from reconciler.config import Config
-from reconciler.models.state import CampaignRecord, PendingIntent, State, Submission
+from reconciler.models.intent import CancelIntent, CancelReason
+from reconciler.models.state import CampaignRecord, Pending, State, Submission
 from reconciler.state.errors import StateCorrupt, StateError, StateFutureVersion, StateMissing
 from reconciler.state.store import (
     create_state,
@@ -39,8 +40,14 @@ def _state() -> State:
         id="spring", source="campaigns/a.yaml", submissions=[sub]
     )
     state.pending.append(
-        PendingIntent(
-            type="cancel", key="k1", id="spring", at="2027-01-02T00:00:00Z", tracking_id="t-1"
+        Pending(
+            intent=CancelIntent(
+                key="k1",
+                id="spring",
+                at="2027-01-02T00:00:00Z",
+                tracking_id="t-1",
+                reason=CancelReason.CANCEL,
+            )
         )
     )
     return state

@@ -111,15 +111,16 @@ def test_leftover_journal_is_folded_removed_and_pending_kept_in_state(tmp_path: 
     assert not lock_path(config, "prod").exists()
     assert opened.state.serial == 1
     assert opened.state.campaigns["a"].submissions[0].tracking_id == "t-a"
-    assert opened.pending == [_submit("k2", "b")]
+    assert [p.intent for p in opened.state.pending] == [_submit("k2", "b")]
     on_disk = load_state(opened.path)
     assert on_disk == opened.state
-    assert [p.key for p in on_disk.pending] == ["k2"]
+    assert [p.intent.key for p in on_disk.pending] == ["k2"]
     assert any("folded the journal" in n for n in opened.notes)
     assert any("b: submit k2 is unresolved" in n for n in opened.notes)
     # the journal is gone, but the pending intent survives in the state
     again = open_workspace(config, config.workspace("prod", env={}), endpoint=API)
-    assert again.pending == [_submit("k2", "b")] and again.state.serial == 1
+    assert [p.intent for p in again.state.pending] == [_submit("k2", "b")]
+    assert again.state.serial == 1
 
 
 def test_a_state_that_cannot_be_written_keeps_the_journal_and_says_so(

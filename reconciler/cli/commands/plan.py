@@ -46,7 +46,7 @@ def make_plan(target: Target, opened: OpenedWorkspace, loaded: LoadResult, now: 
     """Diff the declarations against the opened workspace's state."""
     settings = target.workspace.settings
     limits = GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
-    return diff(loaded.campaigns, opened.state, now, pending=opened.pending, limits=limits)
+    return diff(loaded.campaigns, opened.state, now, limits=limits)
 
 
 def report_findings(loaded: LoadResult) -> None:
