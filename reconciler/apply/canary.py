@@ -15,7 +15,6 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
-from reconciler.apply.backoff import RetryPolicy
 from reconciler.apply.ports import Routee
 from reconciler.routee.errors import InDoubtError, NameConflict, NotFound, RouteeError
 
@@ -51,12 +50,12 @@ def canary_request(number: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def run_canary(client: Routee, number: str, now: datetime, retry: RetryPolicy) -> CanaryResult:
+def run_canary(client: Routee, number: str, now: datetime) -> CanaryResult:
     """Run the canary, trying again under a new name when an answer was lost (bounded)."""
     notes: list[str] = []
     for _ in range(ATTEMPTS):
         name = canary_name()
-        result = _attempt(client, number, now, retry, name)
+        result = _attempt(client, number, now, name)
         if result is not None:
             return _with_notes(result, notes)
         notes.append(
@@ -67,9 +66,7 @@ def run_canary(client: Routee, number: str, now: datetime, retry: RetryPolicy) -
     return _with_notes(inconclusive, notes)
 
 
-def _attempt(
-    client: Routee, number: str, now: datetime, retry: RetryPolicy, name: str
-) -> CanaryResult | None:
+def _attempt(client: Routee, number: str, now: datetime, name: str) -> CanaryResult | None:
     """One canary; ``None`` when no answer to the first POST came back (try another name).
 
     A first POST in doubt is re-sent under the same name: a 409 then proves uniqueness (the
@@ -78,7 +75,7 @@ def _attempt(
     body = canary_request(number, now)
     for _ in range(ATTEMPTS):
         try:
-            first = retry.call(lambda: client.submit_campaign(body, name))
+            first = client.submit_campaign(body, name)
         except InDoubtError:
             continue
         except NameConflict:
@@ -93,10 +90,8 @@ def _attempt(
     else:
         return None
     created = [first.tracking_id]
-    result = _second(
-        client, body=body, name=name, echoed=first.name_echoed, created=created, retry=retry
-    )
-    leftovers = _cancel_all(client, created, retry)
+    result = _second(client, body=body, name=name, echoed=first.name_echoed, created=created)
+    leftovers = _cancel_all(client, created)
     if leftovers:
         detail = (
             f"{result.detail}; could not cancel canary {', '.join(leftovers)}: cancel it in Routee"
@@ -112,7 +107,6 @@ def _second(
     name: str,
     echoed: bool,
     created: list[str],
-    retry: RetryPolicy,
 ) -> CanaryResult:
     if not echoed:
         return CanaryResult(
@@ -120,7 +114,7 @@ def _second(
         )
     for _ in range(ATTEMPTS):
         try:
-            second = retry.call(lambda: client.submit_campaign(body, name))
+            second = client.submit_campaign(body, name)
         except NameConflict:
             return CanaryResult(True, f"a second POST under {name!r} answered 409 409009003")
         except InDoubtError:
@@ -136,15 +130,15 @@ def _second(
     return CanaryResult(False, f"a second POST under {name!r} was accepted: no name uniqueness")
 
 
-def _cancel_all(client: Routee, tracking_ids: list[str], retry: RetryPolicy) -> list[str]:
+def _cancel_all(client: Routee, tracking_ids: list[str]) -> list[str]:
     """Cancel every canary created; return the ones still standing."""
-    return [t for t in tracking_ids if not _cancel(client, t, retry)]
+    return [t for t in tracking_ids if not _cancel(client, t)]
 
 
-def _cancel(client: Routee, tracking_id: str, retry: RetryPolicy, tries: int = 3) -> bool:
+def _cancel(client: Routee, tracking_id: str, tries: int = 3) -> bool:
     for _ in range(tries):
         try:
-            retry.call(lambda: client.cancel(tracking_id))
+            client.cancel(tracking_id)
         except InDoubtError:
             continue
         except NotFound:

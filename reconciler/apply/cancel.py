@@ -23,7 +23,7 @@ def cancel(session: Session, planned: CancelIntent, *, resend: bool) -> StepOutc
         intent = journalled(planned, key=new_key(), at=session.clock(), resend=resend)
         session.journal.append(intent)
         try:
-            session.retry.call(lambda: session.client.cancel(planned.tracking_id))
+            session.client.cancel(intent.tracking_id)
         except NotFound:
             message = "Routee no longer knows it (404): counted as cancelled"
             return session.settle(intent.key, StepOutcome(OutcomeKind.CANCELLED, message=message))

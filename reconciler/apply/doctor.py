@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime
 
-from reconciler.apply.backoff import RetryPolicy
 from reconciler.apply.canary import CanaryResult, run_canary
 from reconciler.apply.ports import Routee
 from reconciler.apply.remote import Target, connect
@@ -44,7 +43,7 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
                     "you own; the canary call is scheduled a year ahead and cancelled at once) "
                     "or set canary_to in campaigns.toml"
                 )
-            result = run_canary(remote.client, number, datetime.now(UTC), RetryPolicy())
+            result = run_canary(remote.client, number, datetime.now(UTC))
             _record(target, opened.state.lineage, opened.state.serial, result)
     if not result.verified:
         raise InDoubt(

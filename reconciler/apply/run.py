@@ -15,7 +15,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from reconciler.apply.backoff import RetryPolicy
 from reconciler.apply.canary import SANDBOX_CANARY_TO, CanaryResult, run_canary
 from reconciler.apply.dedupe import DedupeGate
 from reconciler.apply.executor import execute
@@ -65,7 +64,6 @@ class ApplyOptions:
     auto_approve: bool = False
     concurrency: int | None = None
     allow: Mapping[GuardKind, int] = field(default_factory=dict)
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
 
 
 def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> ApplyReport:
@@ -179,10 +177,10 @@ def _perform(
                 verified=state.dedupe.verified,
                 journal=journal,
                 clock=utc_now,
-                canary=_canary(remote, workspace, options.retry, state),
+                canary=_canary(remote, workspace, state),
                 detail=state.dedupe.detail,
             )
-            session = Session(remote.client, journal, gate, retry=options.retry)
+            session = Session(remote.client, journal, gate)
             report = execute(
                 plan.actions,
                 session,
@@ -249,13 +247,13 @@ def canary_number(workspace: Workspace) -> str | None:
 
 
 def _canary(
-    remote: Remote, workspace: Workspace, retry: RetryPolicy, state: State
+    remote: Remote, workspace: Workspace, state: State
 ) -> Callable[[], CanaryResult] | None:
     """The canary apply may run by itself: only where dedupe was never checked (doctor re-checks)."""
     number = canary_number(workspace)
     if number is None or state.dedupe.checked_at is not None:
         return None
-    return lambda: run_canary(remote.client, number, datetime.now(UTC), retry)
+    return lambda: run_canary(remote.client, number, datetime.now(UTC))
 
 
 def settle_exit(report: ApplyReport, workspace: Workspace) -> None:

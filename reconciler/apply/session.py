@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from reconciler.apply.backoff import RetryPolicy
 from reconciler.apply.dedupe import DedupeGate
 from reconciler.apply.ports import RecordSink, Routee
 from reconciler.apply.results import StepOutcome
@@ -34,7 +33,6 @@ class Session:
     client: Routee
     journal: RecordSink
     gate: DedupeGate
-    retry: RetryPolicy = field(default_factory=RetryPolicy)
     clock: Callable[[], str] = utc_now
     max_resends: int = MAX_RESENDS
 

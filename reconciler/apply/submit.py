@@ -5,7 +5,8 @@
 409 409009003 to a re-send → resolved (the earlier attempt landed): dedupe proven
 409 409009003 to a fresh   → adopted ("spec unverified"): most likely our own lost attempt
 other 4xx                 → rejected: nothing created, seq not consumed
-429 / not sent            → the same intent repeated after a backoff (bounded), then rejected
+429 / not sent            → repeated by the client after a backoff (bounded; one intent), then
+                            rejected
 5xx / timeout / dropped   → in doubt: the SAME body re-sent under the same name as a new
                             intent (resend=True), only while dedupe is verified; else held
 
@@ -43,9 +44,7 @@ def submit(session: Session, planned: SubmitIntent, *, resend: bool) -> StepOutc
         intent = journalled(planned, key=new_key(), at=session.clock(), resend=resend)
         session.journal.append(intent)
         try:
-            answer = session.retry.call(
-                lambda: session.client.submit_campaign(planned.request, planned.submission_name)
-            )
+            answer = session.client.submit_campaign(intent.request, intent.submission_name)
         except NameConflict:
             return _conflict(session, intent)
         except InDoubtError as exc:

@@ -1,9 +1,11 @@
 """The Routee voice API client: one synchronous httpx client, safe to share between threads.
 
-Reads (the token, analysis, tracking) are retried with backoff; a submit or a cancel is sent
-exactly once, apart from the single repeat after a 401/403 that the token renewal calls for (a
-401/403 means Routee did not act on it). What to do with a ``NotProcessed`` or ``InDoubtError``
-from a write is the apply layer's decision. See docs/routee-client.md.
+One retry policy (``reconciler.routee.retry``): reads (the token, analysis, tracking) are retried
+on any transient failure; a submit or a cancel is repeated only while Routee answers "not
+processed" (429, or never sent), plus the single repeat after a 401/403 that the token renewal
+calls for (a 401/403 means Routee did not act on it). What to do with an ``InDoubtError`` from a
+write, or a ``NotProcessed`` left after the retries, is the apply layer's decision. See
+docs/routee-client.md.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import httpx
 from reconciler.errors import ConfigError
 from reconciler.routee.credentials import Credentials
 from reconciler.routee.errors import UnexpectedResponse
-from reconciler.routee.retry import ReadRetry, exponential_backoff
+from reconciler.routee.retry import RETRYABLE_WRITE_ERRORS, RetryPolicy, exponential_backoff
 from reconciler.routee.token import TokenCache
 from reconciler.routee.tracking import campaign_name_filter, collect_pages
 from reconciler.routee.wire import exchange, json_body, raise_for_status
@@ -79,7 +81,7 @@ class RouteeClient:
             headers={"Accept": "application/json", "User-Agent": "routee-campaigns"},
         )
         self._tokens = TokenCache(self._http, self._auth_url, credentials, scope=scope, clock=clock)
-        self._retry = ReadRetry(max(read_retries, 0), backoff or exponential_backoff, sleep)
+        self._retry = RetryPolicy(max(read_retries, 0), backoff or exponential_backoff, sleep)
 
     def __repr__(self) -> str:
         return (
@@ -101,10 +103,10 @@ class RouteeClient:
     def close(self) -> None:
         self._http.close()
 
-    # -- writes: sent once -------------------------------------------------------------------
+    # -- writes: repeated only while not processed --------------------------------------------
 
     def submit_campaign(self, body: dict[str, Any], name: str) -> SubmitResult:
-        """POST the campaign under ``name``; never retried (a retry could ring people twice)."""
+        """POST the campaign under ``name``; repeated only while Routee did not process it."""
         operation = "POST /voice/campaign"
         response = self._write("POST", "/voice/campaign", json={**body, self._name_key: name})
         return _submit_result(json_body(response, operation), name, operation)
@@ -147,16 +149,20 @@ class RouteeClient:
         return {"page": number, "size": self._page_size}
 
     def _write(self, method: str, path: str, *, json: Any = None) -> httpx.Response:
-        """One attempt; a token is obtained (with retries) first, since nothing is sent yet."""
+        """Send until processed (bounded); a token is obtained (with retries) first."""
         operation = f"{method} {path}"
-        token = self._retry.run("POST /oauth/token", self._tokens.current)
+        self._retry.run("POST /oauth/token", self._tokens.current)
 
         def renew(stale: str) -> str:
             return self._retry.run("POST /oauth/token", lambda: self._tokens.renew(stale))
 
-        response = self._authorized(method, path, token, renew, json=json)
-        raise_for_status(response, operation, self._tokens.secrets)
-        return response
+        def attempt() -> httpx.Response:
+            token = self._tokens.current()
+            response = self._authorized(method, path, token, renew, json=json)
+            raise_for_status(response, operation, self._tokens.secrets)
+            return response
+
+        return self._retry.run(operation, attempt, RETRYABLE_WRITE_ERRORS)
 
     def _read(
         self, method: str, path: str, *, json: Any = None, params: dict[str, int] | None = None

@@ -1,8 +1,13 @@
-"""Retrying reads: what is retried, how long to wait. Writes never come through here.
+"""The one retry policy: what is tried again, and how long to wait first (Retry-After read once).
 
 A read (token, analysis, tracking) changes nothing at Routee, so any failure that may be
-transient is retried: 429, 5xx, a connection that never opened, a timeout. A submit or a cancel
-is sent once; whether to send it again is the apply layer's decision (design.md section 5.2).
+transient is retried: 429, 5xx, a connection that never opened, a timeout. A write (a submit or a
+cancel) is repeated only while Routee answers "not processed" (429, or the request never left
+this machine): then it acted on nothing and the very same request is safe to send again. Whether
+to re-send a write whose outcome is unknown is the apply layer's decision (design.md 5.2).
+
+Routee's ``Retry-After`` is honoured when it asks for longer than the backoff, up to
+:data:`MAX_RETRY_AFTER_SECONDS`; the number of tries stays bounded either way.
 """
 
 from __future__ import annotations
@@ -14,14 +19,22 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from reconciler.routee.errors import NotProcessed, OutcomeUnknown, RateLimited, ServerError
+from reconciler.routee.errors import (
+    NotProcessed,
+    OutcomeUnknown,
+    RateLimited,
+    RouteeError,
+    ServerError,
+)
 
 logger = logging.getLogger(__name__)
 
 T = TypeVar("T")
 
 #: Failures worth another try for a request that changes nothing.
-RETRYABLE_READ_ERRORS = (NotProcessed, ServerError, OutcomeUnknown)
+RETRYABLE_READ_ERRORS: tuple[type[RouteeError], ...] = (NotProcessed, ServerError, OutcomeUnknown)
+#: Failures worth another try for a write: Routee did not act on it.
+RETRYABLE_WRITE_ERRORS: tuple[type[RouteeError], ...] = (NotProcessed,)
 BACKOFF_BASE_SECONDS = 0.5
 BACKOFF_CAP_SECONDS = 30.0
 #: A longer Retry-After is honoured only up to this; the retry budget then decides.
@@ -35,18 +48,23 @@ def exponential_backoff(attempt: int) -> float:
 
 
 @dataclass(frozen=True)
-class ReadRetry:
-    """Run a read up to ``retries + 1`` times, pausing between attempts."""
+class RetryPolicy:
+    """Run a request up to ``retries + 1`` times, pausing between attempts."""
 
     retries: int
     backoff: Callable[[int], float] = exponential_backoff
     sleep: Callable[[float], None] = time.sleep
 
-    def run(self, operation: str, attempt: Callable[[], T]) -> T:
+    def run(
+        self,
+        operation: str,
+        attempt: Callable[[], T],
+        retryable: tuple[type[RouteeError], ...] = RETRYABLE_READ_ERRORS,
+    ) -> T:
         for number in range(1, self.retries + 1):
             try:
                 return attempt()
-            except RETRYABLE_READ_ERRORS as exc:
+            except retryable as exc:
                 delay = self.delay(number, exc)
                 logger.warning(
                     "%s: %s; retry %d of %d in %.1fs",

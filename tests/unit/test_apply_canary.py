@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from reconciler.apply.backoff import RetryPolicy
 from reconciler.apply.canary import CanaryResult, run_canary
 from reconciler.apply.dedupe import DedupeGate
 from reconciler.models.journal import DedupeProof
@@ -16,7 +15,7 @@ NUMBER = "+306900000099"
 
 
 def canary(client: FakeRoutee) -> CanaryResult:
-    return run_canary(client, NUMBER, NOW, RetryPolicy(sleep=lambda _: None))
+    return run_canary(client, NUMBER, NOW)
 
 
 def posted_names(client: FakeRoutee) -> list[str]:

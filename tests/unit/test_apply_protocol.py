@@ -7,7 +7,6 @@ from typing import Any
 
 import pytest
 
-from reconciler.apply.backoff import RetryPolicy
 from reconciler.apply.canary import CanaryResult
 from reconciler.apply.cancel import cancel
 from reconciler.apply.dedupe import DedupeGate
@@ -87,8 +86,7 @@ class Recorder:
 def session(client: FakeRoutee, *, verified: bool = True, canary: Any = None) -> Session:
     journal = Recorder()
     gate = DedupeGate(verified=verified, journal=journal, clock=lambda: "T", canary=canary)
-    retry = RetryPolicy(attempts=3, sleep=lambda _: None)
-    return Session(client, journal, gate, retry=retry, clock=lambda: "T")
+    return Session(client, journal, gate, clock=lambda: "T")
 
 
 SPEC = SubmitIntent(
@@ -167,12 +165,12 @@ def test_fresh_send_outcomes(answer: Exception, kind: OutcomeKind) -> None:
     assert submit(session(FakeRoutee(answer)), SPEC, resend=False).kind is kind
 
 
-def test_rate_limited_is_retried_as_the_same_intent() -> None:
-    client = FakeRoutee(RateLimited("429", retry_after=0.0), Answer())
+def test_not_processed_after_the_clients_retries_is_one_intent_rejected() -> None:
+    client = FakeRoutee(RateLimited("429", retry_after=0.0), Answer())  # the client retried
     s = session(client)
-    assert submit(s, SPEC, resend=False).kind is OutcomeKind.ACCEPTED
+    assert submit(s, SPEC, resend=False).kind is OutcomeKind.REJECTED
     intents = [r for r in s.journal.records if isinstance(r, SubmitIntent)]  # type: ignore[attr-defined]
-    assert len(intents) == 1 and len(client.calls) == 2
+    assert len(intents) == 1 and len(client.calls) == 1
 
 
 def test_name_not_echoed_marks_dedupe_unverified() -> None:

@@ -62,7 +62,7 @@ def test_a_resolve_refused_with_any_4xx_is_held_but_a_fresh_send_is_rejected() -
 
 
 def test_a_resend_that_was_not_processed_stays_in_doubt_for_the_next_apply() -> None:
-    limited = [RateLimited("429", retry_after=0.0)] * 3  # the session retries 3 times
+    limited = [RateLimited("429", retry_after=0.0)]  # left after the client's own retries
     for script in (limited, [AuthFailed("POST /voice/campaign: HTTP 401", status=401)]):
         s = session(FakeRoutee(*script))
         outcome = submit(s, SPEC, resend=True)

@@ -321,7 +321,7 @@ def test_submit_accepted_without_tracking_id_is_in_doubt(client, routee):
         client.submit_campaign(BODY, "n1")
 
 
-# -- writes are never retried -----------------------------------------------------------------
+# -- writes are repeated only while not processed ----------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -335,18 +335,40 @@ def test_submit_accepted_without_tracking_id_is_in_doubt(client, routee):
         ),
         (httpx.ReadError("connection reset by peer"), OutcomeUnknown),
         (httpx.WriteTimeout("write timed out"), OutcomeUnknown),
-        (httpx.ConnectError("[Errno 111] Connection refused"), NotSent),
-        (httpx.ConnectTimeout("connect timed out"), NotSent),
-        (httpx.PoolTimeout("no connection"), NotSent),
-        (httpx.Response(429, headers={"Retry-After": "3"}), RateLimited),
     ],
 )
-def test_submit_is_sent_exactly_once(client, routee, sleeps, reply, kind):
+def test_submit_in_doubt_is_sent_exactly_once(client, routee, sleeps, reply, kind):
     routee.on("POST", "/voice/campaign", reply, accepted())
     with pytest.raises(kind):
         client.submit_campaign(BODY, "promo-ABCDEFGH")
     assert len(routee.calls("POST", "/voice/campaign")) == 1
     assert sleeps == []
+
+
+@pytest.mark.parametrize(
+    ("reply", "waited"),
+    [
+        (httpx.ConnectError("[Errno 111] Connection refused"), 0.1),
+        (httpx.ConnectTimeout("connect timed out"), 0.1),
+        (httpx.PoolTimeout("no connection"), 0.1),
+        (httpx.Response(429, headers={"Retry-After": "3"}), 3.0),
+    ],
+)
+def test_submit_not_processed_is_repeated_after_the_one_backoff(
+    client, routee, sleeps, reply, waited
+):
+    routee.on("POST", "/voice/campaign", reply, accepted())
+    assert client.submit_campaign(BODY, "promo-ABCDEFGH").tracking_id == "t-1"
+    assert len(routee.calls("POST", "/voice/campaign")) == 2
+    assert sleeps == [waited]
+
+
+def test_submit_still_not_processed_after_the_retries_raises(client, routee, sleeps):
+    routee.on("POST", "/voice/campaign", httpx.Response(429))
+    with pytest.raises(RateLimited):
+        client.submit_campaign(BODY, "promo-ABCDEFGH")
+    assert len(routee.calls("POST", "/voice/campaign")) == 4
+    assert len(sleeps) == 3
 
 
 def test_rate_limited_carries_retry_after(client, routee):
