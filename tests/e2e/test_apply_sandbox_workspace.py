@@ -8,9 +8,9 @@ from pathlib import Path
 
 from click.testing import CliRunner, Result
 
-from reconciler.apply.remote import SANDBOX_FAULTS_ENV
 from reconciler.cli.main import cli
 from reconciler.sandbox.server import start_sandbox
+from reconciler.usecases.remote import SANDBOX_FAULTS_ENV
 from tests.e2e.project import FUTURE, sandbox_campaigns
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from reconciler.apply.executor import execute
 from reconciler.apply.results import ResultStatus
-from reconciler.apply.run import held_message
-from reconciler.apply.status import in_doubt_flag
 from reconciler.apply.submit import submit
 from reconciler.config import Workspace, WorkspaceSettings
 from reconciler.models.journal import JournalHeader, OutcomeKind, SubmitIntent
@@ -24,6 +22,8 @@ from reconciler.routee.errors import (
 )
 from reconciler.state.fold import fold
 from reconciler.state.store import new_state
+from reconciler.usecases.apply import held_message
+from reconciler.usecases.status import in_doubt_flag
 from tests.unit.test_apply_protocol import SPEC, FakeRoutee, session
 
 PASSED = ValidationRejected(

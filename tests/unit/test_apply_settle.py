@@ -7,9 +7,6 @@ from typing import Any
 
 import pytest
 
-from reconciler.apply.importing import ImportRefused, import_campaign
-from reconciler.apply.refresh import refresh_state
-from reconciler.apply.status import status_rows
 from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.intent import CancelIntent, OutcomeKind, SubmitIntent
 from reconciler.models.state import (
@@ -21,6 +18,9 @@ from reconciler.models.state import (
     SubmissionStatus,
 )
 from reconciler.routee.errors import NotFound
+from reconciler.usecases.importing import ImportRefused, import_campaign
+from reconciler.usecases.refresh import refresh_state
+from reconciler.usecases.status import status_rows
 
 
 class Tracking:

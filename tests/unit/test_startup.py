@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-HEAVY = ("httpx", "reconciler.apply.run", "reconciler.sandbox.server", "http.server")
+HEAVY = ("httpx", "reconciler.usecases.apply", "reconciler.sandbox.server", "http.server")
 
 
 def test_the_cli_loads_without_httpx_or_the_sandbox_server() -> None:

@@ -130,9 +130,9 @@ def command(
     3 an in-doubt submission is held (see docs/recovery.md), 4 a guard tripped
     (nothing was sent).
     """
-    from reconciler.apply.run import ApplyOptions, apply_workspace, settle_exit
     from reconciler.apply.trailers import guard_allowances
     from reconciler.models.plan import GuardKind
+    from reconciler.usecases.apply import ApplyOptions, apply_workspace, settle_exit
 
     flags = {
         GuardKind.SENDS: allow_sends,

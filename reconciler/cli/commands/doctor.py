@@ -25,6 +25,6 @@ def command(*, target: Target, canary_to: str | None) -> None:
     ROUTEE_APPLICATION_SECRET (not with --sandbox). The canary is one
     recipient, scheduled a year ahead and cancelled at once: nobody is called.
     """
-    from reconciler.apply.doctor import run_doctor
+    from reconciler.usecases.doctor import run_doctor
 
     run_doctor(target, canary_to, click.echo)

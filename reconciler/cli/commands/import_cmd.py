@@ -31,7 +31,7 @@ def command(*, target: Target, campaign_id: str, tracking_id: str) -> None:
 
     Exit codes: 0 imported, 1 refused or Routee error.
     """
-    from reconciler.apply.importing import import_into_workspace
+    from reconciler.usecases.importing import import_into_workspace
 
     submission = import_into_workspace(target, campaign_id, tracking_id)
     click.echo(

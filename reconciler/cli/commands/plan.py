@@ -119,8 +119,8 @@ def command(
     ctx = click.get_current_context()
     require_campaigns_dir(target.config)  # before a sandbox state or data dir is created
     if refresh:
-        from reconciler.apply.refresh import refresh_workspace
         from reconciler.cli.commands.refresh import show_refresh
+        from reconciler.usecases.refresh import refresh_workspace
 
         with contextlib.redirect_stdout(sys.stderr):
             show_refresh(refresh_workspace(target))

@@ -9,7 +9,7 @@ import click
 from reconciler.cli.options import Target, target_options
 
 if TYPE_CHECKING:  # imported inside the command: httpx loads only when a command needs it
-    from reconciler.apply.refresh import RefreshReport
+    from reconciler.usecases.refresh import RefreshReport
 
 
 def show_refresh(report: RefreshReport) -> None:
@@ -33,6 +33,6 @@ def command(*, target: Target) -> None:
 
     Exit codes: 0 refreshed, 1 error (credentials, endpoint, lock).
     """
-    from reconciler.apply.refresh import refresh_workspace
+    from reconciler.usecases.refresh import refresh_workspace
 
     show_refresh(refresh_workspace(target))

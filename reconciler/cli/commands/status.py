@@ -29,8 +29,8 @@ def command(*, target: Target, fmt: str) -> None:
 
     Offline: needs no credentials. Exit codes: 0 shown, 1 no state or unreadable state.
     """
-    from reconciler.apply.status import status_rows, status_table
     from reconciler.state.workspace import endpoint_for, open_workspace
+    from reconciler.usecases.status import status_rows, status_table
 
     config, workspace = target.config, target.workspace
     if workspace.is_sandbox:

@@ -18,11 +18,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.apply.ports import Routee
-from reconciler.apply.remote import Target, connect
-from reconciler.apply.run import require_state_dir
 from reconciler.apply.session import utc_now
 from reconciler.apply.submit import tracking_id_in
-from reconciler.apply.tracking import progress_of
 from reconciler.enums import FINAL_CAMPAIGN_STATES
 from reconciler.models.intent import CancelIntent
 from reconciler.models.state import (
@@ -32,9 +29,9 @@ from reconciler.models.state import (
     SubmissionStatus,
 )
 from reconciler.routee.errors import NotFound
-from reconciler.state.lock import WorkspaceLock
-from reconciler.state.store import lock_path, write_state
-from reconciler.state.workspace import open_workspace
+from reconciler.usecases.remote import Target
+from reconciler.usecases.session import open_session
+from reconciler.usecases.tracking import progress_of
 
 FINAL_STATES = frozenset(s.value for s in FINAL_CAMPAIGN_STATES)
 
@@ -159,12 +156,9 @@ def _with_progress(sub: Submission, items: Any, now: str, tracking_id: str | Non
 
 def refresh_workspace(target: Target) -> RefreshReport:
     """Refresh under the workspace lock and write the state (serial + 1) if anything was read."""
-    config, workspace = target.config, target.workspace
-    require_state_dir(config, workspace)
-    with connect(target) as remote, WorkspaceLock(lock_path(config, workspace.name), "refresh"):
-        opened = open_workspace(config, workspace, endpoint=remote.endpoint, lock_held=True)
-        state, report = refresh_state(opened.state, remote.client)
-        report.notes[:0] = opened.notes
+    with open_session(target, "refresh") as session:
+        state, report = refresh_state(session.state, session.client)
+        report.notes[:0] = session.notes
         if report.read:
-            write_state(opened.path, state.model_copy(update={"serial": state.serial + 1}))
+            session.write(state)
     return report

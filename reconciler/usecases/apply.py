@@ -18,8 +18,8 @@ from typing import Protocol
 from reconciler.apply.canary import SANDBOX_CANARY_TO, CanaryResult, run_canary
 from reconciler.apply.dedupe import DedupeGate
 from reconciler.apply.executor import execute
+from reconciler.apply.ports import Routee
 from reconciler.apply.preflight import count_recipients, enforce
-from reconciler.apply.remote import Remote, Target, connect
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
 from reconciler.apply.session import Session, utc_now
 from reconciler.config import Config, Workspace
@@ -27,7 +27,7 @@ from reconciler.errors import CampaignsError, ExitCode, InDoubt
 from reconciler.load import LoadError, LoadResult, load_project
 from reconciler.load.paths import require_campaigns_dir
 from reconciler.models.campaign import Campaign
-from reconciler.models.journal import JournalHeader, OutcomeKind, Sources, Track
+from reconciler.models.journal import OutcomeKind, Sources, Track
 from reconciler.models.plan import GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.diff import diff
@@ -35,9 +35,9 @@ from reconciler.plan.errors import PlanRefused
 from reconciler.plan.guards import GuardLimits
 from reconciler.plan.saved import check_saved_plan, read_plan
 from reconciler.state.journal import Journal
-from reconciler.state.lock import WorkspaceLock
-from reconciler.state.store import journal_path, load_state, lock_path, state_path
-from reconciler.state.workspace import fold_journal, open_workspace
+from reconciler.state.store import load_state, state_path
+from reconciler.usecases.remote import Target
+from reconciler.usecases.session import WorkspaceSession, open_session, require_state_dir
 
 
 class ApplyCancelled(CampaignsError):
@@ -72,41 +72,27 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
     require_campaigns_dir(config)  # before the sandbox state and data dir are created
     require_state_dir(config, workspace)
     saved = read_saved_plan(config, workspace, options.plan_file)
-    with (
-        connect(target) as remote,
-        WorkspaceLock(lock_path(config, workspace.name), "apply"),
-    ):
-        opened = open_workspace(config, workspace, endpoint=remote.endpoint, lock_held=True)
-        for line in opened.notes:
+    with open_session(target, "apply") as session:
+        for line in session.notes:
             view.note(line)
-        loaded = load_declarations(config, opened.state)
-        plan = _plan(workspace, opened.state, loaded.campaigns, saved)
+        loaded = load_declarations(config, session.state)
+        plan = _plan(workspace, session.state, loaded.campaigns, saved)
         sources = Sources(sources=loaded.sources, at=utc_now())
         if not plan.changes:
-            return _track_again(target, opened.state, plan, sources)
-        checked = count_recipients(plan, remote.client)
+            return _track_again(session, plan, sources)
+        checked = count_recipients(plan, session.client)
         view.show_plan(checked.plan)
         enforce(checked.plan, options.allow)
         if options.plan_file is None and not options.auto_approve and not view.confirm():
             raise ApplyCancelled("Apply cancelled.")
         return _perform(
-            target,
-            remote=remote,
-            state=opened.state,
-            plan=checked.plan,
+            session,
+            checked.plan,
             failures=checked.failures,
             options=options,
             view=view,
             sources=sources,
         )
-
-
-def require_state_dir(config: Config, workspace: Workspace) -> None:
-    """The lock lives beside the state: make ``state/`` for the sandbox, else insist on a state."""
-    if workspace.is_sandbox:
-        config.state_dir.mkdir(parents=True, exist_ok=True)
-    else:
-        load_state(state_path(config, workspace.name))  # StateMissing names `campaigns init`
 
 
 def make_plan_inputs(config: Config) -> list[Campaign]:
@@ -159,31 +145,29 @@ def _plan(
 
 
 def _perform(
-    target: Target,
-    *,
-    remote: Remote,
-    state: State,
+    session: WorkspaceSession,
     plan: Plan,
+    *,
     failures: dict[str, str],
     options: ApplyOptions,
     view: ApplyView,
     sources: Sources,
 ) -> ApplyReport:
-    config, workspace = target.config, target.workspace
+    """Execute ``plan`` under one journal, folded into the state at the end whatever happens."""
+    workspace, state = session.workspace, session.state
     view.start(sum(1 for action in plan.changes if action.id not in failures))
     try:
-        with _start_journal(target, state, plan, sources) as journal:
+        with _start_journal(session, plan, sources) as journal:
             gate = DedupeGate(
                 verified=state.dedupe.verified,
                 journal=journal,
                 clock=utc_now,
-                canary=_canary(remote, workspace, state),
+                canary=_canary(session.client, workspace, state),
                 detail=state.dedupe.detail,
             )
-            session = Session(remote.client, journal, gate)
             report = execute(
                 plan.actions,
-                session,
+                Session(session.client, journal, gate),
                 concurrency=options.concurrency or workspace.settings.concurrency,
                 on_result=view.finished,
                 skip=failures,
@@ -191,16 +175,15 @@ def _perform(
         if gate.canary_result is not None:
             view.note(canary_note(gate.canary_result, canary_number(workspace)))
     finally:
-        fold_journal(config, workspace.name)
+        session.fold()
     report.results[:0] = _analysis_failures(plan, failures)
     report.retracked = len(plan.retracks)
     return report
 
 
-def _start_journal(target: Target, state: State, plan: Plan, sources: Sources) -> Journal:
+def _start_journal(session: WorkspaceSession, plan: Plan, sources: Sources) -> Journal:
     """The apply's journal, opening with its state-only records: sources, then re-tracks."""
-    header = JournalHeader(lineage=state.lineage, base_serial=state.serial, started_at=utc_now())
-    journal = Journal.create(journal_path(target.config, target.workspace.name), header)
+    journal = session.start_journal("apply")
     try:
         journal.append(sources)  # folded into State.sources: what later plans need not parse
         for action in plan.retracks:  # the declaration is back, whatever becomes of its action
@@ -211,14 +194,14 @@ def _start_journal(target: Target, state: State, plan: Plan, sources: Sources) -
     return journal
 
 
-def _track_again(target: Target, state: State, plan: Plan, sources: Sources) -> ApplyReport:
+def _track_again(session: WorkspaceSession, plan: Plan, sources: Sources) -> ApplyReport:
     """No remote change: only forgotten ids declared again need recording (serial + 1)."""
     if not plan.retracks:
         return ApplyReport()
     try:
-        _start_journal(target, state, plan, sources).close()
+        _start_journal(session, plan, sources).close()
     finally:
-        fold_journal(target.config, target.workspace.name)
+        session.fold()
     return ApplyReport(retracked=len(plan.retracks))
 
 
@@ -247,13 +230,13 @@ def canary_number(workspace: Workspace) -> str | None:
 
 
 def _canary(
-    remote: Remote, workspace: Workspace, state: State
+    client: Routee, workspace: Workspace, state: State
 ) -> Callable[[], CanaryResult] | None:
     """The canary apply may run by itself: only where dedupe was never checked (doctor re-checks)."""
     number = canary_number(workspace)
     if number is None or state.dedupe.checked_at is not None:
         return None
-    return lambda: run_canary(remote.client, number, datetime.now(UTC))
+    return lambda: run_canary(client, number, datetime.now(UTC))
 
 
 def settle_exit(report: ApplyReport, workspace: Workspace) -> None:

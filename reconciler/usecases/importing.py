@@ -17,10 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.apply.ports import Routee
-from reconciler.apply.remote import Target, connect
-from reconciler.apply.run import make_plan_inputs, require_state_dir
 from reconciler.apply.session import utc_now
-from reconciler.apply.tracking import progress_of
 from reconciler.errors import CampaignsError
 from reconciler.models.campaign import Campaign
 from reconciler.models.intent import SubmitIntent
@@ -33,9 +30,10 @@ from reconciler.models.state import (
     SubmissionStatus,
 )
 from reconciler.routee.errors import NotFound
-from reconciler.state.lock import WorkspaceLock
-from reconciler.state.store import lock_path, write_state
-from reconciler.state.workspace import open_workspace
+from reconciler.usecases.apply import make_plan_inputs
+from reconciler.usecases.remote import Target
+from reconciler.usecases.session import open_session
+from reconciler.usecases.tracking import progress_of
 
 
 class ImportRefused(CampaignsError):
@@ -141,15 +139,13 @@ def _in_doubt_submit(state: State, campaign_id: str, seq: int) -> Pending | None
 
 def import_into_workspace(target: Target, campaign_id: str, tracking_id: str) -> Submission:
     """Import under the workspace lock; writes the state (serial + 1)."""
-    config, workspace = target.config, target.workspace
+    config = target.config
     campaigns = {c.id: c for c in make_plan_inputs(config)}
     if campaign_id not in campaigns:
         raise ImportRefused(f"{campaign_id} is not declared in {config.campaigns_dir}")
-    require_state_dir(config, workspace)
-    with connect(target) as remote, WorkspaceLock(lock_path(config, workspace.name), "import"):
-        opened = open_workspace(config, workspace, endpoint=remote.endpoint, lock_held=True)
+    with open_session(target, "import") as session:
         state, submission = import_campaign(
-            opened.state, campaigns[campaign_id], tracking_id, remote.client
+            session.state, campaigns[campaign_id], tracking_id, session.client
         )
-        write_state(opened.path, state.model_copy(update={"serial": state.serial + 1}))
+        session.write(state)
     return submission
