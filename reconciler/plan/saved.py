@@ -1,5 +1,8 @@
 """Saved plans: ``campaigns plan --out plan.json`` and ``campaigns apply plan.json``.
 
+Pure: the text of a plan file and the checks on one; reading and writing the file is
+``reconciler.usecases.plan_file``.
+
 A saved plan is bound to the state's lineage and serial and sealed with a checksum. Apply refuses
 it when the state has moved (which applying it does, so a plan cannot be applied twice) or when a
 fresh plan of the current declarations would do something else.
@@ -8,12 +11,12 @@ fresh plan of the current declarations would do something else.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from pydantic import ValidationError
 
 from reconciler.models.plan import PLAN_FORMAT_VERSION, Plan
 from reconciler.models.state import State
+from reconciler.models.validation import first_error
 from reconciler.plan.errors import PlanFileError, StalePlan
 from reconciler.plan.seal import actions_checksum, verify_checksum
 
@@ -24,44 +27,31 @@ def plan_json(plan: Plan) -> str:
     return json.dumps(data, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_plan(path: Path, plan: Plan) -> None:
-    try:
-        path.write_text(plan_json(plan), encoding="utf-8")
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot write the plan: {exc.strerror}") from exc
+def parse_plan(raw: bytes, where: str) -> Plan:
+    """The sealed plan in ``raw`` (a plan file's bytes, named ``where`` in messages).
 
-
-def read_plan(path: Path) -> Plan:
-    """The sealed plan saved at ``path``, or a :class:`PlanFileError` saying what is wrong."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise PlanFileError(
-            f"{path}: no such plan file (make one with campaigns plan --out)"
-        ) from exc
-    except OSError as exc:
-        raise PlanFileError(f"{path}: cannot read: {exc.strerror}") from exc
+    A :class:`PlanFileError` says what is wrong: not JSON, another format version, not a plan,
+    or edited after it was saved (checksum).
+    """
     try:
         data = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise PlanFileError(f"{path}: not a plan file: {exc}") from exc
+        raise PlanFileError(f"{where}: not a plan file: {exc}") from exc
     if not isinstance(data, dict):
-        raise PlanFileError(f"{path}: not a plan file: expected a JSON object")
+        raise PlanFileError(f"{where}: not a plan file: expected a JSON object")
     version = data.get("formatVersion")
     if version != PLAN_FORMAT_VERSION:
         raise PlanFileError(
-            f"{path}: plan format version {version!r}, this tool reads {PLAN_FORMAT_VERSION}: "
+            f"{where}: plan format version {version!r}, this tool reads {PLAN_FORMAT_VERSION}: "
             f"run campaigns plan --out again with this version"
         )
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise PlanFileError(f"{path}: not a valid plan: {where}: {first['msg']}") from exc
+        raise PlanFileError(f"{where}: not a valid plan: {first_error(exc)}") from exc
     if not verify_checksum(plan):
         raise PlanFileError(
-            f"{path}: checksum mismatch: the plan was edited after it was saved; "
+            f"{where}: checksum mismatch: the plan was edited after it was saved; "
             f"run campaigns plan --out again"
         )
     return plan

@@ -24,6 +24,7 @@ from reconciler.render.changes import (
 )
 from reconciler.render.mask import mask_numbers
 from reconciler.render.options import RenderOptions
+from reconciler.render.style import lines_within
 
 MARKER = "<!-- routee-campaigns-plan -->"
 TABLE_HEAD = (
@@ -125,16 +126,10 @@ def _remaining(actions: Sequence[Action]) -> str:
 def _section(title: str, items: list[str], budget: int) -> list[str]:
     if not items:
         return []
-    lines = ["", f"#### {title}", ""]
-    used = 0
-    for index, item in enumerate(items):
-        line = mask_numbers(f"- {item}")
-        if used + len(line) + 1 > budget:
-            lines.append(f"- _… and {len(items) - index} more {title.lower()} not shown._")
-            break
-        lines.append(line)
-        used += len(line) + 1
-    return lines
+    lines = [mask_numbers(f"- {item}") for item in items]
+    shown = lines_within(lines, budget)
+    more = [f"- _… and {len(items) - shown} more {title.lower()} not shown._"]
+    return ["", f"#### {title}", "", *lines[:shown], *(more if shown < len(lines) else [])]
 
 
 def _problem(problem: Problem) -> str:

@@ -1,15 +1,13 @@
 """``--format text``: a Terraform-like diff for a terminal.
 
 Symbols come from :attr:`ActionKind.symbol` (``+``, ``-``, ``-/+``, ``~``, ``?``); colour is
-added with ``click.style`` only when asked, so piped output and golden files stay plain.
+added (``reconciler.render.style``) only when asked, so piped output and golden files stay plain.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import TextIO
-
-import click
 
 from reconciler.models.plan import Action, ActionKind, Guard, Plan
 from reconciler.render.changes import (
@@ -20,6 +18,7 @@ from reconciler.render.changes import (
     summary_line,
 )
 from reconciler.render.options import RenderOptions
+from reconciler.render.style import styled
 
 _COLOURS = {
     ActionKind.RESOLVE: "magenta",
@@ -34,7 +33,7 @@ _FIELD_COLOURS = {"+": "green", "-": "red", "~": "yellow"}
 
 def render_text(plan: Plan, out: TextIO, options: RenderOptions) -> None:
     def paint(text: str, colour: str | None, bold: bool = False) -> str:
-        return click.style(text, fg=colour, bold=bold) if options.color and colour else text
+        return styled(text, colour, bold=bold) if options.color and colour else text
 
     out.write(f"Campaigns plan for workspace {plan.workspace} (state serial {plan.serial})\n")
     if any(a.action is not ActionKind.NOOP or a.notes for a in plan.actions):

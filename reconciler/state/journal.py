@@ -18,6 +18,7 @@ from types import TracebackType
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from reconciler.models.journal import JournalHeader, JournalRecord
+from reconciler.models.validation import first_error
 from reconciler.state.errors import StateCorrupt, StateError
 from reconciler.state.fold import FoldResult, fold
 from reconciler.state.store import fsync_dir
@@ -107,11 +108,9 @@ def _parse_line(path: Path, number: int, line: bytes) -> JournalRecord:
     try:
         return _RECORD.validate_json(line)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(p) for p in err["loc"])
-        detail = f"{where}: {err['msg']}" if where else err["msg"]
         raise StateCorrupt(
-            f"{path}:{number}: corrupt journal record ({detail}); the journal was left as is"
+            f"{path}:{number}: corrupt journal record ({first_error(exc)}); the journal was "
+            "left as is"
         ) from exc
 
 

@@ -21,6 +21,7 @@ from pydantic import ValidationError
 
 from reconciler.config import Config
 from reconciler.models.state import FORMAT_VERSION, State
+from reconciler.models.validation import some_errors
 from reconciler.state.errors import StateCorrupt, StateError, StateFutureVersion, StateMissing
 
 
@@ -79,7 +80,7 @@ def parse_state(raw: bytes, path: Path) -> State:
     try:
         return State.model_validate(data)
     except ValidationError as exc:
-        raise StateCorrupt(f"{path}: {_describe(exc)}; the file was left as is") from exc
+        raise StateCorrupt(f"{path}: {some_errors(exc)}; the file was left as is") from exc
 
 
 def _check_version(data: dict[str, Any], path: Path) -> None:
@@ -89,15 +90,6 @@ def _check_version(data: dict[str, Any], path: Path) -> None:
             f"{path}: formatVersion {version} was written by a newer version of campaigns "
             f"(this one reads up to {FORMAT_VERSION}); upgrade the tool"
         )
-
-
-def _describe(exc: ValidationError) -> str:
-    problems = [
-        f"{'.'.join(str(p) for p in err['loc']) or '(root)'}: {err['msg']}"
-        for err in exc.errors()[:5]
-    ]
-    more = len(exc.errors()) - len(problems)
-    return "; ".join(problems) + (f" (and {more} more)" if more > 0 else "")
 
 
 def _missing_message(path: Path) -> str:

@@ -24,18 +24,17 @@ from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
 from reconciler.apply.session import Session, utc_now
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, InDoubt
-from reconciler.load import LoadError, LoadResult, load_project
 from reconciler.load.paths import require_campaigns_dir
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import OutcomeKind, Sources, Track
 from reconciler.models.plan import GuardKind, Plan
 from reconciler.models.state import State
-from reconciler.plan.diff import diff
 from reconciler.plan.errors import PlanRefused
-from reconciler.plan.guards import GuardLimits
-from reconciler.plan.saved import check_saved_plan, read_plan
+from reconciler.plan.saved import check_saved_plan
 from reconciler.state.journal import Journal
 from reconciler.state.store import load_state, state_path
+from reconciler.usecases.plan import load_declarations, plan_for
+from reconciler.usecases.plan_file import read_plan
 from reconciler.usecases.remote import Target
 from reconciler.usecases.session import WorkspaceSession, open_session, require_state_dir
 
@@ -95,31 +94,6 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
         )
 
 
-def make_plan_inputs(config: Config) -> list[Campaign]:
-    """The valid declarations; any finding stops the command (as ``validate`` shows them)."""
-    return load_declarations(config).campaigns
-
-
-def load_declarations(config: Config, state: State | None = None) -> LoadResult:
-    """Load (files unchanged since ``state`` recorded them are not parsed); findings stop here."""
-    loaded = load_project(config, state)
-    if loaded.findings:
-        lines = "\n".join(str(f) for f in loaded.findings)
-        raise LoadError(f"invalid declarations (run `campaigns validate`):\n{lines}")
-    return loaded
-
-
-def make_plan(workspace: Workspace, state: State, campaigns: list[Campaign], now: datetime) -> Plan:
-    """Diff the declarations against ``state``; plan errors stop here."""
-    settings = workspace.settings
-    limits = GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
-    plan = diff(campaigns, state, now, limits=limits)
-    if plan.errored:
-        lines = "\n".join(problem.text for problem in plan.errors)
-        raise PlanRefused(f"the plan has errors; nothing was applied:\n{lines}")
-    return plan
-
-
 def read_saved_plan(config: Config, workspace: Workspace, plan_file: Path | None) -> Plan | None:
     """PLANFILE, checked against the state on disk before any credentials or connection.
 
@@ -138,7 +112,11 @@ def read_saved_plan(config: Config, workspace: Workspace, plan_file: Path | None
 def _plan(
     workspace: Workspace, state: State, campaigns: list[Campaign], saved: Plan | None
 ) -> Plan:
-    plan = make_plan(workspace, state, campaigns, datetime.now(UTC))
+    """The plan to apply: made now, error-free, and the saved one's if one was given."""
+    plan = plan_for(workspace, state, campaigns, datetime.now(UTC))
+    if plan.errored:
+        lines = "\n".join(problem.text for problem in plan.errors)
+        raise PlanRefused(f"the plan has errors; nothing was applied:\n{lines}")
     if saved is not None:
         check_saved_plan(saved, state, plan)
     return plan

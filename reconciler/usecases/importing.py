@@ -30,7 +30,7 @@ from reconciler.models.state import (
     SubmissionStatus,
 )
 from reconciler.routee.errors import NotFound
-from reconciler.usecases.apply import make_plan_inputs
+from reconciler.usecases.plan import declared_campaigns
 from reconciler.usecases.remote import Target
 from reconciler.usecases.session import open_session
 from reconciler.usecases.tracking import progress_of
@@ -140,7 +140,7 @@ def _in_doubt_submit(state: State, campaign_id: str, seq: int) -> Pending | None
 def import_into_workspace(target: Target, campaign_id: str, tracking_id: str) -> Submission:
     """Import under the workspace lock; writes the state (serial + 1)."""
     config = target.config
-    campaigns = {c.id: c for c in make_plan_inputs(config)}
+    campaigns = {c.id: c for c in declared_campaigns(config)}
     if campaign_id not in campaigns:
         raise ImportRefused(f"{campaign_id} is not declared in {config.campaigns_dir}")
     with open_session(target, "import") as session:

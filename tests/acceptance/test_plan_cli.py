@@ -14,9 +14,9 @@ from click.testing import CliRunner
 
 from reconciler.cli.main import cli
 from reconciler.models.state import CampaignRecord, Submission
-from reconciler.plan.saved import read_plan
 from reconciler.render.markdown import MARKER
 from reconciler.state.store import load_state, write_state
+from reconciler.usecases.plan_file import read_plan
 
 PLAN_SCHEMA = json.loads(
     (Path(__file__).resolve().parents[2] / "schema" / "plan.schema.json").read_text()

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import reconciler
 
 PACKAGE = Path(reconciler.__file__).parent
@@ -41,9 +43,71 @@ def test_only_the_loader_imports_ruamel() -> None:
     assert {p for p in importers_of("ruamel") if not p.startswith("load/")} == set()
 
 
-def test_click_stays_in_the_cli_and_the_text_renderers_colours() -> None:
+def test_click_stays_in_the_cli_renderers_take_a_stream() -> None:
     outside = {p for p in importers_of("click") if not p.startswith("cli/")}
-    assert outside == {"render/text.py"}
+    assert outside == set()
+
+
+def test_nothing_imports_the_cli() -> None:
+    assert {p for p in importers_of("reconciler.cli") if not p.startswith("cli/")} == set()
+
+
+#: What a module of the plan layer may not import: I/O, and the layers that do it.
+PLAN_FORBIDDEN = (
+    "os",
+    "io",
+    "pathlib",
+    "shutil",
+    "tempfile",
+    "socket",
+    "subprocess",
+    "httpx",
+    "click",
+    "ruamel",
+    "reconciler.state",
+    "reconciler.load",
+    "reconciler.routee",
+    "reconciler.apply",
+    "reconciler.usecases",
+    "reconciler.cli",
+    "reconciler.sandbox",
+    "reconciler.render",
+    "reconciler.config",
+    "reconciler.gitrepo",
+)
+PLAN_MODULES = sorted(
+    path.relative_to(PACKAGE).as_posix() for path in (PACKAGE / "plan").rglob("*.py")
+)
+
+
+def plan_layer_violations(path: Path) -> set[str]:
+    """Forbidden imports of ``path``, and calls of the ``open`` builtin."""
+    found = {
+        module
+        for module in imported_modules(path)
+        if any(module == f or module.startswith(f"{f}.") for f in PLAN_FORBIDDEN)
+    }
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    calls = (n for n in ast.walk(tree) if isinstance(n, ast.Call) and isinstance(n.func, ast.Name))
+    found.update("open()" for call in calls if call.func.id == "open")  # type: ignore[attr-defined]
+    return found
+
+
+@pytest.mark.parametrize("name", PLAN_MODULES)
+def test_the_plan_layer_does_no_io(name: str) -> None:
+    assert plan_layer_violations(PACKAGE / name) == set()
+
+
+def test_the_plan_rule_catches_io(tmp_path: Path) -> None:
+    module = tmp_path / "bad.py"
+    module.write_text("from pathlib import Path\nimport reconciler.state.store\nopen('x')\n")
+    assert plan_layer_violations(module) == {
+        "pathlib",
+        "pathlib.Path",
+        "reconciler.state.store",
+        "open()",
+    }
+    assert "plan/saved.py" in PLAN_MODULES and len(PLAN_MODULES) > 5
 
 
 def sandbox_import_allowed(module: str) -> bool:
@@ -73,12 +137,16 @@ def test_the_sandbox_rule_catches_a_forbidden_import() -> None:
     assert sandbox_import_allowed("http.server")
 
 
-def test_the_diff_is_pure_it_loads_no_io_layer() -> None:
+def test_the_plan_layer_loads_no_io_layer() -> None:
+    names = (
+        m.removesuffix(".py").replace("/", ".").removesuffix(".__init__") for m in PLAN_MODULES
+    )
+    imports = "".join(f"import reconciler.{name}\n" for name in names)
     check = (
-        "import sys, reconciler.plan.diff\n"
+        f"import sys\n{imports}"
         "heavy = ('httpx', 'click', 'ruamel', 'reconciler.state', 'reconciler.routee',"
         " 'reconciler.load', 'reconciler.apply', 'reconciler.cli', 'reconciler.sandbox',"
-        " 'reconciler.render', 'reconciler.config')\n"
+        " 'reconciler.render', 'reconciler.config', 'reconciler.usecases')\n"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in heavy or m.startswith(heavy)))"
     )
     out = subprocess.run(

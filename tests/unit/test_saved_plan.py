@@ -8,7 +8,8 @@ import pytest
 from reconciler.errors import CampaignsError
 from reconciler.plan.diff import diff
 from reconciler.plan.errors import PlanFileError, StalePlan
-from reconciler.plan.saved import check_saved_plan, read_plan, write_plan
+from reconciler.plan.saved import check_saved_plan
+from reconciler.usecases.plan_file import read_plan, write_plan
 from tests.plan_sim import NOW, make_campaign, make_request, make_state
 
 

@@ -7,7 +7,6 @@ reported, never enforced here.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import sys
 from datetime import UTC, datetime
@@ -16,50 +15,12 @@ from pathlib import Path
 import click
 
 from reconciler.cli.options import Target, target_options
-from reconciler.errors import CampaignsError, ExitCode
-from reconciler.load import LoadResult, load_project
-from reconciler.load.paths import require_campaigns_dir
-from reconciler.models.plan import Plan
-from reconciler.plan.diff import diff
-from reconciler.plan.guards import GuardLimits
-from reconciler.plan.saved import write_plan
+from reconciler.errors import ExitCode
 from reconciler.render import RENDERERS, RenderOptions
-from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
-
-
-def open_for_plan(target: Target) -> OpenedWorkspace | CampaignsError:
-    """The workspace (a leftover journal folded), or why it cannot be opened.
-
-    The error is returned, not raised, so that invalid declarations are still reported first.
-    """
-    config, workspace = target.config, target.workspace
-    try:
-        opened = open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))
-    except CampaignsError as exc:
-        return exc
-    for note in opened.notes:
-        click.echo(note, err=True)
-    return opened
-
-
-def make_plan(target: Target, opened: OpenedWorkspace, loaded: LoadResult, now: datetime) -> Plan:
-    """Diff the declarations against the opened workspace's state."""
-    settings = target.workspace.settings
-    limits = GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
-    return diff(loaded.campaigns, opened.state, now, limits=limits)
-
-
-def report_findings(loaded: LoadResult) -> None:
-    """The same lines as ``campaigns validate``."""
-    for finding in loaded.findings:
-        click.echo(str(finding), err=True)
-    files = len({finding.path for finding in loaded.findings})
-    count = len(loaded.findings)
-    click.echo(
-        f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}: "
-        f"no plan was made",
-        err=True,
-    )
+from reconciler.render.findings import render_no_plan
+from reconciler.render.refresh import render_refresh
+from reconciler.usecases.plan import plan_workspace
+from reconciler.usecases.plan_file import write_plan
 
 
 @click.command("plan")
@@ -117,34 +78,25 @@ def command(
     usage.
     """
     ctx = click.get_current_context()
-    require_campaigns_dir(target.config)  # before a sandbox state or data dir is created
-    if refresh:
-        from reconciler.cli.commands.refresh import show_refresh
-        from reconciler.usecases.refresh import refresh_workspace
-
-        with contextlib.redirect_stdout(sys.stderr):
-            show_refresh(refresh_workspace(target))
-    opened = open_for_plan(target)
-    state = opened.state if isinstance(opened, OpenedWorkspace) else None
-    loaded = load_project(target.config, state)
-    if loaded.findings:
-        report_findings(loaded)
+    result = plan_workspace(target, datetime.now(UTC), refresh=refresh)
+    err = sys.stderr
+    if result.refresh is not None:
+        render_refresh(result.refresh, err, err)
+    for note in result.notes:
+        err.write(f"{note}\n")
+    plan = result.plan
+    if plan is None:
+        render_no_plan(result.loaded, err)
         ctx.exit(ExitCode.ERROR)
-    if not isinstance(opened, OpenedWorkspace):
-        raise opened
-    plan = make_plan(target, opened, loaded, datetime.now(UTC))
     colour = sys.stdout.isatty() and not no_color and not os.environ.get("NO_COLOR")
-    options = RenderOptions(color=colour)
-    RENDERERS[output_format](plan, sys.stdout, options)
+    RENDERERS[output_format](plan, sys.stdout, RenderOptions(color=colour))
     if plan.errored:
         if out is not None:
-            click.echo(f"{out}: not written: a plan with errors cannot be applied", err=True)
+            err.write(f"{out}: not written: a plan with errors cannot be applied\n")
         ctx.exit(ExitCode.ERROR)
     if out is not None:
         write_plan(out, plan)
-        click.echo(
-            f"Saved the plan to {out}: apply it with `{apply_command(target, out)}`.", err=True
-        )
+        err.write(f"Saved the plan to {out}: apply it with `{apply_command(target, out)}`.\n")
     if detailed_exitcode and plan.changes:
         ctx.exit(ExitCode.CHANGES)
 

@@ -2,22 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import sys
 
 import click
 
 from reconciler.cli.options import Target, target_options
-
-if TYPE_CHECKING:  # imported inside the command: httpx loads only when a command needs it
-    from reconciler.usecases.refresh import RefreshReport
-
-
-def show_refresh(report: RefreshReport) -> None:
-    for line in report.notes:
-        click.echo(line)
-    for line in report.warnings:
-        click.echo(f"Warning: {line}", err=True)
-    click.echo(f"Refreshed {report.read} submission(s) not yet final.")
 
 
 @click.command("refresh")
@@ -33,6 +22,8 @@ def command(*, target: Target) -> None:
 
     Exit codes: 0 refreshed, 1 error (credentials, endpoint, lock).
     """
+    from reconciler.render.refresh import render_refresh  # httpx loads only when needed
     from reconciler.usecases.refresh import refresh_workspace
 
-    show_refresh(refresh_workspace(target))
+    report = refresh_workspace(target)
+    render_refresh(report, sys.stdout, sys.stderr)

@@ -1,0 +1,89 @@
+"""``campaigns plan`` below the CLI: load, open the workspace, diff; returns what to show.
+
+Offline unless asked to refresh first. Invalid declarations are reported before a workspace
+that cannot be opened (no state, another endpoint): the load runs either way, and the opening
+error is raised only when there is nothing else to report.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from reconciler.config import Config, Workspace
+from reconciler.errors import CampaignsError
+from reconciler.load import LoadError, LoadResult, load_project
+from reconciler.load.paths import require_campaigns_dir
+from reconciler.models.campaign import Campaign
+from reconciler.models.plan import Plan
+from reconciler.models.state import State
+from reconciler.plan.diff import diff
+from reconciler.plan.guards import GuardLimits
+from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
+from reconciler.usecases.remote import Target
+
+if TYPE_CHECKING:  # refresh (and httpx with it) loads only for plan --refresh
+    from reconciler.usecases.refresh import RefreshReport
+
+
+@dataclass(frozen=True)
+class PlanResult:
+    """What ``plan`` has to show, in order: the refresh, the opening notes, then the plan."""
+
+    loaded: LoadResult
+    #: ``None`` when the declarations are invalid (``loaded.findings``): no plan was made.
+    plan: Plan | None
+    notes: list[str] = field(default_factory=list)
+    refresh: RefreshReport | None = None
+
+
+def load_declarations(config: Config, state: State | None = None) -> LoadResult:
+    """Load (files unchanged since ``state`` recorded them are not parsed); findings stop here."""
+    loaded = load_project(config, state)
+    if loaded.findings:
+        lines = "\n".join(str(f) for f in loaded.findings)
+        raise LoadError(f"invalid declarations (run `campaigns validate`):\n{lines}")
+    return loaded
+
+
+def declared_campaigns(config: Config) -> list[Campaign]:
+    """The valid declarations; any finding stops the command (as ``validate`` shows them)."""
+    return load_declarations(config).campaigns
+
+
+def guard_limits(workspace: Workspace) -> GuardLimits:
+    settings = workspace.settings
+    return GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
+
+
+def plan_for(workspace: Workspace, state: State, campaigns: list[Campaign], now: datetime) -> Plan:
+    """The diff of the declarations against ``state``, with the workspace's guard limits."""
+    return diff(campaigns, state, now, limits=guard_limits(workspace))
+
+
+def plan_workspace(target: Target, now: datetime, *, refresh: bool = False) -> PlanResult:
+    """Plan ``target``'s workspace (reading Routee tracking first with ``refresh``)."""
+    config, workspace = target.config, target.workspace
+    require_campaigns_dir(config)  # before a sandbox state or data dir is created
+    report = _refresh(target) if refresh else None
+    opened: OpenedWorkspace | None = None
+    try:
+        opened = open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))
+    except CampaignsError as exc:
+        unopened = exc
+    loaded = load_project(config, opened.state if opened else None)
+    notes = opened.notes if opened else []
+    if loaded.findings:
+        return PlanResult(loaded, None, notes, report)
+    if opened is None:
+        raise unopened
+    return PlanResult(
+        loaded, plan_for(workspace, opened.state, loaded.campaigns, now), notes, report
+    )
+
+
+def _refresh(target: Target) -> RefreshReport:
+    from reconciler.usecases.refresh import refresh_workspace
+
+    return refresh_workspace(target)
