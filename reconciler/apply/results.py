@@ -1,8 +1,7 @@
-"""What became of each action of an apply, and the summary line built from them."""
+"""What became of each action of an apply (``reconciler.render.apply`` shows it)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -104,43 +103,3 @@ class ApplyReport:
     @property
     def held(self) -> list[ActionResult]:
         return [r for r in self.results if r.status is ResultStatus.HELD]
-
-    def summary(self) -> str:
-        return (
-            f"Apply complete: {self.sent} sent, {self.done(ActionKind.REPLACE)} replaced, "
-            f"{self.cancelled} cancelled, {self.done(ActionKind.FORGET)} forgotten, "
-            f"{self._tracked_again}{len(self.failed)} failed, {len(self.held)} held."
-        )
-
-    @property
-    def _tracked_again(self) -> str:
-        return f"{self.retracked} tracked again, " if self.retracked else ""
-
-
-def describe(result: ActionResult) -> str:
-    """One line per finished action, e.g. ``+ send promo → Promo-abcd1234 (trackingId …)``."""
-    action = result.action
-    head = f"{action.action.symbol} {action.action.value} {action.id}".lstrip()
-    if result.status is ResultStatus.FAILED:
-        return f"! {action.action.value} {action.id} failed: {result.message}"
-    if result.status is ResultStatus.HELD:
-        return f"? {action.action.value} {action.id} held: {result.message}"
-    if action.submission_name and action.posts:
-        tracking = result.tracking_id or "pending"
-        head += f" → {action.submission_name} (trackingId {tracking})"
-    elif result.tracking_id:
-        head += f" (trackingId {result.tracking_id})"
-    notes = "".join(f"; {note}" for note in result.notes)
-    return head + notes
-
-
-def recipient_error_lines(results: Sequence[ActionResult]) -> list[str]:
-    """Routee's ``errors[]`` (invalid recipients of accepted campaigns), one line each."""
-    lines = []
-    for result in results:
-        for err in result.errors:
-            what = err.property or "?"
-            lines.append(
-                f"  {result.action.id}: {what}: {err.developer_message or ''} ({err.code or '-'})"
-            )
-    return lines

@@ -28,7 +28,7 @@ class AuditError(CampaignsError):
     """The audit trail cannot be read: no git, not a repository, no committed history."""
 
 
-class GitFailed(AuditError):
+class HistoryGitFailed(AuditError):
     """git ran and answered with a non-zero exit status."""
 
 
@@ -53,14 +53,14 @@ def run_git(cwd: Path, args: Sequence[str], stdin: bytes | None = None) -> bytes
     except gitrepo.GitTimeout as exc:
         raise AuditError(f"git {args[0]} took longer than {GIT_TIMEOUT_SECONDS}s") from exc
     except gitrepo.GitFailed as exc:
-        raise GitFailed(f"git {args[0]} failed: {exc.last_line}") from exc
+        raise HistoryGitFailed(f"git {args[0]} failed: {exc.last_line}") from exc
 
 
 def ensure_repository(root: Path) -> None:
     """Refuse early, with a clear message, when ``root`` is not inside a git work tree."""
     try:
         run_git(root, ["rev-parse", "--is-inside-work-tree"])
-    except GitFailed as exc:
+    except HistoryGitFailed as exc:
         raise AuditError(
             f"{root.resolve()} is not inside a git repository: the audit trail is the git "
             "history of the state file, so commit the state (git init; git add state/) first"
@@ -77,7 +77,7 @@ def list_commits(root: Path, relpath: str) -> list[tuple[Commit, str]]:
     """
     try:
         run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"])
-    except GitFailed:
+    except HistoryGitFailed:
         return []  # a repository without any commit yet
     prefix = run_git(root, ["rev-parse", "--show-prefix"]).decode("utf-8", "replace").strip()
     args = ["log", "--first-parent", "--follow", "--name-only", f"--format={_LOG_FORMAT}", "-z"]
@@ -200,5 +200,5 @@ def head_sha(root: Path) -> str | None:
     ensure_repository(root)
     try:
         return run_git(root, ["rev-parse", "--verify", "--quiet", "HEAD"]).decode().strip() or None
-    except GitFailed:
+    except HistoryGitFailed:
         return None

@@ -45,7 +45,7 @@ DEFAULTS_FILE = "defaults.yaml"
 
 
 @dataclass
-class _Run:
+class _ProjectLoad:
     """Everything one ``load_project`` call gathers."""
 
     config: Config
@@ -60,7 +60,7 @@ class _Run:
 
 
 @dataclass(frozen=True)
-class _Shortcuts:
+class _KnownSources:
     """Where a file's campaigns may come from without parsing it."""
 
     keys: SourceKeys
@@ -75,14 +75,14 @@ def load_project(config: Config, state: State | None = None) -> LoadResult:
     (``plan`` and ``apply`` pass it; ``validate`` does not, and so checks every file afresh).
     The result is the same with or without it.
     """
-    run = _Run(config=config)
+    run = _ProjectLoad(config=config)
     files = _declaration_files(config)
     defaults_path = config.campaigns_dir / DEFAULTS_FILE
     if defaults_path in files:
         _load_defaults(run, read_yaml(defaults_path, _relative(config, defaults_path)))
     keys = SourceKeys.make(run.defaults, config.languages)
     cache = ParseCache.open(config.root) if keys is not None else None
-    shortcuts = None if keys is None else _Shortcuts(keys, state, cache)
+    shortcuts = None if keys is None else _KnownSources(keys, state, cache)
     for path in files:
         if _misnamed_defaults(config, path):
             message = f"the defaults file must be named {DEFAULTS_FILE}: rename it (not read)"
@@ -147,7 +147,7 @@ def _document_problem(document: Document) -> Issue | None:
     return None
 
 
-def _load_defaults(run: _Run, source: SourceFile) -> None:
+def _load_defaults(run: _ProjectLoad, source: SourceFile) -> None:
     run.findings.update(source.findings)
     documents = [d for d in source.documents if d.data is not None]
     if not documents:
@@ -190,7 +190,7 @@ def _defaults_issues(document: Document) -> list[Issue]:
     return issues
 
 
-def _load_path(run: _Run, path: Path, shortcuts: _Shortcuts | None) -> None:
+def _load_path(run: _ProjectLoad, path: Path, shortcuts: _KnownSources | None) -> None:
     """Load one file: from the state or the parse cache when it is unchanged, else parse it."""
     rel = _relative(run.config, path)
     if shortcuts is None:
@@ -215,7 +215,9 @@ def _load_path(run: _Run, path: Path, shortcuts: _Shortcuts | None) -> None:
         run.sources[rel] = source_record(key, clean)
 
 
-def _unparsed(run: _Run, shortcuts: _Shortcuts, path: Path, rel: str, key: str) -> CleanFile | None:
+def _unparsed(
+    run: _ProjectLoad, shortcuts: _KnownSources, path: Path, rel: str, key: str
+) -> CleanFile | None:
     """The file's campaigns from the state, else from the parse cache, else None."""
     if shortcuts.state is not None:
         root = run.config.root
@@ -225,7 +227,7 @@ def _unparsed(run: _Run, shortcuts: _Shortcuts, path: Path, rel: str, key: str) 
     return None if shortcuts.cache is None else shortcuts.cache.get(key, path)
 
 
-def _take(run: _Run, source: SourceFile, clean: CleanFile) -> None:
+def _take(run: _ProjectLoad, source: SourceFile, clean: CleanFile) -> None:
     """Add a file's campaigns loaded without parsing it; their ids still count for duplicates."""
     locator = Locator(source)
     for item in clean.placed:
@@ -234,7 +236,7 @@ def _take(run: _Run, source: SourceFile, clean: CleanFile) -> None:
         places.append((locator, item.index, item.campaign.source.line))
 
 
-def _load_file(run: _Run, source: SourceFile) -> CleanFile | None:
+def _load_file(run: _ProjectLoad, source: SourceFile) -> CleanFile | None:
     """Check every document; what the file produced, or None if it has any problem."""
     run.findings.update(source.findings)
     clean = not source.findings
@@ -273,7 +275,7 @@ def _load_file(run: _Run, source: SourceFile) -> CleanFile | None:
     return CleanFile(placed, files) if clean else None
 
 
-def _record_id(run: _Run, document: Document, locator: Locator) -> None:
+def _record_id(run: _ProjectLoad, document: Document, locator: Locator) -> None:
     data = document.data
     value = data.get("id") if isinstance(data, Mapping) else None
     if not isinstance(value, str):
@@ -281,7 +283,7 @@ def _record_id(run: _Run, document: Document, locator: Locator) -> None:
     run.ids.setdefault(value, []).append((locator, document.index, document.line))
 
 
-def _check_unique_ids(run: _Run) -> set[str]:
+def _check_unique_ids(run: _ProjectLoad) -> set[str]:
     duplicated = {key for key, places in run.ids.items() if len(places) > 1}
     for key in sorted(duplicated):
         found = [

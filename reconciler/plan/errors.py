@@ -1,11 +1,4 @@
-"""The plan layer's exceptions.
-
-PlanError(CampaignsError)      exit 1
-├── PlanRefused                the diff found plan errors (listed in the message)
-├── PlanFileError              a saved plan file is missing, corrupt, of another format
-│                              version, or edited after it was written (bad checksum)
-└── StalePlan                  a saved plan no longer matches the state or the declarations
-"""
+"""The plan layer's exceptions (their place in the tree: ``reconciler.errors``)."""
 
 from __future__ import annotations
 

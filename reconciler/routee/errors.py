@@ -2,20 +2,9 @@
 
 The split follows the only question that matters for a submission: *did Routee act on it?*
 
-    RouteeError(CampaignsError)         any failure talking to Routee
-    ├── RouteeRejected                  a definitive 4xx: nothing was created
-    │   ├── ValidationRejected          400 (400000000, 400001009 balance, 400009004, ...)
-    │   ├── NotScheduled                400 400009002: the campaign has left ``Scheduled``
-    │   ├── NotFound                    404 (404009001, 404002001, ...)
-    │   ├── NameConflict                409 409009003: the account already has this name
-    │   └── AuthFailed                  401/403 after one token renewal; token endpoint refused
-    ├── NotProcessed                    the request was not acted on: safe to send again
-    │   ├── RateLimited                 429 (``retry_after`` seconds when Routee says)
-    │   └── NotSent                     no connection: the request never left this machine
-    └── InDoubtError                    a POST/DELETE may or may not have taken effect
-        ├── ServerError                 5xx
-        ├── OutcomeUnknown              sent, then a timeout or a dropped connection
-        └── UnexpectedResponse          2xx with a body that cannot be read
+``RouteeRejected``: a definitive 4xx, nothing was created; ``NotProcessed``: Routee did not act
+on it, safe to send again; ``InDoubtError``: a POST/DELETE may or may not have taken effect. The
+whole tree, this branch included, is drawn once in ``reconciler.errors``.
 
 Every error carries the HTTP ``status`` (``None`` without an answer), Routee's ``code`` (an opaque
 string; a numeric code is accepted and stringified), ``developer_message``, ``properties`` and

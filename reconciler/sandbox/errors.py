@@ -1,9 +1,7 @@
 """Why a sandbox cannot start, as one small tree under the tool's root error.
 
-    SandboxError(CampaignsError)    the sandbox cannot start as asked
-    ├── IdentityError               ``identity.json`` exists but is not an identity
-    ├── DataDirInUse                another running sandbox holds the data directory
-    └── StoreCorrupt                ``campaigns.jsonl`` has an unreadable line before its last
+``SandboxError`` and its three kinds (identity, data directory in use, corrupt store) are drawn
+with the rest of the tree in ``reconciler.errors``.
 
 Deriving from ``CampaignsError`` (the one module the sandbox shares with the tool besides its
 enums) lets every caller, ``campaigns sandbox`` and the in-process ``--sandbox`` alike, show

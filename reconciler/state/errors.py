@@ -1,13 +1,6 @@
-"""The state layer's exceptions. OSError, json and pydantic errors are translated here.
+"""The state layer's exceptions (their place in the tree: ``reconciler.errors``).
 
-CampaignsError
-└── StateError              any problem with state/, journal or lock (exit 1)
-    ├── StateMissing        no state for the workspace: run ``campaigns init``
-    ├── StateCorrupt        unreadable JSON or a schema violation (the file is never rewritten)
-    ├── StateFutureVersion  written by a newer version of the tool
-    ├── EndpointMismatch    the state belongs to another endpoint
-    ├── LineageMismatch     a journal belongs to another state
-    └── LockHeld            another process holds the workspace lock
+OSError, json and pydantic errors are translated into these where they happen.
 """
 
 from __future__ import annotations

@@ -53,9 +53,6 @@ class Journal:
         fsync_dir(path.parent)
         return journal
 
-    #: The name docs/architecture.md uses.
-    open = create
-
     def append(self, record: BaseModel) -> None:
         """Write ``record`` as one line and fsync it; only then may its remote call start."""
         line = record.model_dump_json(by_alias=True).encode("utf-8") + b"\n"

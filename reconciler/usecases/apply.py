@@ -23,7 +23,7 @@ from reconciler.apply.preflight import count_recipients, enforce
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
 from reconciler.apply.session import Session, utc_now
 from reconciler.config import Config, Workspace
-from reconciler.errors import CampaignsError, ExitCode, InDoubt
+from reconciler.errors import CampaignsError, ExitCode, HumanNeeded
 from reconciler.load.paths import require_campaigns_dir
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import OutcomeKind, Sources, Track
@@ -217,10 +217,10 @@ def _canary(
     return lambda: run_canary(client, number, datetime.now(UTC))
 
 
-def settle_exit(report: ApplyReport, workspace: Workspace) -> None:
+def raise_for_report(report: ApplyReport, workspace: Workspace) -> None:
     """Raise the error that gives the apply its exit code: 3 if anything is held, 1 if failed."""
     if report.held:
-        raise InDoubt(held_message(report, workspace))
+        raise HumanNeeded(held_message(report, workspace))
     if report.failed:
         names = ", ".join(sorted({r.action.id for r in report.failed}))
         raise ApplyFailed(f"{len(report.failed)} action(s) failed ({names}); see above")

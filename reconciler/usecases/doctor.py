@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from reconciler.apply.canary import CanaryResult, run_canary
 from reconciler.apply.ports import Routee
 from reconciler.apply.session import utc_now
-from reconciler.errors import ConfigError, InDoubt
+from reconciler.errors import ConfigError, HumanNeeded
 from reconciler.models.journal import DedupeProof
 from reconciler.routee.errors import RouteeError
 from reconciler.usecases.apply import canary_number
@@ -24,7 +24,7 @@ Echo = Callable[[str], None]
 
 
 def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResult:
-    """Run every check, echoing one line each; raise ``InDoubt`` (exit 3) if dedupe is unverified."""
+    """Run every check, echoing one line each; ``HumanNeeded`` (exit 3) if dedupe is unverified."""
     config, workspace = target.config, target.workspace
     echo(f"ok   configuration: {config.root} (workspace {workspace.name})")
     number = canary_to or canary_number(workspace)
@@ -41,7 +41,7 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
         result = run_canary(session.client, number, datetime.now(UTC))
         _record(session, result)
     if not result.verified:
-        raise InDoubt(
+        raise HumanNeeded(
             f"name dedupe NOT verified on {endpoint}: {result.detail}. An in-doubt "
             "submission on this endpoint cannot be settled by re-sending it (docs/recovery.md)"
         )

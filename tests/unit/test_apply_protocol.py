@@ -23,6 +23,7 @@ from reconciler.models.journal import (
 )
 from reconciler.models.plan import Action, ActionKind, intents_from_fields
 from reconciler.models.state import CancelReason
+from reconciler.render.apply import summary
 from reconciler.routee.errors import (
     NameConflict,
     NotScheduled,
@@ -229,7 +230,7 @@ def test_replace_does_not_post_when_its_cancel_fails_and_others_go_on() -> None:
     assert client.calls == ["DELETE t-1", "POST c2-abcdefgh"]
     statuses = {r.action.id: r.status for r in report.results}
     assert statuses == {"c1": ResultStatus.FAILED, "c2": ResultStatus.DONE}
-    assert report.summary().endswith(
+    assert summary(report).endswith(
         "1 sent, 0 replaced, 0 cancelled, 0 forgotten, 1 failed, 0 held."
     )
 
@@ -237,8 +238,8 @@ def test_replace_does_not_post_when_its_cancel_fails_and_others_go_on() -> None:
 def test_the_summary_counts_campaigns_tracked_again_only_when_there_are_some() -> None:
     from reconciler.apply.results import ApplyReport
 
-    assert ApplyReport(retracked=2).summary() == (
+    assert summary(ApplyReport(retracked=2)) == (
         "Apply complete: 0 sent, 0 replaced, 0 cancelled, 0 forgotten, 2 tracked again, "
         "0 failed, 0 held."
     )
-    assert "tracked again" not in ApplyReport().summary()
+    assert "tracked again" not in summary(ApplyReport())

@@ -15,7 +15,7 @@ from reconciler.cli.progress import ProgressBar
 from reconciler.errors import ExitCode
 
 if TYPE_CHECKING:  # imported inside the command: httpx loads only when a command needs it
-    from reconciler.apply.results import ActionResult, ApplyReport
+    from reconciler.apply.results import ActionResult
     from reconciler.models.plan import Plan
 
 PROMPT = "Do you want to perform these actions? Only 'yes' will be accepted"
@@ -64,7 +64,7 @@ class ClickApplyView:
             self._bar.draw()
 
     def finished(self, result: ActionResult) -> None:
-        from reconciler.apply.results import describe
+        from reconciler.render.apply import describe
 
         if self._bar is None:
             click.echo(describe(result))
@@ -132,7 +132,7 @@ def command(
     """
     from reconciler.apply.trailers import guard_allowances
     from reconciler.models.plan import GuardKind
-    from reconciler.usecases.apply import ApplyOptions, apply_workspace, settle_exit
+    from reconciler.usecases.apply import ApplyOptions, apply_workspace, raise_for_report
 
     flags = {
         GuardKind.SENDS: allow_sends,
@@ -149,8 +149,10 @@ def command(
         except KeyboardInterrupt:
             view.note(interrupted_message(target))
             sys.exit(ExitCode.ERROR)
-    show_report(report)
-    settle_exit(report, target.workspace)
+    from reconciler.render.apply import render_report
+
+    render_report(report, sys.stdout)
+    raise_for_report(report, target.workspace)
 
 
 def interrupted_message(target: Target) -> str:
@@ -160,24 +162,3 @@ def interrupted_message(target: Target) -> str:
         f"and are recorded in state/{target.workspace.name}.json. Run the same apply again to "
         "send the rest: nothing is sent twice."
     )
-
-
-def show_report(report: ApplyReport) -> None:
-    """After the per-action lines: Routee's rejected recipients, then the summary."""
-    from reconciler.apply.results import recipient_error_lines
-
-    if not report.results:
-        if report.retracked:
-            click.echo(
-                f"No remote changes; state updated: {report.retracked} campaign(s) tracked again "
-                "(declared again after they were forgotten)."
-            )
-        else:
-            click.echo("No changes. Nothing to apply.")
-        return
-    errors = recipient_error_lines(report.results)
-    if errors:
-        click.echo("Routee rejected some recipients (errors[]):")
-        for line in errors:
-            click.echo(line)
-    click.echo(report.summary())
