@@ -116,6 +116,16 @@ class Action(_Frozen):
             data.update(intents_from_fields(data, kind, key or ""))
         return data
 
+    @model_validator(mode="after")
+    def _calls_fit_the_kind(self) -> Action:
+        """Each kind carries exactly the intents it journals: a send cannot lack its POST."""
+        calls = (self.cancel is not None, self.submit is not None)
+        allowed = _CALLS[self.action]
+        if calls not in allowed:
+            have = " and ".join(n for n, c in zip(("cancel", "submit"), calls, strict=True) if c)
+            raise ValueError(f"a {self.action.value} action cannot carry {have or 'no intent'}")
+        return self
+
     @computed_field  # type: ignore[prop-decorator]
     @property
     def intent(self) -> Literal["submit", "cancel"] | None:
@@ -176,6 +186,17 @@ def intents_from_fields(
 
 
 _POSTING = (ActionKind.SEND, ActionKind.RESEND, ActionKind.REPLACE)
+
+#: Which intents (cancel?, submit?) each kind of action carries: the one it journals, if any.
+_CALLS: dict[ActionKind, frozenset[tuple[bool, bool]]] = {
+    ActionKind.RESOLVE: frozenset({(True, False), (False, True)}),
+    ActionKind.CANCEL: frozenset({(True, False)}),
+    ActionKind.REPLACE: frozenset({(True, True)}),
+    ActionKind.SEND: frozenset({(False, True)}),
+    ActionKind.RESEND: frozenset({(False, True)}),
+    ActionKind.FORGET: frozenset({(False, False)}),
+    ActionKind.NOOP: frozenset({(False, False)}),
+}
 
 
 class Problem(_Frozen):

@@ -10,6 +10,7 @@ import pytest
 from reconciler.apply.results import ActionResult, ResultStatus
 from reconciler.cli.commands.apply import ClickApplyView
 from reconciler.cli.progress import ERASE_LINE, ProgressBar, bar_text
+from reconciler.models.intent import CancelIntent, CancelReason
 from reconciler.models.plan import Action, ActionKind
 
 
@@ -18,7 +19,8 @@ def forget(campaign_id: str) -> ActionResult:
 
 
 def failed(campaign_id: str) -> ActionResult:
-    action = Action(id=campaign_id, action=ActionKind.CANCEL)
+    intent = CancelIntent(id=campaign_id, tracking_id="t-1", reason=CancelReason.CANCEL)
+    action = Action(id=campaign_id, action=ActionKind.CANCEL, cancel=intent)
     return ActionResult(action, ResultStatus.FAILED, message="not scheduled")
 
 
