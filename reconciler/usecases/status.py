@@ -17,8 +17,8 @@ from reconciler.models.state import (
     Submission,
     SubmissionStatus,
 )
-
-COLUMNS = ("id", "state", "counts", "cost", "trackingId", "submittedAt", "flags")
+from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
+from reconciler.usecases.remote import Target
 
 
 def status_rows(state: State) -> list[dict[str, Any]]:
@@ -91,25 +91,9 @@ def flags(record: CampaignRecord, last: Submission | None) -> list[str]:
     return marks
 
 
-def compact_counts(counts: dict[str, int]) -> str:
-    """``Completed 3, Busy 1``: the non-zero statuses only."""
-    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v) or "-"
-
-
-def status_table(state: State) -> list[str]:
-    """The rows as aligned text lines, header first."""
-    cells = [list(COLUMNS)]
-    for row in status_rows(state):
-        cells.append(
-            [
-                row["id"],
-                row["state"],
-                compact_counts(row["counts"]),
-                "-" if row["cost"] is None else f"{row['cost']:.4f}",
-                row["trackingId"] or "pending",
-                row["submittedAt"] or "-",
-                ", ".join(row["flags"]) or "-",
-            ]
-        )
-    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
-    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+def open_for_status(target: Target) -> OpenedWorkspace:
+    """The workspace's state as it is (a leftover journal folded in); offline, no credentials."""
+    config, workspace = target.config, target.workspace
+    if workspace.is_sandbox:
+        config.state_dir.mkdir(parents=True, exist_ok=True)
+    return open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import json
+import sys
 
 import click
 
@@ -29,26 +29,14 @@ def command(*, target: Target, fmt: str) -> None:
 
     Offline: needs no credentials. Exit codes: 0 shown, 1 no state or unreadable state.
     """
-    from reconciler.state.workspace import endpoint_for, open_workspace
-    from reconciler.usecases.status import status_rows, status_table
+    from reconciler.render.status import render_status_json, render_status_text
+    from reconciler.usecases.status import open_for_status, status_rows
 
-    config, workspace = target.config, target.workspace
-    if workspace.is_sandbox:
-        config.state_dir.mkdir(parents=True, exist_ok=True)
-    opened = open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))
+    opened = open_for_status(target)
     for note in opened.notes:
-        click.echo(note, err=True)
+        sys.stderr.write(f"{note}\n")
+    rows = status_rows(opened.state)
     if fmt == "json":
-        click.echo(json.dumps(status_rows(opened.state), indent=2, sort_keys=True))
-        return
-    if not opened.state.campaigns and not opened.state.pending:
-        click.echo(f"No campaigns in {opened.path} yet.")
-        return
-    for line in status_table(opened.state):
-        click.echo(line)
-    if opened.state.pending:
-        click.echo(
-            f"{len(opened.state.pending)} remote call(s) in doubt (flagged above): "
-            "`campaigns apply` settles them by re-sending under the same name; if it exits 3 "
-            "(held), see docs/recovery.md."
-        )
+        render_status_json(rows, sys.stdout)
+    else:
+        render_status_text(rows, len(opened.state.pending), opened.path, sys.stdout)

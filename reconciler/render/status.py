@@ -1,0 +1,54 @@
+"""``campaigns status`` output: the rows of ``reconciler.usecases.status`` as a table or JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+COLUMNS = ("id", "state", "counts", "cost", "trackingId", "submittedAt", "flags")
+
+
+def compact_counts(counts: dict[str, int]) -> str:
+    """``Completed 3, Busy 1``: the non-zero statuses only."""
+    return ", ".join(f"{k} {v}" for k, v in sorted(counts.items()) if v) or "-"
+
+
+def status_table(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """The rows as aligned text lines, header first."""
+    cells = [list(COLUMNS)]
+    for row in rows:
+        cells.append(
+            [
+                row["id"],
+                row["state"],
+                compact_counts(row["counts"]),
+                "-" if row["cost"] is None else f"{row['cost']:.4f}",
+                row["trackingId"] or "pending",
+                row["submittedAt"] or "-",
+                ", ".join(row["flags"]) or "-",
+            ]
+        )
+    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+    return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+
+
+def render_status_json(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
+    out.write(json.dumps(list(rows), indent=2, sort_keys=True) + "\n")
+
+
+def render_status_text(
+    rows: Sequence[dict[str, Any]], in_doubt: int, path: Path, out: TextIO
+) -> None:
+    """The table, and a line on the remote calls in doubt if there are any."""
+    if not rows:
+        out.write(f"No campaigns in {path} yet.\n")
+        return
+    out.write("".join(f"{line}\n" for line in status_table(rows)))
+    if in_doubt:
+        out.write(
+            f"{in_doubt} remote call(s) in doubt (flagged above): "
+            "`campaigns apply` settles them by re-sending under the same name; if it exits 3 "
+            "(held), see docs/recovery.md.\n"
+        )
