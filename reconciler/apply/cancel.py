@@ -11,35 +11,35 @@ other 4xx                          → rejected
 from __future__ import annotations
 
 from reconciler.apply.results import StepOutcome
-from reconciler.apply.session import Session, new_key
+from reconciler.apply.steps import StepContext, new_key
 from reconciler.models.intent import CancelIntent, OutcomeKind, journalled
 from reconciler.routee.errors import InDoubtError, NotFound, NotScheduled, RouteeError
 
 
-def cancel(session: Session, planned: CancelIntent, *, resend: bool) -> StepOutcome:
+def cancel(context: StepContext, planned: CancelIntent, *, resend: bool) -> StepOutcome:
     """DELETE ``planned.tracking_id`` until the outcome is settled or held."""
     in_doubt = 0
     while True:
-        intent = journalled(planned, key=new_key(), at=session.clock(), resend=resend)
-        session.journal.append(intent)
+        intent = journalled(planned, key=new_key(), at=context.clock(), resend=resend)
+        context.journal.append(intent)
         try:
-            session.client.cancel(intent.tracking_id)
+            context.client.cancel(intent.tracking_id)
         except NotFound:
             message = "Routee no longer knows it (404): counted as cancelled"
-            return session.settle(intent.key, StepOutcome(OutcomeKind.CANCELLED, message=message))
+            return context.settle(intent.key, StepOutcome(OutcomeKind.CANCELLED, message=message))
         except NotScheduled as exc:
-            return session.settle(intent.key, _not_scheduled(intent, str(exc)))
+            return context.settle(intent.key, _not_scheduled(intent, str(exc)))
         except InDoubtError as exc:
             in_doubt += 1
-            if in_doubt > session.max_resends:
-                message = f"DELETE still in doubt after {session.max_resends} re-sends ({exc})"
-                return session.settle(intent.key, StepOutcome(OutcomeKind.HELD, message=message))
-            session.note_in_doubt(intent.key, str(exc))
+            if in_doubt > context.max_resends:
+                message = f"DELETE still in doubt after {context.max_resends} re-sends ({exc})"
+                return context.settle(intent.key, StepOutcome(OutcomeKind.HELD, message=message))
+            context.note_in_doubt(intent.key, str(exc))
             resend = True
             continue
         except RouteeError as exc:
-            return session.settle(intent.key, StepOutcome(OutcomeKind.REJECTED, message=str(exc)))
-        return session.settle(
+            return context.settle(intent.key, StepOutcome(OutcomeKind.REJECTED, message=str(exc)))
+        return context.settle(
             intent.key, StepOutcome(OutcomeKind.CANCELLED, tracking_id=intent.tracking_id)
         )
 

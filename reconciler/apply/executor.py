@@ -19,7 +19,7 @@ from itertools import groupby
 
 from reconciler.apply.cancel import cancel
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus, StepOutcome
-from reconciler.apply.session import Session
+from reconciler.apply.steps import StepContext
 from reconciler.apply.submit import resend_blocker, submit
 from reconciler.models.journal import Forget, OutcomeKind
 from reconciler.models.plan import Action, ActionKind
@@ -29,7 +29,7 @@ ResultCallback = Callable[[ActionResult], None]
 
 def execute(
     actions: Iterable[Action],
-    session: Session,
+    context: StepContext,
     *,
     concurrency: int = 8,
     on_result: ResultCallback | None = None,
@@ -45,7 +45,7 @@ def execute(
         if on_result is not None:
             on_result(result)
 
-    runner = _CampaignRunner(session, finished)
+    runner = _CampaignRunner(context, finished)
     skipped = set(skip)
     changes = [a for a in actions if a.action is not ActionKind.NOOP and a.id not in skipped]
     remote = [a for a in changes if a.action is not ActionKind.FORGET]
@@ -80,8 +80,8 @@ def campaign_groups(actions: Iterable[Action]) -> list[list[Action]]:
 
 
 class _CampaignRunner:
-    def __init__(self, session: Session, finished: ResultCallback) -> None:
-        self._session = session
+    def __init__(self, context: StepContext, finished: ResultCallback) -> None:
+        self._context = context
         self._finished = finished
         self._stopped = threading.Event()
 
@@ -107,11 +107,11 @@ class _CampaignRunner:
     def perform(self, action: Action) -> ActionResult:
         """Journal and make the action's calls: its cancel first, then its submit."""
         if action.action is ActionKind.FORGET:
-            self._session.journal.append(Forget(id=action.id, at=self._session.clock()))
+            self._context.journal.append(Forget(id=action.id, at=self._context.clock()))
             return ActionResult(action, ResultStatus.DONE)
         resend = action.action is ActionKind.RESOLVE
         if action.cancel is not None:
-            cancelled = cancel(self._session, action.cancel, resend=resend)
+            cancelled = cancel(self._context, action.cancel, resend=resend)
             if action.submit is None or cancelled.kind is not OutcomeKind.CANCELLED:
                 return _result(action, cancelled)
         if action.submit is None:
@@ -120,7 +120,7 @@ class _CampaignRunner:
             held = self._held(action)
             if held is not None:
                 return held
-        return _result(action, submit(self._session, action.submit, resend=resend))
+        return _result(action, submit(self._context, action.submit, resend=resend))
 
     def _held(self, action: Action) -> ActionResult | None:
         """A resolve that must not re-send now: refused before, or dedupe unverified."""
@@ -128,7 +128,7 @@ class _CampaignRunner:
             message = f"not re-sent: {action.held_message or 'a re-send of it was refused'}"
             held = StepOutcome(OutcomeKind.HELD_REFUSED, message=message)
             return ActionResult(action, ResultStatus.HELD, held, message=message)
-        blocker = resend_blocker(self._session)
+        blocker = resend_blocker(self._context)
         return None if blocker is None else ActionResult(action, ResultStatus.HELD, message=blocker)
 
 

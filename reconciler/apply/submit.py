@@ -21,7 +21,7 @@ from typing import Any
 
 from reconciler.apply.ports import SubmitAnswer
 from reconciler.apply.results import StepOutcome
-from reconciler.apply.session import Session, new_key, recipient_errors
+from reconciler.apply.steps import StepContext, new_key, recipient_errors
 from reconciler.models.intent import OutcomeKind, SubmitIntent, journalled
 from reconciler.routee.errors import (
     AuthFailed,
@@ -34,32 +34,32 @@ from reconciler.routee.errors import (
 HOLD_UNVERIFIED = "outcome unknown and name dedupe is not verified on this endpoint"
 
 
-def submit(session: Session, planned: SubmitIntent, *, resend: bool) -> StepOutcome:
+def submit(context: StepContext, planned: SubmitIntent, *, resend: bool) -> StepOutcome:
     """POST ``planned`` until its outcome is settled (accepted/resolved/adopted/rejected) or held.
 
     Each attempt journals the planned intent under a key of its own before the call.
     """
     in_doubt = 0
     while True:
-        intent = journalled(planned, key=new_key(), at=session.clock(), resend=resend)
-        session.journal.append(intent)
+        intent = journalled(planned, key=new_key(), at=context.clock(), resend=resend)
+        context.journal.append(intent)
         try:
-            answer = session.client.submit_campaign(intent.request, intent.submission_name)
+            answer = context.client.submit_campaign(intent.request, intent.submission_name)
         except NameConflict:
-            return _conflict(session, intent)
+            return _conflict(context, intent)
         except InDoubtError as exc:
             in_doubt += 1
-            blocker = _resend_blocker(session, in_doubt)
+            blocker = _resend_blocker(context, in_doubt)
             if blocker:
-                return session.settle(
+                return context.settle(
                     intent.key, StepOutcome(OutcomeKind.HELD, message=f"{blocker} ({exc})")
                 )
-            session.note_in_doubt(intent.key, str(exc))
+            context.note_in_doubt(intent.key, str(exc))
             resend = True
             continue
         except RouteeError as exc:  # refused, or still not processed after the backoff
-            return session.settle(intent.key, _refused(intent, exc))
-        return _accepted(session, intent, answer)
+            return context.settle(intent.key, _refused(intent, exc))
+        return _accepted(context, intent, answer)
 
 
 def _refused(intent: SubmitIntent, exc: RouteeError) -> StepOutcome:
@@ -83,18 +83,18 @@ def _refused(intent: SubmitIntent, exc: RouteeError) -> StepOutcome:
     )
 
 
-def resend_blocker(session: Session) -> str | None:
+def resend_blocker(context: StepContext) -> str | None:
     """Why an in-doubt intent cannot be re-sent now (``None``: it can)."""
-    return None if session.gate.allows_resend() else HOLD_UNVERIFIED
+    return None if context.gate.allows_resend() else HOLD_UNVERIFIED
 
 
-def _resend_blocker(session: Session, in_doubt: int) -> str | None:
-    if in_doubt > session.max_resends:
-        return f"still in doubt after {session.max_resends} re-sends under the same name"
-    return resend_blocker(session)
+def _resend_blocker(context: StepContext, in_doubt: int) -> str | None:
+    if in_doubt > context.max_resends:
+        return f"still in doubt after {context.max_resends} re-sends under the same name"
+    return resend_blocker(context)
 
 
-def _accepted(session: Session, intent: SubmitIntent, answer: SubmitAnswer) -> StepOutcome:
+def _accepted(context: StepContext, intent: SubmitIntent, answer: SubmitAnswer) -> StepOutcome:
     echoed = bool(answer.name_echoed)
     message = None
     if not echoed:
@@ -102,7 +102,7 @@ def _accepted(session: Session, intent: SubmitIntent, answer: SubmitAnswer) -> S
             f"Routee did not echo the name {intent.submission_name!r}: "
             "this endpoint gives no name dedupe"
         )
-        session.gate.disproven(message)
+        context.gate.disproven(message)
     outcome = StepOutcome(
         OutcomeKind.ACCEPTED,
         tracking_id=answer.tracking_id,
@@ -110,25 +110,25 @@ def _accepted(session: Session, intent: SubmitIntent, answer: SubmitAnswer) -> S
         message=message,
         errors=recipient_errors(answer.errors),
     )
-    return session.settle(intent.key, outcome, state=answer.state)
+    return context.settle(intent.key, outcome, state=answer.state)
 
 
-def _conflict(session: Session, intent: SubmitIntent) -> StepOutcome:
+def _conflict(context: StepContext, intent: SubmitIntent) -> StepOutcome:
     name = intent.submission_name
     if not intent.resend:
         message = f"409: a campaign named {name!r} exists already; adopted, spec unverified"
-        return session.settle(intent.key, StepOutcome(OutcomeKind.ADOPTED, message=message))
-    session.gate.proven_by_resend(f"a re-send under {name!r} answered 409 409009003")
-    tracking_id = find_tracking_id(session, name)
+        return context.settle(intent.key, StepOutcome(OutcomeKind.ADOPTED, message=message))
+    context.gate.proven_by_resend(f"a re-send under {name!r} answered 409 409009003")
+    tracking_id = find_tracking_id(context, name)
     pending = None if tracking_id else "trackingId pending until Routee tracking shows it"
     outcome = StepOutcome(OutcomeKind.RESOLVED, tracking_id=tracking_id, message=pending)
-    return session.settle(intent.key, outcome)
+    return context.settle(intent.key, outcome)
 
 
-def find_tracking_id(session: Session, name: str) -> str | None:
+def find_tracking_id(context: StepContext, name: str) -> str | None:
     """The campaign's trackingId from a tracking search by name, if any item carries it."""
     try:
-        items = session.client.search_by_campaign_name(name)
+        items = context.client.search_by_campaign_name(name)
     except RouteeError:
         return None
     return tracking_id_in(items)

@@ -21,7 +21,7 @@ from reconciler.apply.executor import execute
 from reconciler.apply.ports import Routee
 from reconciler.apply.preflight import count_recipients, enforce
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
-from reconciler.apply.session import Session, utc_now
+from reconciler.apply.steps import StepContext, utc_now
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, HumanNeeded
 from reconciler.load.paths import require_campaigns_dir
@@ -145,7 +145,7 @@ def _perform(
             )
             report = execute(
                 plan.actions,
-                Session(session.client, journal, gate),
+                StepContext(session.client, journal, gate),
                 concurrency=options.concurrency or workspace.settings.concurrency,
                 on_result=view.finished,
                 skip=failures,

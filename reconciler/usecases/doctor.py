@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from reconciler.apply.canary import CanaryResult, run_canary
 from reconciler.apply.ports import Routee
-from reconciler.apply.session import utc_now
+from reconciler.apply.steps import utc_now
 from reconciler.errors import ConfigError, HumanNeeded
 from reconciler.models.journal import DedupeProof
 from reconciler.routee.errors import RouteeError

@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from reconciler.apply.ports import Routee
-from reconciler.apply.session import utc_now
+from reconciler.apply.steps import utc_now
 from reconciler.errors import CampaignsError
 from reconciler.models.campaign import Campaign
 from reconciler.models.intent import SubmitIntent

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reconciler.apply.ports import Routee
-from reconciler.apply.session import utc_now
+from reconciler.apply.steps import utc_now
 from reconciler.apply.submit import tracking_id_in
 from reconciler.enums import FINAL_CAMPAIGN_STATES
 from reconciler.models.intent import CancelIntent

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reconciler.apply.session import utc_now
+from reconciler.apply.steps import utc_now
 from reconciler.config import Config, Workspace
 from reconciler.models.journal import JournalHeader
 from reconciler.models.state import State

@@ -12,7 +12,7 @@ from reconciler.apply.cancel import cancel
 from reconciler.apply.dedupe import DedupeGate
 from reconciler.apply.executor import execute
 from reconciler.apply.results import ResultStatus
-from reconciler.apply.session import Session
+from reconciler.apply.steps import StepContext
 from reconciler.apply.submit import submit
 from reconciler.models.journal import (
     CancelIntent,
@@ -84,10 +84,10 @@ class Recorder:
         return [r.outcome for r in self.records if isinstance(r, Outcome)]
 
 
-def session(client: FakeRoutee, *, verified: bool = True, canary: Any = None) -> Session:
+def session(client: FakeRoutee, *, verified: bool = True, canary: Any = None) -> StepContext:
     journal = Recorder()
     gate = DedupeGate(verified=verified, journal=journal, clock=lambda: "T", canary=canary)
-    return Session(client, journal, gate, clock=lambda: "T")
+    return StepContext(client, journal, gate, clock=lambda: "T")
 
 
 SPEC = SubmitIntent(

@@ -29,7 +29,7 @@ def new_key() -> str:
 
 
 @dataclass
-class Session:
+class StepContext:
     client: Routee
     journal: RecordSink
     gate: DedupeGate
