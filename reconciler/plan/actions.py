@@ -38,21 +38,10 @@ def posting_action(
 ) -> Action:
     """A send, resend or replace: POSTs ``campaign.request`` under the next seq's name.
 
-    A replace DELETEs the last submission first (the decision table only replaces one whose
-    trackingId is known).
+    A replace DELETEs the last submission first.
     """
-    seq = record.next_seq if record else 1
     last = record.last if record else None
-    submit = SubmitIntent(
-        id=campaign.id,
-        seq=seq,
-        revision=campaign.revision,
-        submission_name=submission_name(campaign.label, lineage, campaign.id, seq),
-        spec_hash=campaign.spec_hash,
-        decl_hash=campaign.decl_hash,
-        request=campaign.request,
-        source=str(campaign.source),
-    )
+    submit = submit_intent(campaign, record.next_seq if record else 1, lineage)
     cancel = None
     if kind is ActionKind.REPLACE:
         # the decision table only replaces a recorded submission whose trackingId is known
@@ -64,7 +53,7 @@ def posting_action(
         id=campaign.id,
         action=kind,
         source=submit.source,
-        seq=seq,
+        seq=submit.seq,
         submission_name=submit.submission_name,
         tracking_id=cancel.tracking_id if cancel else None,
         revision=submit.revision,
@@ -79,6 +68,20 @@ def posting_action(
         notes=notes,
         submit=submit,
         cancel=cancel,
+    )
+
+
+def submit_intent(campaign: Campaign, seq: int, lineage: str) -> SubmitIntent:
+    """The POST of ``campaign.request`` as submission ``seq``, under its derived name (5.1)."""
+    return SubmitIntent(
+        id=campaign.id,
+        seq=seq,
+        revision=campaign.revision,
+        submission_name=submission_name(campaign.label, lineage, campaign.id, seq),
+        spec_hash=campaign.spec_hash,
+        decl_hash=campaign.decl_hash,
+        request=campaign.request,
+        source=str(campaign.source),
     )
 
 

@@ -33,9 +33,8 @@ from reconciler.plan.errors import PlanRefused
 from reconciler.plan.saved import check_saved_plan
 from reconciler.state.journal import Journal
 from reconciler.state.store import load_state, state_path
+from reconciler.usecases import Target
 from reconciler.usecases.plan import load_declarations, plan_for
-from reconciler.usecases.plan_file import read_plan
-from reconciler.usecases.remote import Target
 from reconciler.usecases.session import WorkspaceSession, open_session, require_state_dir
 
 
@@ -102,6 +101,8 @@ def read_saved_plan(config: Config, workspace: Workspace, plan_file: Path | None
     """
     if plan_file is None:
         return None
+    from reconciler.usecases.plan_file import read_plan  # only with PLANFILE
+
     saved = read_plan(plan_file)
     path = state_path(config, workspace.name)
     if path.exists() or not workspace.is_sandbox:  # the sandbox makes its state on connect

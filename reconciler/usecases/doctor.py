@@ -16,8 +16,8 @@ from reconciler.apply.steps import utc_now
 from reconciler.errors import ConfigError, HumanNeeded
 from reconciler.models.journal import DedupeProof
 from reconciler.routee.errors import RouteeError
+from reconciler.usecases import Target
 from reconciler.usecases.apply import canary_number
-from reconciler.usecases.remote import Target
 from reconciler.usecases.session import WorkspaceSession, open_session
 
 Echo = Callable[[str], None]

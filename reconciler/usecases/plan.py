@@ -21,7 +21,7 @@ from reconciler.models.state import State
 from reconciler.plan.diff import diff
 from reconciler.plan.guards import GuardLimits
 from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
-from reconciler.usecases.remote import Target
+from reconciler.usecases import Target
 
 if TYPE_CHECKING:  # refresh (and httpx with it) loads only for plan --refresh
     from reconciler.usecases.refresh import RefreshReport

@@ -29,7 +29,7 @@ from reconciler.models.state import (
     SubmissionStatus,
 )
 from reconciler.routee.errors import NotFound
-from reconciler.usecases.remote import Target
+from reconciler.usecases import Target
 from reconciler.usecases.session import open_session
 from reconciler.usecases.tracking import progress_of
 

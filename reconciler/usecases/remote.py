@@ -14,24 +14,16 @@ import contextlib
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from reconciler.config import Config, Workspace
 from reconciler.errors import ConfigError
 from reconciler.routee.client import RouteeClient
 from reconciler.routee.credentials import Credentials
+from reconciler.usecases import Target
 
 SANDBOX_FAULTS_ENV = "CAMPAIGNS_SANDBOX_FAULTS"
 SANDBOX_CREDENTIALS = Credentials(application_id="sandbox", application_secret="sandbox")
-
-
-class Target(Protocol):
-    """What ``connect`` needs (``reconciler.cli.options.Target`` has it)."""
-
-    @property
-    def config(self) -> Config: ...
-    @property
-    def workspace(self) -> Workspace: ...
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from reconciler.state.journal import Journal
 from reconciler.state.lock import WorkspaceLock
 from reconciler.state.store import journal_path, load_state, lock_path, state_path, write_state
 from reconciler.state.workspace import fold_journal, open_workspace
-from reconciler.usecases.remote import Remote, Target, connect
+from reconciler.usecases import Target
+from reconciler.usecases.remote import Remote, connect
 
 
 @dataclass

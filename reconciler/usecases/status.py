@@ -18,7 +18,7 @@ from reconciler.models.state import (
     SubmissionStatus,
 )
 from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
-from reconciler.usecases.remote import Target
+from reconciler.usecases import Target
 
 
 def status_rows(state: State) -> list[dict[str, Any]]:

@@ -26,3 +26,15 @@ def test_every_command_is_still_registered() -> None:
     assert all(
         isinstance(cli.get_command(click.Context(cli), name), click.Command) for name in expected
     )
+
+
+def test_plan_validate_and_status_load_no_http_stack() -> None:
+    """plan (without --refresh), validate and status are offline: no httpx, no Routee client."""
+    commands = ("plan", "validate", "status")
+    imports = "".join(f"import reconciler.cli.commands.{name}\n" for name in commands)
+    heavy = ("httpx", "reconciler.routee.client", "reconciler.usecases.remote")
+    check = f"import sys\n{imports}print([m for m in {heavy!r} if m in sys.modules])"
+    out = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert out.stdout.strip() == "[]", out.stdout

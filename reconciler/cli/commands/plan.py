@@ -17,10 +17,7 @@ import click
 from reconciler.cli.options import Target, target_options
 from reconciler.errors import ExitCode
 from reconciler.render import RENDERERS, RenderOptions
-from reconciler.render.findings import render_no_plan
-from reconciler.render.refresh import render_refresh
 from reconciler.usecases.plan import plan_workspace
-from reconciler.usecases.plan_file import write_plan
 
 
 @click.command("plan")
@@ -81,11 +78,15 @@ def command(
     result = plan_workspace(target, datetime.now(UTC), refresh=refresh)
     err = sys.stderr
     if result.refresh is not None:
+        from reconciler.render.refresh import render_refresh
+
         render_refresh(result.refresh, err, err)
     for note in result.notes:
         err.write(f"{note}\n")
     plan = result.plan
     if plan is None:
+        from reconciler.render.findings import render_no_plan
+
         render_no_plan(result.loaded, err)
         ctx.exit(ExitCode.ERROR)
     colour = sys.stdout.isatty() and not no_color and not os.environ.get("NO_COLOR")
@@ -95,6 +96,8 @@ def command(
             err.write(f"{out}: not written: a plan with errors cannot be applied\n")
         ctx.exit(ExitCode.ERROR)
     if out is not None:
+        from reconciler.usecases.plan_file import write_plan
+
         write_plan(out, plan)
         err.write(f"Saved the plan to {out}: apply it with `{apply_command(target, out)}`.\n")
     if detailed_exitcode and plan.changes:
