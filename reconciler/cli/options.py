@@ -16,6 +16,7 @@ from reconciler.config import (
     check_workspace_name,
     load_config,
 )
+from reconciler.project_root import find_project_root
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -50,14 +51,29 @@ class CheckedString(click.types.StringParamType):
 WORKSPACE_NAME = CheckedString("NAME", check_workspace_name)
 
 
+def _project_root(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """``--dir`` as given; else the root found from the current directory up (named on stderr
+    when it is not the current directory); else the current directory."""
+    if value is not None:
+        return value
+    here = Path.cwd()
+    found = find_project_root(here)
+    if found is None or found == here:
+        return Path()
+    click.echo(f"campaigns: project root {found}", err=True)
+    return found
+
+
 def _dir_option(f: F) -> F:
     return click.option(
         "--dir",
         "project_dir",
         type=click.Path(file_okay=False, path_type=Path),
-        default=Path(),
-        show_default=".",
-        help="Project root holding campaigns/, state/ and campaigns.toml.",
+        default=None,
+        callback=_project_root,
+        help="Project root holding campaigns/, state/ and campaigns.toml. Default: the nearest "
+        "directory from the current one up that holds campaigns.toml or campaigns/ (stopping at "
+        "the top of a git repository), else the current one.",
     )(f)
 
 
