@@ -28,13 +28,14 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/zizmor --offline --quiet .github/workflows action.yml
 
 fmt: $(STAMP)
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
 schema: $(STAMP)
-	$(BIN)/python -m reconciler.schema_export
+	$(BIN)/python -m reconciler.schema_export schema
 
 bench: $(STAMP)
 	$(BIN)/python tests/benchmarks/run.py

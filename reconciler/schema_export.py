@@ -1,9 +1,10 @@
 """The checked-in JSON Schemas, generated from the pydantic models.
 
-``python -m reconciler.schema_export`` writes ``schema/<name>.schema.json`` for every entry of
-:data:`SCHEMAS`; ``tests/unit/test_schema.py`` fails when a checked-in file is stale. Editors use
-``campaign.schema.json`` through the modeline
-``# yaml-language-server: $schema=../schema/campaign.schema.json``.
+``python -m reconciler.schema_export DIR`` (``make schema`` in a clone) writes
+``DIR/<name>.schema.json`` for every entry of :data:`SCHEMAS`; ``tests/unit/test_schema.py`` fails
+when the checked-in ``schema/`` is stale. The wheel ships those files and ``campaigns schema``
+copies them into a project (:mod:`reconciler.bundled`). Editors use ``campaign.schema.json``
+through the modeline ``# yaml-language-server: $schema=../schema/campaign.schema.json``.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from reconciler.models.plan import Plan
 from reconciler.models.state import State
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schema"
 
 #: name -> model; ``schema/<name>.schema.json`` documents it.
 SCHEMAS: dict[str, type[BaseModel]] = {
@@ -42,7 +42,7 @@ def render(name: str) -> str:
     return json.dumps(schema_for(name), sort_keys=True, indent=2, ensure_ascii=False) + "\n"
 
 
-def write_all(directory: Path = SCHEMA_DIR) -> list[Path]:
+def write_all(directory: Path) -> list[Path]:
     """Write every schema under ``directory``; return the paths written."""
     directory.mkdir(parents=True, exist_ok=True)
     written = []
@@ -55,8 +55,10 @@ def write_all(directory: Path = SCHEMA_DIR) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
-    directory = Path(args[0]) if args else SCHEMA_DIR
-    for path in write_all(directory):
+    if len(args) != 1:
+        sys.stderr.write("usage: python -m reconciler.schema_export DIR\n")
+        return 1
+    for path in write_all(Path(args[0])):
         sys.stdout.write(f"wrote {path}\n")
     return 0
 

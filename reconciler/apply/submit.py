@@ -79,7 +79,7 @@ def _refused(intent: SubmitIntent, exc: RouteeError) -> StepOutcome:
         "attempt created the campaign is unknown (Routee may check a request before its name); "
         f"nothing more is sent for it. Look for {name!r} in Routee: if it is there, "
         f"`campaigns import {intent.id} --tracking-id <trackingId>` records it; if not, see "
-        "docs/recovery.md",
+        "`campaigns help recovery`",
     )
 
 

@@ -25,7 +25,7 @@ Exit codes:
   0  success, no changes
   1  error (invalid declarations, plan error, failed apply, bad usage, interrupted)
   2  changes present (plan --detailed-exitcode)
-  3  an in-doubt submission needs a human (see docs/recovery.md)
+  3  an in-doubt submission needs a human (see `campaigns help recovery`)
   4  a guard tripped; re-run with the exact --allow-* number shown
 """
 
@@ -134,8 +134,15 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """Campaigns-as-code for Routee voice campaigns.
 
     Declare campaigns in campaigns/*.yaml, review `campaigns plan`, and let
-    `campaigns apply` submit each one exactly once. Start with `make demo`, or
-    `campaigns plan --sandbox` and `campaigns apply --sandbox`.
+    `campaigns apply` submit each one exactly once.
+
+    \b
+    New here?
+      campaigns init --scaffold        set up a campaigns repository
+      campaigns plan --sandbox         try it against a local Routee
+      campaigns apply --sandbox
+      campaigns help getting-started   the way to the first reviewed campaign
+      campaigns help                   every page of the manual
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug

@@ -138,7 +138,7 @@ def forget_action(record: CampaignRecord) -> Action:
 
 HELD_NOTE = (
     "held: Routee refused its re-send, so apply will not send it again; find the name in Routee "
-    "and `campaigns import` it, or follow docs/recovery.md"
+    "and `campaigns import` it, or see `campaigns help recovery`"
 )
 
 

@@ -50,5 +50,5 @@ def render_status_text(
         out.write(
             f"{in_doubt} remote call(s) in doubt (flagged above): "
             "`campaigns apply` settles them by re-sending under the same name; if it exits 3 "
-            "(held), see docs/recovery.md.\n"
+            "(held), see `campaigns help recovery`.\n"
         )

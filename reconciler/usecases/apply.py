@@ -249,7 +249,7 @@ def held_message(report: ApplyReport, workspace: Workspace) -> str:
             "name in Routee: found, `campaigns import ID --tracking-id T "
             f"{ws}` records it; not found, remove that intent from `pending` in the state."
         )
-    lines.append(f"See docs/recovery.md (exit code {ExitCode.IN_DOUBT}).")
+    lines.append(f"See `campaigns help recovery` (exit code {ExitCode.IN_DOUBT}).")
     return "\n".join(lines)
 
 

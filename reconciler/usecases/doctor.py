@@ -43,7 +43,7 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
     if not result.verified:
         raise HumanNeeded(
             f"name dedupe NOT verified on {endpoint}: {result.detail}. An in-doubt "
-            "submission on this endpoint cannot be settled by re-sending it (docs/recovery.md)"
+            "submission on this endpoint cannot be settled by re-sending it (`campaigns help recovery`)"
         )
     echo(f"ok   name dedupe verified: {result.detail}")
     return result

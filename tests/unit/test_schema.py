@@ -15,10 +15,11 @@ from reconciler.models.declaration import Declaration
 from reconciler.models.plan import Plan
 from reconciler.models.state import State
 from reconciler.render import RENDERERS, RenderOptions
-from reconciler.schema_export import SCHEMA_DIR, SCHEMAS, main, render, schema_for
+from reconciler.schema_export import SCHEMAS, main, render, schema_for
 from tests.unit.test_render_golden import every_kind_plan
 
 ROOT = Path(__file__).resolve().parents[2]
+SCHEMA_DIR = ROOT / "schema"
 EXAMPLES = sorted((ROOT / "campaigns").rglob("*.yaml"))
 
 
@@ -31,12 +32,12 @@ def test_registry_names_the_three_documents() -> None:
 @pytest.mark.parametrize("name", sorted(SCHEMAS))
 def test_checked_in_schema_is_current(name: str) -> None:
     path = SCHEMA_DIR / f"{name}.schema.json"
-    assert path.read_text(encoding="utf-8") == render(name), (
-        f"{path} is stale: run `python -m reconciler.schema_export`"
-    )
+    assert path.read_text(encoding="utf-8") == render(name), f"{path} is stale: run `make schema`"
 
 
-def test_main_writes_every_schema(tmp_path: Path) -> None:
+def test_main_writes_every_schema(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([]) == 1
+    assert capsys.readouterr().err == "usage: python -m reconciler.schema_export DIR\n"
     assert main([str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(f"{n}.schema.json" for n in SCHEMAS)
 

@@ -117,7 +117,7 @@ def command(
     Guards stop the apply before any remote call unless the exact count is
     echoed with --allow-sends/--allow-recipients/--allow-late. With CI=true the
     same numbers are also read from the trailers of the commits not yet applied
-    (Campaigns-Allow-Recipients: 12480; see docs/ci.md); flags win.
+    (Campaigns-Allow-Recipients: 12480; see `campaigns help ci`); flags win.
 
     \b
     Examples:
@@ -127,7 +127,7 @@ def command(
 
     Exit codes: 0 done or no changes, 1 failures (the others still ran; the
     state records them), a stale plan, approval refused, Ctrl-C or bad usage,
-    3 an in-doubt submission is held (see docs/recovery.md), 4 a guard tripped
+    3 an in-doubt submission is held (see `campaigns help recovery`), 4 a guard tripped
     (nothing was sent).
     """
     from reconciler.apply.trailers import guard_allowances

@@ -17,7 +17,7 @@ def command(target: Target, lock_id: str) -> None:
 
     Only for a lock whose holder is gone for good, e.g. a lock file on a shared file system left
     by a machine that died. A lock held by a live process on this host is refused: stop that
-    process instead, and its lock goes with it. See docs/state.md.
+    process instead, and its lock goes with it. See `campaigns help state`.
     """
     path = lock_path(target.config, target.workspace.name)
     info = force_unlock(path, lock_id)

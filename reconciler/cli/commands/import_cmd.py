@@ -19,7 +19,7 @@ def command(*, target: Target, campaign_id: str, tracking_id: str) -> None:
     """Record declared campaign ID as already sent under TRACKING-ID (spec unverified).
 
     For a campaign sent outside the tool (Routee's web platform, a script), or an in-doubt
-    submission you found in Routee by its submission name (docs/recovery.md): the state then
+    submission you found in Routee by its submission name (`campaigns help recovery`): the state then
     knows it, and the next apply does not send it. Never sends anything. Reads the campaign's
     tracking from Routee, so it needs ROUTEE_APPLICATION_ID and ROUTEE_APPLICATION_SECRET.
     Refused for an id that is not declared, whose last submission is still live, or a trackingId

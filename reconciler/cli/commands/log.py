@@ -61,7 +61,7 @@ def command(target: Target, campaign_id: str | None, uncommitted: bool, output_f
       campaigns log -w production --uncommitted --format commit-message   (what CI commits)
 
     Exit codes: 0 shown (also when nothing was ever sent), 1 not a git repository, git missing,
-    the state file never committed, or an ID with no recorded history. See docs/ci.md.
+    the state file never committed, or an ID with no recorded history. See `campaigns help ci`.
     """
     if output_format == "commit-message" and not uncommitted:
         raise click.UsageError(
@@ -95,7 +95,7 @@ def _write(target: Target, trail: AuditTrail, events: Sequence[Event], output_fo
         if journal.exists():
             note = (
                 f"The apply did not finish: state/{journal.name} is committed so that the next\n"
-                "apply resolves its unanswered intents (see docs/recovery.md)."
+                "apply resolves its unanswered intents (see `campaigns help recovery`)."
             )
         applied = head_sha(target.root)
         click.echo(commit_message(target.workspace.name, events, applied, note), nl=False)

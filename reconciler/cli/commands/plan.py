@@ -68,7 +68,7 @@ def command(
     --allow-* flag apply would need; they never change plan's exit code. A plan with errors is
     shown but not saved with --out. Campaigns declared again after their file was deleted are
     shown as "tracked again"; a resolve Routee refused is shown "held: not re-sent". See
-    docs/plan.md.
+    `campaigns help plan`.
 
     Exit codes: 0 no changes (or changes without --detailed-exitcode),
     2 changes with --detailed-exitcode, 1 invalid declarations, plan errors, no state, or bad

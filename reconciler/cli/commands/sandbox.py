@@ -109,7 +109,7 @@ def command(
     """Serve a local Routee voice API (token, campaigns, tracking) on loopback.
 
     Point a workspace at it with ROUTEE_API_URL and ROUTEE_AUTH_URL set to the printed URL.
-    Controls live under /_sandbox/ (see docs/sandbox.md). Stops on Ctrl-C or SIGTERM.
+    Controls live under /_sandbox/ (see `campaigns help sandbox`). Stops on Ctrl-C or SIGTERM.
 
     One sandbox at a time may use a data directory. `campaigns apply --sandbox` (and any
     --sandbox command that calls Routee) starts its own sandbox on .sandbox: stop this server, or
