@@ -1,8 +1,11 @@
-"""The GitHub workflows: schema-valid, pinned, least privilege, and only commands a person runs too.
+"""The GitHub workflows and the action: schema-valid, pinned, least privilege, zizmor-clean, and
+only commands a person runs too.
 
-The run steps are checked command by command: each simple command must start with `make`,
-`campaigns`, `git`, `gh`, `python -m pip` or a little shell glue, the `make` targets must exist in
-the Makefile, and the `campaigns` subcommands must exist in the CLI.
+Three sets are checked alike: this repository's workflows, its composite action (action.yml), and
+the workflows `campaigns init --scaffold` writes into a campaigns repository. The run steps are
+checked command by command: each simple command must start with `make`, `campaigns`, `git`, `gh`,
+`python -m pip` or a little shell glue, the `make` targets must exist in the Makefile, and the
+`campaigns` subcommands must exist in the CLI.
 """
 
 from __future__ import annotations
@@ -11,6 +14,9 @@ import importlib.resources
 import json
 import re
 import shlex
+import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,10 +26,21 @@ import pytest
 from ruamel.yaml import YAML
 
 from reconciler.cli.main import cli
+from reconciler.scaffold.content import Release, scaffold_files
 
 ROOT = Path(__file__).resolve().parents[2]
 WORKFLOWS = ROOT / ".github" / "workflows"
+ACTION = ROOT / "action.yml"
 NAMES = ("test.yml", "plan.yml", "apply.yml")
+#: The scaffold as a release would write it: the action pinned to its commit.
+RELEASE = Release("0.1.0", "routee-campaigns/routee-campaigns", "c0ffee" + "0" * 34)
+SCAFFOLDED = {
+    f.path.removeprefix(".github/workflows/"): f.content.decode("utf-8")
+    for f in scaffold_files(RELEASE)
+    if f.path.startswith(".github/workflows/")
+}
+#: Every workflow checked: this repository's (by name) and the scaffolded ones ("scaffold/...").
+ALL = (*NAMES, *(f"scaffold/{name}" for name in sorted(SCAFFOLDED)))
 PINS = {
     "actions/checkout": ("11bd71901bbe5b1630ceea73d27597364c9af683", "v4.2.2"),
     "actions/setup-python": ("0b93645e9fea7318ecaed2b359559ac225c90a2b", "v5.3.0"),
@@ -39,13 +56,24 @@ SEPARATORS = {";", "&&", "||", "|", "&", "(", ")", ";;"}
 REDIRECTS = {">", ">>", "<", ">&", "<&", ">|"}
 
 
+def text_of(name: str) -> str:
+    if name.startswith("scaffold/"):
+        return SCAFFOLDED[name.removeprefix("scaffold/")]
+    if name == "action.yml":
+        return ACTION.read_text(encoding="utf-8")
+    return (WORKFLOWS / name).read_text(encoding="utf-8")
+
+
 def load(name: str) -> dict[str, Any]:
-    data = YAML(typ="safe").load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data = YAML(typ="safe").load(text_of(name))
     assert isinstance(data, dict)
     return data
 
 
 def steps(workflow: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    if "runs" in workflow:  # a composite action
+        yield from workflow["runs"]["steps"]
+        return
     for job in workflow["jobs"].values():
         yield from job.get("steps", [])
 
@@ -168,29 +196,55 @@ def test_the_shell_reader_sees_through_glue() -> None:
     ]
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_workflow_matches_githubs_schema(name: str) -> None:
+def vendored_schema(name: str) -> dict[str, Any]:
     vendor = importlib.resources.files("check_jsonschema.builtin_schemas.vendor")
-    schema = json.loads((vendor / "github-workflows.json").read_text(encoding="utf-8"))
-    jsonschema.validate(load(name), schema)
+    schema = json.loads((vendor / name).read_text(encoding="utf-8"))
+    assert isinstance(schema, dict)
+    return schema
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", ALL)
+def test_workflow_matches_githubs_schema(name: str) -> None:
+    jsonschema.validate(load(name), vendored_schema("github-workflows.json"))
+
+
+def test_the_action_matches_githubs_schema_and_is_composite() -> None:
+    action = load("action.yml")
+    jsonschema.validate(action, vendored_schema("github-actions.json"))
+    assert action["runs"]["using"] == "composite"
+    assert set(action["inputs"]) >= {"command", "workspace", "version"}
+    assert action["inputs"]["command"]["required"] is True
+
+
+def test_the_schema_check_catches_a_broken_workflow() -> None:
+    broken = {**load("scaffold/plan.yml"), "jobs": {"plan": {"steps": []}}}  # no runs-on
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, vendored_schema("github-workflows.json"))
+
+
+@pytest.mark.parametrize("name", (*ALL, "action.yml"))
 def test_every_action_is_pinned_to_a_full_sha_with_its_version(name: str) -> None:
-    text = (WORKFLOWS / name).read_text(encoding="utf-8")
+    text = text_of(name)
     uses = [s["uses"] for s in steps(load(name)) if "uses" in s]
     assert uses
     for ref in uses:
+        if ref == "./":
+            assert not name.startswith("scaffold/"), "a campaigns repository pins the action"
+            continue
         action, _, sha = ref.partition("@")
         assert re.fullmatch(r"[0-9a-f]{40}", sha), ref
+        if action == RELEASE.action:
+            assert name.startswith("scaffold/")
+            assert f"uses: {ref} # v{RELEASE.version}\n" in text
+            continue
         assert PINS[action][0] == sha, f"{action} is not pinned to the reviewed commit"
         assert f"uses: {ref} # {PINS[action][1]}" in text
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", ALL)
 def test_least_privilege_and_no_pull_request_target(name: str) -> None:
     workflow = load(name)
-    lines = (WORKFLOWS / name).read_text(encoding="utf-8").splitlines()
+    lines = text_of(name).splitlines()
     code = [line for line in lines if not line.lstrip().startswith("#")]
     assert not any("pull_request_target" in line for line in code)
     assert "pull_request_target" not in workflow["on"]
@@ -198,22 +252,30 @@ def test_least_privilege_and_no_pull_request_target(name: str) -> None:
     for job in workflow["jobs"].values():
         assert "permissions" in job
         assert set(job["permissions"].values()) <= {"read", "write"}
-    for step in steps(workflow):
+
+
+@pytest.mark.parametrize("name", (*ALL, "action.yml"))
+def test_expressions_reach_scripts_only_through_env(name: str) -> None:
+    for step in steps(load(name)):
         assert "${{" not in step.get("run", ""), (
             "pass expressions through env:, never into a script"
         )
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", (*ALL, "action.yml"))
 def test_run_steps_only_call_what_a_person_runs_too(name: str) -> None:
     known = set(cli.commands)
     targets = make_targets()
     for script in run_scripts(load(name)):
         for argv in simple_commands(script):
             head = argv[0]
+            if argv == ["campaigns", "--version"]:
+                continue
             if head == "campaigns":
                 assert subcommand(argv) in known, f"{name}: no such command: {argv}"
             elif head == "make":
+                assert not name.startswith("scaffold/"), "a campaigns repository has no Makefile"
+                assert name != "action.yml", "a campaigns repository has no Makefile"
                 assert set(argv[1:]) <= targets, f"{name}: no such make target: {argv}"
             elif head == "python":
                 assert argv[1:4] == ["-m", "pip", "install"], argv
@@ -231,36 +293,63 @@ def test_test_workflow_runs_make_test_and_lint_on_python_311() -> None:
     assert setup[0]["with"]["python-version"] == "3.11"
 
 
-def test_plan_job_is_offline_and_comments_once() -> None:
-    workflow = load("plan.yml")
-    text = (WORKFLOWS / "plan.yml").read_text(encoding="utf-8")
+def action_step(workflow: dict[str, Any]) -> dict[str, Any]:
+    [step] = [s for s in steps(workflow) if not s["uses"].startswith("actions/")]
+    return step
+
+
+def test_the_action_plans_offline_and_comments_once() -> None:
+    action = load("action.yml")
+    text = text_of("action.yml")
+    commands = [argv for s in run_scripts(action) for argv in simple_commands(s)]
+    assert ["campaigns", "validate", "--format", "markdown"] in commands
+    assert ["campaigns", "plan", "--format", "markdown", "--out", "plan.json"] in commands
+    assert any(argv[:3] == ["gh", "api", "--method"] and "PATCH" in argv for argv in commands)
+    assert text.count('MARKER: "<!-- routee-campaigns-plan -->"') == 2
+    upload = [s for s in steps(action) if s.get("uses", "").startswith("actions/upload-")]
+    assert upload[0]["with"]["path"] == "plan.json"
+    assert upload[0]["if"] == "always() && inputs.command == 'plan'"
+    assert 'if [ "$PLAN_EXIT_CODE" != "0" ]' in text
+    assert "secrets." not in text
+
+
+def test_the_action_installs_the_pinned_version_or_its_own_commit() -> None:
+    [install] = [s for s in steps(load("action.yml")) if s.get("name") == "Install campaigns"]
+    commands = list(simple_commands(install["run"]))
+    assert ["python", "-m", "pip", "install", "--quiet", "routee-campaigns==$VERSION"] in commands
+    assert ["python", "-m", "pip", "install", "--quiet", "$ACTION_PATH"] in commands
+    assert install["env"] == {
+        "VERSION": "${{ inputs.version }}",
+        "ACTION_PATH": "${{ github.action_path }}",
+    }
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "scaffold/plan.yml"])
+def test_plan_job_is_offline_and_uses_the_action(name: str) -> None:
+    workflow = load(name)
     assert set(workflow["on"]) == {"pull_request"}
-    assert set(workflow["on"]["pull_request"]["paths"]) == {
+    [job] = workflow["jobs"].values()
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    assert "secrets." not in text_of(name)
+    assert "ROUTEE_APPLICATION" not in text_of(name)
+    assert "environment" not in job
+    assert action_step(workflow)["with"]["command"] == "plan"
+
+
+def test_this_repository_plans_only_campaign_changes_a_campaigns_repository_every_pr() -> None:
+    assert set(load("plan.yml")["on"]["pull_request"]["paths"]) == {
         "campaigns/**",
         "state/**",
         "campaigns.toml",
     }
-    [job] = workflow["jobs"].values()
-    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
-    assert "secrets." not in text
-    assert "ROUTEE_APPLICATION" not in text
-    assert "environment" not in job
-    commands = [argv for s in run_scripts(workflow) for argv in simple_commands(s)]
-    assert ["campaigns", "validate", "--format", "markdown"] in commands
-    assert ["campaigns", "plan", "--format", "markdown", "--out", "plan.json"] in commands
-    assert job["env"]["MARKER"] == "<!-- routee-campaigns-plan -->"
-    assert any(argv[:3] == ["gh", "api", "--method"] and "PATCH" in argv for argv in commands)
-    upload = [s for s in steps(workflow) if s.get("uses", "").startswith("actions/upload-")]
-    assert upload[0]["with"]["path"] == "plan.json"
-    assert upload[0]["if"] == "always()"
-    assert 'if [ "$PLAN_EXIT_CODE" != "0" ]' in text
+    assert load("scaffold/plan.yml")["on"]["pull_request"] is None  # so it can be required
 
 
-def test_apply_job_never_cancels_and_applies_the_latest_commit() -> None:
-    workflow = load("apply.yml")
-    text = (WORKFLOWS / "apply.yml").read_text(encoding="utf-8")
+@pytest.mark.parametrize("name", ["apply.yml", "scaffold/apply.yml"])
+def test_apply_job_never_cancels_and_applies_the_latest_commit(name: str) -> None:
+    workflow = load(name)
     assert workflow["concurrency"] == {"group": "campaigns-apply", "cancel-in-progress": False}
-    assert "cancel-in-progress: true" not in text
+    assert "cancel-in-progress: true" not in text_of(name)
     assert workflow["on"]["push"]["branches"] == ["main"]
     assert set(workflow["on"]["push"]["paths"]) == {"campaigns/**", "state/**", "campaigns.toml"}
     [job] = workflow["jobs"].values()
@@ -268,26 +357,67 @@ def test_apply_job_never_cancels_and_applies_the_latest_commit() -> None:
     assert job["permissions"] == {"contents": "write"}
     checkout = next(s for s in steps(workflow) if s.get("uses", "").startswith("actions/checkout"))
     assert checkout["with"]["ref"] == "${{ github.ref_name }}"
-    commands = [argv for s in run_scripts(workflow) for argv in simple_commands(s)]
+    assert action_step(workflow)["with"]["command"] == "apply"
+    commands = [argv for s in run_scripts(load("action.yml")) for argv in simple_commands(s)]
     assert ["git", "pull", "--ff-only", "origin", "$BRANCH"] in commands
     assert ["campaigns", "apply", "--auto-approve"] in commands
     assert ["campaigns", "log", "--uncommitted", "--format", "commit-message"] in commands
 
 
-def test_apply_secrets_reach_only_the_apply_step() -> None:
-    workflow = load("apply.yml")
+@pytest.mark.parametrize("name", ["apply.yml", "scaffold/apply.yml"])
+def test_apply_secrets_reach_only_the_actions_apply_step(name: str) -> None:
+    workflow = load(name)
     for step in steps(workflow):
-        env = step.get("env", {})
-        has_secret = any("secrets.ROUTEE" in str(v) for v in env.values())
+        values = [*step.get("env", {}).values(), *step.get("with", {}).values()]
+        has_secret = any("secrets.ROUTEE" in str(v) for v in values)
+        assert has_secret == (step is action_step(workflow)), step.get("name")
+    for step in steps(load("action.yml")):
+        has_secret = any("inputs.routee-" in str(v) for v in step.get("env", {}).values())
         assert has_secret == (step.get("name") == "Apply"), step.get("name")
 
 
 def test_state_is_committed_even_after_a_failed_apply_with_bounded_retries() -> None:
-    workflow = load("apply.yml")
-    commit = next(s for s in steps(workflow) if s.get("name") == "Commit the state")
+    commit = next(s for s in steps(load("action.yml")) if s.get("name") == "Commit the state")
     assert commit["if"].startswith("always()")
     script = commit["run"]
     assert "for attempt in 1 2 3 4 5; do" in script
     assert "git pull --rebase origin" in script
     assert ":(exclude)state/*.lock" in script
     assert "campaigns-state-rescue/" in script
+
+
+def test_scaffolded_workflows_install_exactly_the_version_that_wrote_them() -> None:
+    for name in ("scaffold/plan.yml", "scaffold/apply.yml"):
+        assert action_step(load(name))["with"]["version"] == RELEASE.version
+
+
+def zizmor(*paths: Path) -> subprocess.CompletedProcess[str]:
+    binary = shutil.which("zizmor", path=str(Path(sys.executable).parent))
+    assert binary is not None, "zizmor is a dev dependency: pip install -e '.[dev]'"
+    return subprocess.run(
+        [binary, "--offline", "--no-progress", *map(str, paths)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_zizmor_finds_nothing_in_the_workflows_the_action_or_the_scaffold(tmp_path: Path) -> None:
+    for name, text in SCAFFOLDED.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    result = zizmor(WORKFLOWS, ACTION, *sorted(tmp_path.iterdir()))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No findings to report" in result.stdout + result.stderr
+
+
+def test_zizmor_would_catch_an_injected_expression(tmp_path: Path) -> None:
+    bad = SCAFFOLDED["plan.yml"].replace(
+        "      - name: Validate, plan and comment",
+        "      - run: echo ${{ github.event.pull_request.title }}\n"
+        "      - name: Validate, plan and comment",
+    )
+    (tmp_path / "plan.yml").write_text(bad, encoding="utf-8")
+    result = zizmor(tmp_path / "plan.yml")
+    assert result.returncode != 0
+    assert "template-injection" in result.stdout + result.stderr

@@ -14,13 +14,34 @@ from reconciler.state.workspace import endpoint_for
 
 
 @click.command("init")
+@click.option(
+    "--scaffold",
+    is_flag=True,
+    help="Set up a campaigns repository instead: campaigns.toml, an example declaration, "
+    "schema/, .gitignore and the GitHub workflows. Never overwrites a file.",
+)
+@click.option("--force", is_flag=True, help="With --scaffold: overwrite files that differ.")
 @target_options
-def command(target: Target) -> None:
+def command(target: Target, scaffold: bool, force: bool) -> None:
     """Create state/WORKSPACE.json for a new workspace (refuses if it exists).
 
     The state's lineage seeds every submission name, so a workspace is created once and its state
     committed; plan and apply never create one silently (except for the sandbox).
+
+    With --scaffold, set up a campaigns repository in the project root instead (the current
+    directory, or --dir): each file is listed as created, unchanged or kept (it differs, and only
+    --force overwrites it); a second run changes nothing. The workflows install exactly this
+    version of the tool.
     """
+    if force and not scaffold:
+        raise click.UsageError(
+            "--force goes with --scaffold (a workspace's state is never replaced)"
+        )
+    if scaffold:
+        from reconciler.cli.scaffolding import scaffold as lay_out
+
+        lay_out(target.root, force)
+        return
     workspace = target.workspace
     path = state_path(target.config, workspace.name)
     state = new_state(workspace.name, endpoint_for(target.config, workspace))
