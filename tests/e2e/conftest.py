@@ -3,7 +3,8 @@
 ``sandbox`` yields a running sandbox with default options in ``tmp_path``; ``sandbox_factory``
 starts more (options as a ``SandboxOptions`` or as keyword switches, an optional ``data_dir`` and
 ``port``), and closes every one it started. ``sandbox_client`` is a plain httpx client already
-holding a token.
+holding a token. ``installable`` builds this checkout's wheel once per session
+(:mod:`tests.e2e.installed`).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import pytest
 
 from reconciler.sandbox.options import SandboxOptions
 from reconciler.sandbox.server import RunningSandbox, start_sandbox
+from tests.e2e.installed import Toolbox, toolbox
 
 SandboxFactory = Callable[..., RunningSandbox]
 
@@ -98,3 +100,9 @@ def campaign_body(**overrides: Any) -> dict[str, Any]:
         else:
             body[key] = value
     return body
+
+
+@pytest.fixture(scope="session")
+def installable(tmp_path_factory: pytest.TempPathFactory) -> Toolbox:
+    """The wheel of this checkout, and an environment in which pip installs it offline."""
+    return toolbox(tmp_path_factory.mktemp("installable"))
