@@ -53,16 +53,16 @@ def scaffold_files(release: Release) -> list[ProjectFile]:
         ProjectFile("campaigns/defaults.yaml", render("defaults.yaml", release)),
         ProjectFile("campaigns/example.yaml", render("example.yaml", release)),
         ProjectFile(".gitignore", render("gitignore", release), merge_lines=True),
-        *(ProjectFile(f"schema/{schema.path}", schema.content) for schema in schema_files()),
+        *schema_files(under="schema/"),
         ProjectFile(".github/workflows/plan.yml", render("plan.yml", release)),
         ProjectFile(".github/workflows/apply.yml", render("apply.yml", release)),
     ]
 
 
-def schema_files() -> list[ProjectFile]:
-    """The JSON Schemas alone, as ``campaigns schema`` writes them (paths without ``schema/``)."""
+def schema_files(under: str = "") -> list[ProjectFile]:
+    """The JSON Schemas alone, as ``campaigns schema`` writes them, their paths prefixed ``under``."""
     return [
-        ProjectFile(entry.name, entry.read_bytes())
+        ProjectFile(f"{under}{entry.name}", entry.read_bytes())
         for entry in sorted(bundled_dir("schema").iterdir(), key=lambda entry: entry.name)
         if entry.name.endswith(".json")
     ]

@@ -183,3 +183,15 @@ def test_schema_defaults_to_the_project_roots_schema_dir(
     assert sorted(p.name for p in (tmp_path / "schema").iterdir()) == sorted(
         f"{name}.schema.json" for name in SCHEMAS
     )
+
+
+def test_schema_never_writes_through_a_linked_schema_dir(tmp_path: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    project = tmp_path / "project"
+    (project / "campaigns").mkdir(parents=True)
+    (project / "schema").symlink_to(elsewhere)
+    code, _, err = run("schema", "--dir", str(project))
+    assert code == 1
+    assert err == f"Error: {project / 'schema'}: is a symbolic link; refusing to follow it\n"
+    assert list(elsewhere.iterdir()) == []

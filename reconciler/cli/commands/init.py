@@ -28,10 +28,11 @@ def command(target: Target, scaffold: bool, force: bool) -> None:
     The state's lineage seeds every submission name, so a workspace is created once and its state
     committed; plan and apply never create one silently (except for the sandbox).
 
-    With --scaffold, set up a campaigns repository in the project root instead (the current
-    directory, or --dir): each file is listed as created, unchanged or kept (it differs, and only
-    --force overwrites it); a second run changes nothing. The workflows install exactly this
-    version of the tool.
+    With --scaffold, set up a campaigns repository instead, in the project root (--dir, else the
+    one found from the current directory up, else the current directory); no workspace state is
+    created. Each file is listed as created, unchanged or kept (it differs, and only --force
+    overwrites it); a second run changes nothing. The workflows install exactly this version of
+    the tool.
     """
     if force and not scaffold:
         raise click.UsageError(

@@ -26,9 +26,10 @@ def command(project_dir: Path, out_dir: Path | None) -> None:
     `# yaml-language-server: $schema=../schema/campaign.schema.json`. The files are those of the
     installed version: run it again after an upgrade (files that differ are replaced).
     """
-    directory = project_dir / "schema" if out_dir is None else out_dir
-    surveyed = survey(directory, schema_files())
-    lay(directory, surveyed, force=True)
+    # Below the project root, schema/ itself is checked too: a link there is never followed.
+    root, files = (out_dir, schema_files()) if out_dir else (project_dir, schema_files("schema/"))
+    surveyed = survey(root, files)
+    lay(root, surveyed, force=True)
     for entry in surveyed:
         verb = "unchanged" if entry.status is Status.UNCHANGED else "wrote"
-        click.echo(f"{verb:<10} {directory / entry.file.path}")
+        click.echo(f"{verb:<10} {root / entry.file.path}")
