@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from reconciler import __version__
 from reconciler.cli.main import cli
-from reconciler.config import DeclarationSettings, WorkspaceSettings, load_config
+from reconciler.config import ConfigFile, DeclarationSettings, WorkspaceSettings, load_config
 from reconciler.load import load_project
 from reconciler.schema_export import SCHEMAS, render
 
@@ -139,6 +139,8 @@ def test_campaigns_toml_shows_every_key_with_its_default_and_no_phone_number(
             written[found[1]] = found[2]
     expected = set(WorkspaceSettings.model_fields) | set(DeclarationSettings.model_fields)
     assert set(written) == expected
+    tables = set(re.findall(r"^#? ?\[(\w+)[.\]]", text, flags=re.MULTILINE))
+    assert tables == set(ConfigFile.model_fields)  # every table of campaigns.toml is shown
     for key, field in WorkspaceSettings.model_fields.items():
         if key in ("api_url", "auth_url", "canary_to"):
             continue
