@@ -20,9 +20,10 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
 def _commit(root: str) -> str | None:
+    """HEAD of the git checkout whose top is ``root`` (not of a repository around an sdist)."""
     try:
         out = subprocess.run(
-            ["git", "-C", root, "rev-parse", "--verify", "HEAD"],
+            ["git", "-C", root, "rev-parse", "--show-toplevel", "HEAD"],
             capture_output=True,
             text=True,
             timeout=30,
@@ -30,8 +31,10 @@ def _commit(root: str) -> str | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    sha = out.stdout.strip()
-    return sha if len(sha) == 40 else None
+    lines = out.stdout.split()
+    if len(lines) != 2 or Path(lines[0]).resolve() != Path(root).resolve():
+        return None
+    return lines[1] if len(lines[1]) == 40 else None
 
 
 class ReleaseCommitHook(BuildHookInterface):

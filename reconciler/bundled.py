@@ -52,11 +52,15 @@ def release_commit() -> str | None:
         commit = json.loads(record.read_text(encoding="utf-8")).get("commit")
         return commit if isinstance(commit, str) else None
     checkout = _checkout()
-    if checkout is None:
-        return None
+    return None if checkout is None else checkout_commit(checkout)
+
+
+def checkout_commit(root: Path) -> str | None:
+    """HEAD of the git checkout whose top is ``root``; None when ``root`` is not one (a directory
+    inside another repository is not: its HEAD is someone else's commit)."""
     try:
         out = subprocess.run(
-            ["git", "-C", str(checkout), "rev-parse", "--verify", "HEAD"],
+            ["git", "-C", str(root), "rev-parse", "--show-toplevel", "HEAD"],
             capture_output=True,
             text=True,
             timeout=30,
@@ -64,7 +68,10 @@ def release_commit() -> str | None:
         )
     except (OSError, subprocess.SubprocessError):
         return None
-    return out.stdout.strip() or None
+    lines = out.stdout.split()
+    if len(lines) != 2 or Path(lines[0]).resolve() != root.resolve():
+        return None
+    return lines[1]
 
 
 def repository_url() -> str:

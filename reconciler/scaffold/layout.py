@@ -112,11 +112,10 @@ def _missing_lines(current: bytes, wanted: bytes) -> list[str]:
 
 
 def _merged(current: bytes, wanted: bytes) -> bytes:
-    missing = _missing_lines(current, wanted)
-    text = current.decode("utf-8", errors="replace")
-    if text and not text.endswith("\n"):
-        text += "\n"
-    return (text + "\n".join(missing) + "\n").encode("utf-8")
+    """``current`` byte for byte, then the missing lines."""
+    missing = "\n".join(_missing_lines(current, wanted)) + "\n"
+    separator = b"\n" if current and not current.endswith(b"\n") else b""
+    return current + separator + missing.encode("utf-8")
 
 
 def _write(path: Path, content: bytes) -> None:

@@ -132,3 +132,18 @@ def test_the_readme_changelog_and_getting_started_name_this_version() -> None:
     assert pinned in (ROOT / "docs" / "getting-started.md").read_text(encoding="utf-8")
     changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
     assert f"\n## [{reconciler.__version__}] - " in changelog
+
+
+def test_the_checkout_commit_is_head_of_that_checkout_only(tmp_path: Path) -> None:
+    assert bundled.checkout_commit(ROOT) == subprocess_head(ROOT)
+    inner = ROOT / "reconciler"  # inside the repository, not its top
+    assert bundled.checkout_commit(inner) is None
+    assert bundled.checkout_commit(tmp_path) is None  # not a repository at all
+
+
+def subprocess_head(root: Path) -> str:
+    import subprocess
+
+    return subprocess.run(
+        ["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True, check=True
+    ).stdout.strip()
