@@ -20,7 +20,11 @@ from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 
 def _commit(root: str) -> str | None:
-    """HEAD of the git checkout whose top is ``root`` (not of a repository around an sdist)."""
+    """HEAD of the git checkout whose top is ``root`` (not of a repository around an sdist).
+
+    The same rule as ``reconciler.bundled.checkout_commit``, written again on purpose: a build
+    hook must not import the package it is building.
+    """
     try:
         out = subprocess.run(
             ["git", "-C", root, "rev-parse", "--show-toplevel", "HEAD"],

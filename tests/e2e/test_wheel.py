@@ -18,21 +18,12 @@ import pytest
 from ruamel.yaml import YAML
 
 from reconciler import __version__
+from reconciler.scaffold.content import Release, scaffold_files
 from tests.e2e.installed import ROOT, Toolbox, source_commit
 
 pytestmark = pytest.mark.slow
-SCAFFOLDED = [
-    "campaigns.toml",
-    "campaigns/defaults.yaml",
-    "campaigns/example.yaml",
-    ".gitignore",
-    "schema/campaign.schema.json",
-    "schema/defaults.schema.json",
-    "schema/plan.schema.json",
-    "schema/state.schema.json",
-    ".github/workflows/plan.yml",
-    ".github/workflows/apply.yml",
-]
+#: What the source tree's scaffold lays; the installed one must lay the same files.
+SCAFFOLDED = [file.path for file in scaffold_files(Release.current())]
 
 
 class Installed:
@@ -119,7 +110,7 @@ def test_a_new_repository_from_scaffold_to_apply(installed: Installed, tmp_path:
     repo.mkdir()
     installed.run("git", "init", "--quiet", "-b", "main", cwd=repo)
     out = installed.campaigns("init", "--scaffold", cwd=repo).stdout
-    assert [line.split()[1] for line in out.splitlines()[1:11]] == SCAFFOLDED
+    assert out.splitlines()[1 : 1 + len(SCAFFOLDED)] == [f"  created    {p}" for p in SCAFFOLDED]
     assert installed.campaigns("validate", cwd=repo).stdout == (
         "1 campaign, 2 recipients, all valid\n"
     )
