@@ -34,10 +34,20 @@ def scaffold(root: Path, force: bool) -> None:
             f"{len(kept)} file(s) differ from what this version writes and were kept as they "
             "are; --force overwrites them (a .gitignore only gets the missing lines)."
         )
+    if not _in_git_repository(root):
+        click.echo(
+            "Not in a git repository yet: run `git init` (the workflows and the audit "
+            "trail, `campaigns log`, need one)."
+        )
     if not written:
         click.echo("Nothing to write.")
         return
     click.echo(NEXT_STEPS)
+
+
+def _in_git_repository(root: Path) -> bool:
+    here = root.absolute()
+    return any((directory / ".git").exists() for directory in (here, *here.parents))
 
 
 def _verb(status: Status, written: bool) -> str:

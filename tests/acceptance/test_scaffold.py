@@ -43,13 +43,15 @@ def files_under(root: Path) -> dict[str, bytes]:
 
 
 def test_scaffold_lays_every_file_and_lists_it(tmp_path: Path) -> None:
+    (tmp_path / ".git").mkdir()
     code, out, err = run("init", "--scaffold", "--dir", str(tmp_path))
     assert (code, err) == (0, "")
     lines = out.splitlines()
     assert lines[0] == f"Campaigns repository in {tmp_path} (routee-campaigns {__version__})"
     assert lines[1 : 1 + len(LAID)] == [f"  created    {path}" for path in LAID]
     assert "Next (campaigns help getting-started):" in lines
-    assert sorted(files_under(tmp_path)) == sorted(LAID)
+    assert not any("git init" in line for line in lines)
+    assert sorted(p for p in files_under(tmp_path) if not p.startswith(".git/")) == sorted(LAID)
     assert not (tmp_path / "state").exists()  # plain init creates a workspace's state
 
 
@@ -58,7 +60,12 @@ def test_a_second_run_changes_nothing(tmp_path: Path) -> None:
     before = files_under(tmp_path)
     code, out, _ = run("init", "--scaffold", "--dir", str(tmp_path))
     assert code == 0
-    assert out.splitlines()[1:] == [*(f"  unchanged  {path}" for path in LAID), "Nothing to write."]
+    assert out.splitlines()[1:] == [
+        *(f"  unchanged  {path}" for path in LAID),
+        "Not in a git repository yet: run `git init` (the workflows and the audit trail, "
+        "`campaigns log`, need one).",
+        "Nothing to write.",
+    ]
     assert files_under(tmp_path) == before
 
 
