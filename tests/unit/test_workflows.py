@@ -307,10 +307,18 @@ def test_the_action_plans_offline_and_comments_once() -> None:
     assert any(argv[:3] == ["gh", "api", "--method"] and "PATCH" in argv for argv in commands)
     assert text.count('MARKER: "<!-- routee-campaigns-plan -->"') == 2
     upload = [s for s in steps(action) if s.get("uses", "").startswith("actions/upload-")]
-    assert upload[0]["with"]["path"] == "plan.json"
+    assert upload[0]["with"]["path"] == "${{ inputs.working-directory }}/plan.json"
     assert upload[0]["if"] == "always() && inputs.command == 'plan'"
     assert 'if [ "$PLAN_EXIT_CODE" != "0" ]' in text
     assert "secrets." not in text
+
+
+def test_the_action_runs_every_project_step_in_the_working_directory() -> None:
+    action = load("action.yml")
+    assert action["inputs"]["working-directory"]["default"] == "."
+    for step in steps(action):
+        if "run" in step and step["name"] not in ("Check the inputs", "Install campaigns"):
+            assert step["working-directory"] == "${{ inputs.working-directory }}", step["name"]
 
 
 def test_the_action_installs_the_pinned_version_or_its_own_commit() -> None:
