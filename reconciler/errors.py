@@ -44,6 +44,9 @@ stderr and exits with the error's ``exit_code`` (``--debug`` shows the traceback
     │   └── GitFailed               git exited non-zero
     ├── AuditError                  the audit trail cannot be read        audit.history
     │   └── HistoryGitFailed        git answered with an error
+    ├── BundledFileMissing          a file the wheel ships is not there   bundled
+    ├── UnknownTopic                ``campaigns help`` has no such page   manual
+    ├── LayoutError                 a scaffold file cannot be written     scaffold.layout
     └── SandboxError                the sandbox cannot start              sandbox.errors
         ├── IdentityError           ``identity.json`` is not one
         ├── DataDirInUse            another sandbox holds the data
