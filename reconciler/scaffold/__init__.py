@@ -5,4 +5,6 @@
   commit its action is pinned to) and the JSON Schemas.
 - ``layout``: compare each file with the disk, then write only what is missing (``--force``: also
   what differs); never through a symbolic link.
+
+The use case is ``reconciler.usecases.scaffold``; its output, ``reconciler.render.scaffold``.
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -39,9 +40,10 @@ def command(target: Target, scaffold: bool, force: bool) -> None:
             "--force goes with --scaffold (a workspace's state is never replaced)"
         )
     if scaffold:
-        from reconciler.cli.scaffolding import scaffold as lay_out
+        from reconciler.render.scaffold import render_scaffold
+        from reconciler.usecases.scaffold import scaffold_repository
 
-        lay_out(target.root, force)
+        render_scaffold(scaffold_repository(target.root, force), sys.stdout)
         return
     workspace = target.workspace
     path = state_path(target.config, workspace.name)

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from reconciler.cli.options import project_dir_option
-from reconciler.scaffold.content import schema_files
-from reconciler.scaffold.layout import Status, lay, survey
+from reconciler.render.scaffold import render_schemas
+from reconciler.usecases.scaffold import write_schemas
 
 
 @click.command("schema")
@@ -27,9 +28,5 @@ def command(project_dir: Path, out_dir: Path | None) -> None:
     installed version: run it again after an upgrade (files that differ are replaced).
     """
     # Below the project root, schema/ itself is checked too: a link there is never followed.
-    root, files = (out_dir, schema_files()) if out_dir else (project_dir, schema_files("schema/"))
-    surveyed = survey(root, files)
-    lay(root, surveyed, force=True)
-    for entry in surveyed:
-        verb = "unchanged" if entry.status is Status.UNCHANGED else "wrote"
-        click.echo(f"{verb:<10} {root / entry.file.path}")
+    root, under = (out_dir, "") if out_dir else (project_dir, "schema/")
+    render_schemas(root, write_schemas(root, under), sys.stdout)
