@@ -1,10 +1,16 @@
-"""Crash-safe file writes: a reader sees the old content or the new, never a torn file."""
+"""Crash-safe file writes: a reader sees the old content or the new, never a torn file.
+
+The data directory must be a real directory: a link in its place is refused
+(:mod:`reconciler.safefile`), so nothing is written outside it.
+"""
 
 from __future__ import annotations
 
 import os
 import tempfile
 from pathlib import Path
+
+from reconciler.safefile import check_directory, open_directory
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -37,6 +43,7 @@ def publish_once(path: Path, text: str) -> bool:
 
 def _durable_temp(path: Path, text: str) -> Path:
     """A new temporary file beside ``path`` holding ``text``, fsynced; removed if writing fails."""
+    check_directory(path.parent)
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
@@ -51,7 +58,7 @@ def _durable_temp(path: Path, text: str) -> Path:
 
 def fsync_directory(directory: Path) -> None:
     """Make a rename or a file creation in ``directory`` durable."""
-    fd = os.open(directory, os.O_RDONLY)
+    fd = open_directory(directory)
     try:
         os.fsync(fd)
     finally:

@@ -10,10 +10,12 @@ the winner's id instead of overwriting it.
 from __future__ import annotations
 
 import json
+import os
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from reconciler.safefile import KIB, FileRefused, read_bounded
 from reconciler.sandbox.errors import IdentityError
 from reconciler.sandbox.files import publish_once
 
@@ -25,7 +27,7 @@ __all__ = ["IDENTITY_FILE", "IdentityError", "account_id"]
 def account_id(data_dir: Path) -> str:
     """Return the account id of the sandbox whose data lives in ``data_dir``, creating it once."""
     path = data_dir / IDENTITY_FILE
-    if path.exists():
+    if os.path.lexists(path):
         return _read(path)
     try:
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -36,15 +38,17 @@ def account_id(data_dir: Path) -> str:
             .replace("+00:00", "Z"),
         }
         publish_once(path, json.dumps(identity, indent=2, sort_keys=True) + "\n")
-    except OSError as exc:
+    except (OSError, FileRefused) as exc:
         raise IdentityError(f"{path}: cannot create the sandbox identity ({exc})") from exc
     return _read(path)
 
 
 def _read(path: Path) -> str:
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_bounded(path, 64 * KIB).decode("utf-8"))
         value = data["accountId"]
+    except FileRefused as exc:
+        raise IdentityError(str(exc)) from None
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise IdentityError(f"{path}: not a sandbox identity file ({exc})") from exc
     if not isinstance(value, str) or not value:

@@ -26,11 +26,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any
 
-from reconciler.sandbox.errors import DataDirInUse, StoreCorrupt
+from reconciler.safefile import MIB, FileRefused, open_file, read_bounded
+from reconciler.sandbox.errors import DataDirInUse, SandboxError, StoreCorrupt
 from reconciler.sandbox.files import write_atomically
 
 LOG_FILE = "campaigns.jsonl"
 LOCK_FILE = "sandbox.lock"
+#: The campaign log is refused unread past this size (1,000 x 1,000 numbers take about 60 MB).
+MAX_LOG_BYTES = 1024 * MIB
 log = logging.getLogger(__name__)
 
 
@@ -52,7 +55,7 @@ class CampaignStore:
         try:
             self._replay()
             self._compact()
-            self._log: IO[str] = self.path.open("a", encoding="utf-8")
+            self._log: IO[str] = _open_text(self.path, os.O_WRONLY | os.O_APPEND, "a")
         except BaseException:
             self._owner.close()
             raise
@@ -112,9 +115,12 @@ class CampaignStore:
             record["cancelledAt"] = at
 
     def _replay(self) -> None:
-        if not self.path.exists():
+        try:
+            lines = read_bounded(self.path, MAX_LOG_BYTES).splitlines()
+        except FileNotFoundError:
             return
-        lines = self.path.read_bytes().splitlines()
+        except FileRefused as exc:
+            raise StoreCorrupt(str(exc)) from None
         for number, line in enumerate(lines, start=1):
             if not line.strip():
                 continue
@@ -153,7 +159,7 @@ class CampaignStore:
 
 def _claim(path: Path) -> IO[str]:
     """Hold an exclusive lock on ``path`` for as long as the returned file stays open."""
-    handle = path.open("a+", encoding="utf-8")
+    handle = _open_text(path, os.O_RDWR, "r+")
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
@@ -170,3 +176,12 @@ def _claim(path: Path) -> IO[str]:
         handle.write(f"{os.getpid()}\n")
         handle.flush()
     return handle
+
+
+def _open_text(path: Path, flags: int, mode: str) -> IO[str]:
+    """A text handle on the regular file ``path`` (created if missing), never through a link."""
+    try:
+        fd = open_file(path, flags | os.O_CREAT)
+    except FileRefused as exc:
+        raise SandboxError(str(exc)) from None
+    return os.fdopen(fd, mode, encoding="utf-8")

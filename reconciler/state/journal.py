@@ -19,6 +19,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from reconciler.models.journal import JournalHeader, JournalRecord
 from reconciler.models.validation import first_error
+from reconciler.safefile import MIB, FileRefused, open_file, read_bounded
 from reconciler.state.errors import StateCorrupt, StateError
 from reconciler.state.fold import FoldResult, fold
 from reconciler.state.store import fsync_dir
@@ -26,6 +27,8 @@ from reconciler.state.store import fsync_dir
 __all__ = ["FoldResult", "Journal", "fold", "read_journal", "remove_journal"]
 
 _RECORD: TypeAdapter[JournalRecord] = TypeAdapter(JournalRecord)
+#: A journal past this size is refused unread (a 1,000 x 1,000 apply writes about 70 MB).
+MAX_JOURNAL_BYTES = 512 * MIB
 
 
 class Journal:
@@ -40,7 +43,9 @@ class Journal:
     def create(cls, path: Path, header: JournalHeader) -> Journal:
         """Start a new journal with ``header``; refuses if one exists (it must be folded first)."""
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND, 0o644)
+            fd = open_file(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_APPEND)
+        except FileRefused as exc:
+            raise StateError(str(exc)) from None
         except FileExistsError:
             raise StateError(
                 f"{path}: a journal already exists (left by an earlier apply); it must be folded "
@@ -93,7 +98,9 @@ def _write_all(fd: int, data: bytes) -> None:
 def read_journal(path: Path) -> list[JournalRecord]:
     """All complete records of a journal, in order; a cut-short last line is dropped."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_JOURNAL_BYTES)
+    except FileRefused as exc:
+        raise StateCorrupt(f"{exc}; the journal was not folded") from None
     except OSError as exc:
         raise StateError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     lines = raw.split(b"\n")

@@ -22,9 +22,13 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from reconciler.safefile import KIB, FileRefused, read_bounded
+from reconciler.safefile import open_file as open_safely
 from reconciler.state.errors import LockHeld, StateError
 
 _POLL_SECONDS = 0.1
+#: A lock file holds one small JSON object; anything bigger is not read.
+MAX_LOCK_BYTES = 64 * KIB
 
 
 class WorkspaceLock:
@@ -110,15 +114,21 @@ class WorkspaceLock:
 
 
 def _open(path: Path) -> int:
+    """The lock file, created if missing; a symbolic link or a non-regular file is refused.
+
+    A lock committed as a link to the state file would otherwise be truncated through the link.
+    """
     try:
-        return os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        return open_safely(path, os.O_RDWR | os.O_CREAT)
+    except FileRefused as exc:
+        raise StateError(f"{exc} (the workspace lock file)") from None
     except OSError as exc:
         raise StateError(f"{path}: cannot open the lock file: {exc.strerror or exc}") from exc
 
 
 def _same_file(fd: int, path: Path) -> bool:
     try:
-        on_disk = path.stat()
+        on_disk = path.lstat()
     except FileNotFoundError:
         return False
     mine = os.fstat(fd)
@@ -135,8 +145,8 @@ def _user() -> str:
 def read_lock_info(path: Path) -> dict[str, Any]:
     """What the lock file says about its holder ({} if it is empty or unreadable)."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(read_bounded(path, MAX_LOCK_BYTES).decode("utf-8"))
+    except (OSError, ValueError, FileRefused):
         return {}
     return data if isinstance(data, dict) else {}
 
@@ -163,7 +173,7 @@ def _dir_flag(path: Path) -> str:
 def force_unlock(path: Path, lock_id: str) -> dict[str, Any]:
     """Remove a lock file whose id is ``lock_id``; refuses if a live local process holds it."""
     info = read_lock_info(path)
-    if not path.exists():
+    if not os.path.lexists(path):
         raise StateError(f"{path}: workspace '{path.stem}' is not locked")
     if info.get("id") != lock_id:
         raise StateError(

@@ -22,7 +22,12 @@ from pydantic import ValidationError
 from reconciler.config import Config
 from reconciler.models.state import FORMAT_VERSION, State
 from reconciler.models.validation import some_errors
+from reconciler.safefile import MIB, FileRefused, check_directory, open_directory, read_bounded
 from reconciler.state.errors import StateCorrupt, StateError, StateFutureVersion, StateMissing
+
+#: A state past this size is refused unread (1,000 x 1,000 numbers applied is 32 MB; GitHub
+#: refuses files over 100 MB).
+MAX_STATE_BYTES = 256 * MIB
 
 
 def state_path(config: Config, workspace: str) -> Path:
@@ -48,9 +53,11 @@ def new_state(workspace: str, endpoint: str) -> State:
 def load_state(path: Path) -> State:
     """Read and validate a state file; :class:`StateMissing` if there is none."""
     try:
-        raw = path.read_bytes()
+        raw = read_bounded(path, MAX_STATE_BYTES)
     except FileNotFoundError:
         raise StateMissing(_missing_message(path)) from None
+    except FileRefused as exc:
+        raise StateCorrupt(str(exc)) from None
     except OSError as exc:
         raise StateError(f"{path}: cannot read: {exc.strerror}") from exc
     return parse_state(raw, path)
@@ -140,6 +147,10 @@ def create_state(path: Path, state: State) -> None:
 
 def _write_temp(path: Path, data: bytes) -> Path:
     try:
+        check_directory(path.parent)
+    except FileRefused as exc:
+        raise StateError(str(exc)) from None
+    try:
         fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
         raise StateError(
@@ -164,7 +175,10 @@ def _discard(tmp: Path) -> None:
 
 def fsync_dir(directory: Path) -> None:
     """Make the rename itself durable; some file systems refuse to fsync a directory."""
-    fd = os.open(directory, os.O_RDONLY)
+    try:
+        fd = open_directory(directory)
+    except FileRefused as exc:
+        raise StateError(str(exc)) from None
     try:
         with contextlib.suppress(OSError):
             os.fsync(fd)

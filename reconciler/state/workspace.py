@@ -8,6 +8,7 @@ refuses a state bound to another endpoint, and folds a journal left behind by a 
 from __future__ import annotations
 
 import datetime as dt
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,13 +65,13 @@ def open_workspace(
     """
     path = state_path(config, workspace.name)
     notes: list[str] = []
-    if not path.exists() and (create or workspace.is_sandbox):
+    if not os.path.lexists(path) and (create or workspace.is_sandbox):
         _create(path, workspace.name, endpoint)
         notes.append(f"created {path}")
     state = load_state(path)
     _check_endpoint(state, endpoint, path, workspace)
     journal = journal_path(config, workspace.name)
-    if journal.exists():
+    if os.path.lexists(journal):
         state, folded = _fold_leftover(config, workspace.name, lock_held)
         notes.extend(folded)
     return OpenedWorkspace(state=state, path=path, notes=notes)
@@ -80,7 +81,7 @@ def _create(path: Path, name: str, endpoint: str) -> None:
     try:
         create_state(path, new_state(name, endpoint))
     except StateError:
-        if not path.exists():  # a concurrent creator winning the race is fine
+        if not os.path.lexists(path):  # a concurrent creator winning the race is fine
             raise
 
 
@@ -113,7 +114,7 @@ def fold_journal(config: Config, name: str) -> tuple[State, list[str]]:
     path = state_path(config, name)
     journal = journal_path(config, name)
     state = load_state(path)
-    if not journal.exists():  # another command folded it while we waited
+    if not os.path.lexists(journal):  # another command folded it while we waited
         return state, []
     result = fold(state, read_journal(journal), _now())
     if result.changed:

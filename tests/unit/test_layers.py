@@ -114,13 +114,20 @@ def sandbox_import_allowed(module: str) -> bool:
     top = module.split(".", maxsplit=1)[0]
     if top == "reconciler":
         return (
-            module.startswith(("reconciler.sandbox", "reconciler.enums", "reconciler.errors"))
+            module.startswith(
+                (
+                    "reconciler.sandbox",
+                    "reconciler.enums",
+                    "reconciler.errors",
+                    "reconciler.safefile",
+                )
+            )
             or module == "reconciler"
         )
     return top in sys.stdlib_module_names or top in ("phonenumbers", "__future__")
 
 
-def test_the_sandbox_imports_only_enums_errors_the_stdlib_and_phonenumbers() -> None:
+def test_the_sandbox_imports_only_enums_errors_safefile_the_stdlib_and_phonenumbers() -> None:
     offending = {
         f"{path.name}: {module}"
         for path in (PACKAGE / "sandbox").rglob("*.py")
@@ -153,3 +160,8 @@ def test_the_plan_layer_loads_no_io_layer() -> None:
         [sys.executable, "-c", check], capture_output=True, text=True, check=True, timeout=60
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_safefile_shared_with_the_sandbox_imports_only_the_stdlib() -> None:
+    modules = imported_modules(PACKAGE / "safefile.py")
+    assert {m for m in modules if m.split(".")[0] not in sys.stdlib_module_names} == set()

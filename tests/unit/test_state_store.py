@@ -170,5 +170,5 @@ def test_write_into_a_missing_directory_is_a_clean_error(tmp_path: Path) -> None
 
 def test_unreadable_state_is_a_clean_error(tmp_path: Path) -> None:
     (tmp_path / "s.json").mkdir()
-    with pytest.raises(StateError, match="cannot read"):
+    with pytest.raises(StateError, match="is a directory, not a regular file"):
         load_state(tmp_path / "s.json")
