@@ -2,11 +2,14 @@
 
 Every exception the tool raises on purpose derives from ``CampaignsError``; it is caught here once,
 printed as ``Error: <message>`` on stderr, and mapped to its exit code. ``--debug`` shows the
-traceback instead.
+traceback instead. While a command runs, stdout and stderr pass through
+:class:`~reconciler.escape.TerminalStream`: a control character in an id, a file name or a
+server's message is shown as ``\\uXXXX``, never acted on by the terminal.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import pkgutil
 import sys
@@ -19,6 +22,7 @@ import click
 from reconciler import __version__
 from reconciler.cli import commands
 from reconciler.errors import CampaignsError, ExitCode
+from reconciler.escape import TerminalStream
 
 EPILOG = """\b
 Exit codes:
@@ -99,16 +103,17 @@ class CampaignsGroup(click.Group):
                 args, prog_name, complete_var, standalone_mode=False, **extra
             )
 
-        if not standalone_mode:
-            return run()
-        try:
-            code = run()
-        except click.ClickException as exc:
-            exc.show()
-            sys.exit(ExitCode.ERROR)
-        except click.Abort:
-            click.echo("Interrupted.", err=True)
-            sys.exit(ExitCode.ERROR)
+        with terminal_safe_output():
+            if not standalone_mode:
+                return run()
+            try:
+                code = run()
+            except click.ClickException as exc:
+                exc.show()
+                sys.exit(ExitCode.ERROR)
+            except click.Abort:
+                click.echo("Interrupted.", err=True)
+                sys.exit(ExitCode.ERROR)
         sys.exit(code if isinstance(code, int) else ExitCode.OK)
 
     def invoke(self, ctx: click.Context) -> Any:
@@ -119,6 +124,20 @@ class CampaignsGroup(click.Group):
                 raise
             click.echo(f"Error: {exc}", err=True)
             ctx.exit(exc.exit_code)
+
+
+@contextlib.contextmanager
+def terminal_safe_output() -> Iterator[None]:
+    """stdout and stderr escape control characters until the block ends (nested: once)."""
+    saved = sys.stdout, sys.stderr
+    if not isinstance(sys.stdout, TerminalStream):
+        sys.stdout = TerminalStream(sys.stdout)
+    if not isinstance(sys.stderr, TerminalStream):
+        sys.stderr = TerminalStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 @click.group(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,3 +109,8 @@ def target_options(f: F) -> F:
         help="Workspace (state/NAME.json); also read from CAMPAIGNS_WORKSPACE. Default: 'default'.",
     )(decorated)
     return _dir_option(decorated)  # type: ignore[return-value]
+
+
+def in_ci() -> bool:
+    """``CI=true`` (GitHub Actions and most CI systems set it): output goes to a shared log."""
+    return os.environ.get("CI", "").strip().lower() in ("true", "1")

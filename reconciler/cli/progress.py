@@ -2,7 +2,8 @@
 
 Other lines (one per finished action, notes on stderr) are printed above it: the bar is erased,
 the line written, and the bar drawn again. Used only when stdout is a terminal; elsewhere apply
-prints the lines alone, so logs and pipes never see carriage returns or escape codes.
+prints the lines alone, so logs and pipes never see carriage returns or escape codes. The bar
+writes its own erase codes past the CLI's terminal filter, so it escapes each line itself.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import TextIO
+
+from reconciler.escape import for_terminal, unfiltered
 
 BAR_WIDTH = 20
 #: Back to the start of the line and erase it (ANSI "erase in line").
@@ -27,7 +30,7 @@ class ProgressBar:
     """The bar on ``stream``; thread-safe, since actions finish on worker threads."""
 
     def __init__(self, stream: TextIO, total: int) -> None:
-        self._stream = stream
+        self._stream = unfiltered(stream)
         self.total = total
         self.done = 0
         self._lock = threading.RLock()
@@ -53,7 +56,7 @@ class ProgressBar:
     def advance(self, line: str) -> None:
         """One more action finished: print its ``line`` above the bar and move the bar on."""
         with self._lock, self.hidden():
-            self._write(line + "\n")
+            self._write(for_terminal(line, single_line=True) + "\n")
             self.done += 1
 
     def close(self) -> None:

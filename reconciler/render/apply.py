@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
+from reconciler.masking import mask_numbers
 from reconciler.models.plan import ActionKind
 
 
@@ -62,6 +63,6 @@ def render_report(report: ApplyReport, out: TextIO) -> None:
         return
     errors = recipient_error_lines(report.results)
     if errors:
-        out.write("Routee rejected some recipients (errors[]):\n")
-        out.write("".join(f"{line}\n" for line in errors))
+        out.write("Routee rejected some recipients (errors[]; numbers masked):\n")
+        out.write("".join(f"{mask_numbers(line)}\n" for line in errors))
     out.write(f"{summary(report)}\n")

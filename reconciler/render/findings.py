@@ -11,10 +11,8 @@ from collections.abc import Callable, Sequence
 from typing import Protocol, TextIO
 
 from reconciler.load.findings import Finding
-from reconciler.render.markdown import MARKER
-from reconciler.render.mask import mask_written_numbers
-from reconciler.render.options import MARKDOWN_LIMIT
-from reconciler.render.style import lines_within
+from reconciler.render.markdown import render_findings_markdown as findings_comment
+from reconciler.render.options import RenderOptions
 
 
 class Validated(Protocol):
@@ -60,21 +58,9 @@ def render_findings_json(result: Validated, out: TextIO) -> None:
 
 
 def render_findings_markdown(result: Validated, out: TextIO) -> None:
-    """A pull-request comment: the plan's marker, numbers masked, whole lines under the cap.
-
-    Every line starts with its path, so none can close the four-backtick fence early.
-    """
-    body = [MARKER, "### campaigns validate", "", f"**{summary(result)}**"]
-    lines = [mask_written_numbers(str(finding)) for finding in result.findings]
-    shown = lines_within(lines, MARKDOWN_LIMIT - sum(len(line) + 1 for line in body) - 200)
-    if lines:
-        body += ["", "````", *lines[:shown], "````"]
-    if shown < len(lines):
-        body += [
-            "",
-            f"_… and {len(lines) - shown} more problems not shown: run `campaigns validate`._",
-        ]
-    out.write("\n".join(body) + "\n")
+    """A pull-request comment, by the plan comment's renderer (marker, masking, escaping, cap)."""
+    findings = [str(finding) for finding in result.findings]
+    findings_comment("campaigns validate", summary(result), findings, out, RenderOptions())
 
 
 FindingsRenderer = Callable[[Validated, TextIO], None]

@@ -1,7 +1,9 @@
 """``--format markdown``: the body of a pull-request comment.
 
-The first line is a hidden marker so the workflow can find and update its own comment. Phone
-numbers are masked. GitHub rejects comments over 65,536 characters, so the body is capped at
+The first line is a hidden marker so the workflow can find and update its own comment (and it
+appears nowhere else). Phone numbers are masked; everything that came from a file, a name or a
+server goes through :mod:`reconciler.escape` (ids and names as code spans, notes and problems as
+inert text), so no value can add a row, a heading, a link or a mention. GitHub rejects comments over 65,536 characters, so the body is capped at
 ``options.max_chars``: errors, warnings and guards are kept (each list capped), and table rows
 that do not fit are summarized by kind instead of being cut mid-line. A held resolve is marked
 in its row; forgotten campaigns declared again (re-tracks, a state-only change) are listed in
@@ -14,6 +16,8 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
+from reconciler.escape import MARKER, md_code, md_code_block, md_document, md_text
+from reconciler.masking import mask_numbers, mask_written_numbers
 from reconciler.models.plan import Action, ActionKind, Guard, Plan, Problem
 from reconciler.render.changes import (
     errors_line,
@@ -22,24 +26,23 @@ from reconciler.render.changes import (
     recipients_of,
     summary_line,
 )
-from reconciler.render.mask import mask_numbers
 from reconciler.render.options import RenderOptions
 from reconciler.render.style import lines_within
 
-MARKER = "<!-- routee-campaigns-plan -->"
+__all__ = ["MARKER", "render_failure_markdown", "render_findings_markdown", "render_markdown"]
 TABLE_HEAD = (
     "| | action | campaign | submission | recipients | scheduledDate | details |",
     "|---|---|---|---|---:|---|---|",
 )
 _SHARE = {"errors": 0.25, "warnings": 0.15, "tracked": 0.05}
+_FAILURE_CHARS = 20_000
 TRACKED_NOTE = "Declared again after their files were deleted: apply tracks them again."
 
 
 def render_markdown(plan: Plan, out: TextIO, options: RenderOptions) -> None:
     budget = options.max_chars
     head = [
-        MARKER,
-        f"### Campaigns plan: `{plan.workspace}` (state serial {plan.serial})",
+        f"### Campaigns plan: {md_code(plan.workspace)} (state serial {plan.serial})",
         "",
         f"**{summary_line(plan)}**",
     ]
@@ -51,13 +54,45 @@ def render_markdown(plan: Plan, out: TextIO, options: RenderOptions) -> None:
     )
     tracked = _tracked_again(plan, int(budget * _SHARE["tracked"]))
     guards = _guards(plan.guards)
-    fixed = sum(len(line) + 1 for line in [*head, *errors, *warnings, *tracked, *guards])
+    fixed = sum(len(line) + 1 for line in [MARKER, *head, *errors, *warnings, *tracked, *guards])
     table = _table(plan.changes, budget - fixed - 400)
-    out.write("\n".join([*head, *table, *errors, *warnings, *tracked, *guards]) + "\n")
+    out.write(md_document([*head, *table, *errors, *warnings, *tracked, *guards]))
+
+
+def render_findings_markdown(
+    title: str, summary: str, findings: Sequence[str], out: TextIO, options: RenderOptions
+) -> None:
+    """``campaigns validate``'s comment: whole finding lines, masked, in one fenced block.
+
+    Findings quote file names and values as written (a malformed number too), so they are
+    masked and fenced with a fence longer than any backtick run in them; lines that do not fit
+    under ``options.max_chars`` are counted instead of cut.
+    """
+    head = [f"### {md_text(title)}", "", f"**{md_text(summary)}**"]
+    lines = [mask_written_numbers(line) for line in findings]
+    shown = lines_within(lines, options.max_chars - sum(len(x) + 1 for x in [MARKER, *head]) - 200)
+    body = head + (["", *md_code_block("\n".join(lines[:shown]))] if shown else [])
+    if shown < len(lines):
+        more = len(lines) - shown
+        body += ["", f"_… and {more} more problems not shown: run `campaigns validate`._"]
+    out.write(md_document(body))
+
+
+def render_failure_markdown(title: str, message: str, out: TextIO) -> None:
+    """The comment of a command that failed: its error in a fence nothing in it can close.
+
+    The workflow posts this instead of pasting stderr (which holds whatever a file or a server
+    said) into the comment.
+    """
+    text = mask_written_numbers(message)
+    if len(text) > _FAILURE_CHARS:
+        text = text[:_FAILURE_CHARS] + "\n… (cut: the whole message is in the job log)"
+    body = [f"### {md_text(title)}", "", ":x: **failed; nothing can be applied**", ""]
+    out.write(md_document([*body, *md_code_block(text)]))
 
 
 def _tracked_again(plan: Plan, budget: int) -> list[str]:
-    items = [f"`{a.id}`" + (f" ({a.source})" if a.source else "") for a in plan.retracks]
+    items = [md_code(a.id) + (f" ({md_text(a.source)})" if a.source else "") for a in plan.retracks]
     lines = _section("Tracked again", items, budget)
     return [*lines[:3], TRACKED_NOTE, "", *lines[3:]] if lines else []
 
@@ -78,19 +113,19 @@ def _table(actions: Sequence[Action], budget: int) -> list[str]:
 
 
 def _row(action: Action) -> str:
-    submission = f"`{action.submission_name}`" if action.submission_name else ""
+    submission = md_code(action.submission_name) if action.submission_name else ""
     if action.seq is not None:
         submission += f" (seq {action.seq})"
     cells = [
         f"`{action.action.symbol}`",
         f"{action.action.value} (**{held_label(action)}**)" if action.held else action.action.value,
-        f"`{action.id}`",
+        md_code(action.id),
         submission,
         _recipients(action),
-        action.scheduled_date or "",
+        md_text(action.scheduled_date or ""),
         _details(action),
     ]
-    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+    return "| " + " | ".join(cells) + " |"
 
 
 def _recipients(action: Action) -> str:
@@ -100,17 +135,17 @@ def _recipients(action: Action) -> str:
     if action.before is not None and action.after is not None:
         old, new = recipients_of(action.before), recipients_of(action.after)
         text = f"{len(new)} (+{len(new - old)}/-{len(old - new)})"
-    return text + (f" + groups {', '.join(action.groups)}" if action.groups else "")
+    return text + (f" + groups {md_text(', '.join(action.groups))}" if action.groups else "")
 
 
 def _details(action: Action) -> str:
     parts = []
     if action.tracking_id and action.action in (ActionKind.CANCEL, ActionKind.REPLACE):
-        parts.append(f"cancels trackingId `{action.tracking_id}`")
+        parts.append(f"cancels trackingId {md_code(action.tracking_id)}")
     changed = [c.path for c in field_changes(action.before, action.after)]
     if action.posts and action.action is not ActionKind.RESOLVE and changed:
-        parts.append("changed: " + ", ".join(f"`{p}`" for p in changed))
-    parts.extend(action.notes)
+        parts.append("changed: " + ", ".join(md_code(p) for p in changed))
+    parts.extend(md_text(note) for note in action.notes)
     return "; ".join(parts)
 
 
@@ -126,14 +161,14 @@ def _remaining(actions: Sequence[Action]) -> str:
 def _section(title: str, items: list[str], budget: int) -> list[str]:
     if not items:
         return []
-    lines = [mask_numbers(f"- {item}") for item in items]
+    lines = [f"- {mask_numbers(item)}" for item in items]
     shown = lines_within(lines, budget)
     more = [f"- _… and {len(items) - shown} more {title.lower()} not shown._"]
     return ["", f"#### {title}", "", *lines[:shown], *(more if shown < len(lines) else [])]
 
 
 def _problem(problem: Problem) -> str:
-    return problem.text.replace("\n", " ")
+    return md_text(problem.text)
 
 
 def _guards(guards: Sequence[Guard]) -> list[str]:
@@ -148,10 +183,6 @@ def _guards(guards: Sequence[Guard]) -> list[str]:
     ]
     for guard in guards:
         status = f"**over the limit**: apply needs `{guard.flag}`" if guard.tripped else "ok"
-        note = f" {guard.note}" if guard.note else ""
+        note = f" {md_text(guard.note)}" if guard.note else ""
         lines.append(f"| {guard.kind.value} | {guard.count}{note} | {guard.limit} | {status} |")
     return lines
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")

@@ -14,3 +14,5 @@ class RenderOptions:
     color: bool = False
     #: Upper bound of a Markdown comment's length.
     max_chars: int = MARKDOWN_LIMIT
+    #: Mask phone numbers in the text plan (``--mask``, or ``CI=true``); comments always are.
+    mask: bool = False

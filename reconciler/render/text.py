@@ -2,6 +2,9 @@
 
 Symbols come from :attr:`ActionKind.symbol` (``+``, ``-``, ``-/+``, ``~``, ``?``); colour is
 added (``reconciler.render.style``) only when asked, so piped output and golden files stay plain.
+Every line is escaped for a terminal before it is painted (ids, names and notes are data:
+:func:`reconciler.escape.for_terminal`), and phone numbers are masked when ``options.mask``
+(``--mask``, or ``CI=true``: a CI log is read by more people than the team).
 """
 
 from __future__ import annotations
@@ -9,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TextIO
 
+from reconciler.escape import for_terminal
+from reconciler.masking import mask_numbers
 from reconciler.models.plan import Action, ActionKind, Guard, Plan
 from reconciler.render.changes import (
     errors_line,
@@ -33,21 +38,26 @@ _FIELD_COLOURS = {"+": "green", "-": "red", "~": "yellow"}
 
 def render_text(plan: Plan, out: TextIO, options: RenderOptions) -> None:
     def paint(text: str, colour: str | None, bold: bool = False) -> str:
+        text = clean(text)
         return styled(text, colour, bold=bold) if options.color and colour else text
 
-    out.write(f"Campaigns plan for workspace {plan.workspace} (state serial {plan.serial})\n")
+    def clean(text: str) -> str:
+        return for_terminal(mask_numbers(text) if options.mask else text, single_line=True)
+
+    title = f"Campaigns plan for workspace {plan.workspace} (state serial {plan.serial})"
+    out.write(f"{clean(title)}\n")
     if any(a.action is not ActionKind.NOOP or a.notes for a in plan.actions):
         out.write("\n")
     for action in plan.actions:
         if action.action is ActionKind.NOOP:
             if action.notes:
-                out.write(f"  {action.id}: no changes ({'; '.join(action.notes)})\n")
+                out.write(f"  {clean(action.id)}: no changes ({clean('; '.join(action.notes))})\n")
             continue
         colour = _COLOURS[action.action]
         head = f"{action.action.symbol} {action.action.value} {action.id}"
         if action.held:
             head += f" ({held_label(action)})"
-        where = f"  {action.source}" if action.source else ""
+        where = f"  {clean(action.source)}" if action.source else ""
         out.write(f"{paint(head, colour, bold=True)}{where}\n")
         for line in _details(action):
             symbol = line.lstrip()[:1]

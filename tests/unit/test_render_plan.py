@@ -6,11 +6,11 @@ import re
 
 import click
 
+from reconciler.masking import mask_number, mask_numbers
 from reconciler.models.plan import Plan
 from reconciler.plan.diff import diff
 from reconciler.render import RENDERERS, RenderOptions
 from reconciler.render.markdown import MARKER
-from reconciler.render.mask import mask_number, mask_numbers
 from tests.plan_sim import NOW, make_campaign, make_request, make_state, record_of, submission_of
 
 
@@ -57,10 +57,15 @@ def test_json_is_the_model_by_alias() -> None:
     assert Plan.model_validate(data) == plan
 
 
-def test_masking_keeps_first_nine_and_last_two() -> None:
-    assert mask_number("+306912345678") == "+30691234••78"
-    assert mask_numbers("call +306912345678 now") == "call +30691234••78 now"
-    assert mask_number("+3579912") == "+357••12"
+def test_masking_keeps_the_country_code_and_the_last_two_digits() -> None:
+    assert mask_number("+306945550201") == "+30 •••••••• 01"
+    assert mask_numbers("call +306912345678 now") == "call +30 •••••••• 78 now"
+    assert mask_number("+14155550123") == "+1 •••••••• 23"
+    assert mask_number("+35799123456") == "+357 •••••• 56"
+    assert mask_number("+3579912") == "+357 •• 12"
+    assert mask_number("+35799") == "+357 ••"  # too short to show a tail: hide it all
+    assert mask_number("6912345678") == "•••••••• 78"  # no +: no country code to show
+    assert mask_number("+99900000001") == "+••••••••• 01"  # +9, +99, +999: none assigned
 
 
 def test_markdown_starts_with_marker_and_masks_numbers() -> None:
@@ -68,7 +73,7 @@ def test_markdown_starts_with_marker_and_masks_numbers() -> None:
     b = make_campaign("b", make_request(to=["+306912345678"], respectQuietHours=True))
     body = render("markdown", diff([a, b], make_state(), NOW))
     assert body.splitlines()[0] == MARKER
-    assert "+306912345678" not in body and "+30691234••78" in body
+    assert "+306912345678" not in body and "+30 •••••••• 78" in body
 
 
 def test_markdown_capped_without_cutting_lines() -> None:

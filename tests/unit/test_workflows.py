@@ -429,3 +429,12 @@ def test_zizmor_would_catch_an_injected_expression(tmp_path: Path) -> None:
     result = zizmor(tmp_path / "plan.yml")
     assert result.returncode != 0
     assert "template-injection" in result.stdout + result.stderr
+
+
+def test_the_plan_comment_never_pastes_stderr() -> None:
+    """stderr quotes files and servers as they are; the comment gets plan's own escaped output."""
+    text = text_of("action.yml")
+    commands = [argv for s in run_scripts(load("action.yml")) for argv in simple_commands(s)]
+    assert "2>" not in text.replace("2>&1", "")
+    assert "```" not in text
+    assert ["cat", "plan.md"] in commands

@@ -44,10 +44,11 @@ class ClickApplyView:
             click.echo(text, err=True)
 
     def show_plan(self, plan: Plan) -> None:
+        from reconciler.cli.options import in_ci
         from reconciler.render.options import RenderOptions
         from reconciler.render.text import render_text
 
-        render_text(plan, sys.stdout, RenderOptions(color=self.tty))
+        render_text(plan, sys.stdout, RenderOptions(color=self.tty, mask=in_ci()))
 
     def confirm(self) -> bool:
         if not sys.stdin or sys.stdin.closed:

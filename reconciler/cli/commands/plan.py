@@ -14,8 +14,8 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.options import Target, target_options
-from reconciler.errors import ExitCode
+from reconciler.cli.options import Target, in_ci, target_options
+from reconciler.errors import CampaignsError, ExitCode
 from reconciler.render import RENDERERS, RenderOptions
 from reconciler.usecases.plan import plan_workspace
 
@@ -47,6 +47,12 @@ from reconciler.usecases.plan import plan_workspace
     "NO_COLOR environment variable is set).",
 )
 @click.option(
+    "--mask",
+    is_flag=True,
+    help="Mask phone numbers in the text plan (country code and last two digits); always on "
+    "when CI=true, and always in the markdown comment.",
+)
+@click.option(
     "--refresh",
     is_flag=True,
     help="Read Routee tracking first (campaigns refresh; needs credentials, except with "
@@ -60,6 +66,7 @@ def command(
     output_format: str,
     detailed_exitcode: bool,
     no_color: bool,
+    mask: bool = False,
     refresh: bool = False,
 ) -> None:
     """Show what `campaigns apply` would send, cancel or forget. Changes nothing remote.
@@ -75,7 +82,12 @@ def command(
     usage.
     """
     ctx = click.get_current_context()
-    result = plan_workspace(target, datetime.now(UTC), refresh=refresh)
+    try:
+        result = plan_workspace(target, datetime.now(UTC), refresh=refresh)
+    except CampaignsError as exc:
+        if output_format == "markdown":  # the comment says why, escaped; stderr is for the log
+            fail_comment(target, str(exc))
+        raise
     err = sys.stderr
     if result.refresh is not None:
         from reconciler.render.refresh import render_refresh
@@ -88,9 +100,12 @@ def command(
         from reconciler.render.findings import render_no_plan
 
         render_no_plan(result.loaded, err)
+        if output_format == "markdown":
+            fail_comment(target, "\n".join(str(finding) for finding in result.loaded.findings))
         ctx.exit(ExitCode.ERROR)
     colour = sys.stdout.isatty() and not no_color and not os.environ.get("NO_COLOR")
-    RENDERERS[output_format](plan, sys.stdout, RenderOptions(color=colour))
+    options = RenderOptions(color=colour, mask=mask or in_ci())
+    RENDERERS[output_format](plan, sys.stdout, options)
     if plan.errored:
         if out is not None:
             err.write(f"{out}: not written: a plan with errors cannot be applied\n")
@@ -102,6 +117,13 @@ def command(
         err.write(f"Saved the plan to {out}: apply it with `{apply_command(target, out)}`.\n")
     if detailed_exitcode and plan.changes:
         ctx.exit(ExitCode.CHANGES)
+
+
+def fail_comment(target: Target, message: str) -> None:
+    """A failed plan's pull-request comment on stdout: the error fenced, escaped and masked."""
+    from reconciler.render.markdown import render_failure_markdown
+
+    render_failure_markdown(f"campaigns plan: {target.workspace.name}", message, sys.stdout)
 
 
 def apply_command(target: Target, out: Path) -> str:
