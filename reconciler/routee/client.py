@@ -26,7 +26,7 @@ from reconciler.routee.errors import UnexpectedResponse
 from reconciler.routee.retry import RETRYABLE_WRITE_ERRORS, RetryPolicy, exponential_backoff
 from reconciler.routee.token import TokenCache
 from reconciler.routee.tracking import campaign_name_filter, collect_pages
-from reconciler.routee.wire import exchange, json_body, raise_for_status
+from reconciler.routee.wire import MAX_BODY_BYTES, Limits, exchange, json_body, raise_for_status
 
 __all__ = ["Credentials", "RouteeClient", "SubmitResult"]
 
@@ -68,6 +68,7 @@ class RouteeClient:
         scope: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         clock: Callable[[], float] = time.monotonic,
+        max_response_bytes: int = MAX_BODY_BYTES,
     ) -> None:
         self._api_url = _endpoint(api_url, "api_url")
         self._auth_url = _endpoint(auth_url, "auth_url")
@@ -80,7 +81,11 @@ class RouteeClient:
             follow_redirects=False,
             headers={"Accept": "application/json", "User-Agent": "routee-campaigns"},
         )
-        self._tokens = TokenCache(self._http, self._auth_url, credentials, scope=scope, clock=clock)
+        #: ``timeout`` bounds each read and write, and the whole request too (connect to last byte).
+        self._limits = Limits(deadline_seconds=timeout, max_body_bytes=max_response_bytes)
+        self._tokens = TokenCache(
+            self._http, self._auth_url, credentials, scope=scope, clock=clock, limits=self._limits
+        )
         self._retry = RetryPolicy(max(read_retries, 0), backoff or exponential_backoff, sleep)
 
     def __repr__(self) -> str:
@@ -206,7 +211,7 @@ class RouteeClient:
             params=params,
             headers={"Authorization": f"Bearer {token}"},
         )
-        return exchange(self._http, request, f"{method} {path}")
+        return exchange(self._http, request, f"{method} {path}", self._limits)
 
 
 def _submit_result(data: Any, name: str, operation: str) -> SubmitResult:

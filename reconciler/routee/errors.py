@@ -8,8 +8,11 @@ whole tree, this branch included, is drawn once in ``reconciler.errors``.
 
 Every error carries the HTTP ``status`` (``None`` without an answer), Routee's ``code`` (an opaque
 string; a numeric code is accepted and stringified), ``developer_message``, ``properties`` and
-``errors``. Messages never hold credentials or tokens: the client scrubs them from anything a server
-echoes. This module imports no httpx, so the rest of the tool can catch these without loading it.
+``errors``. Messages never hold credentials or tokens: :func:`parse_error_body` blanks them from the
+whole body a server echoed, before anything is cut to length or parsed, and again from every string
+it parsed (a token echoed in ``code`` included). Phone numbers quoted in Routee's message and
+properties are masked (:mod:`reconciler.masking`). This module imports no httpx, so the rest of
+the tool can catch these without loading it.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ from typing import Any
 
 from reconciler.enums import ErrorCode
 from reconciler.errors import CampaignsError
+from reconciler.masking import mask_numbers
+
+#: What a secret echoed by a server is replaced with.
+BLANK = "***"
 
 #: How much of a non-JSON error body (an HTML 502 page, say) is kept for the message.
 BODY_SNIPPET_CHARS = 200
@@ -122,15 +129,20 @@ class UnexpectedResponse(InDoubtError):
     """A success status whose body is not what Routee documents; not retried (it would repeat)."""
 
 
-def parse_error_body(content: bytes) -> ErrorBody:
-    """Read Routee's error fields from a body of any shape; a non-JSON body becomes the message."""
+def parse_error_body(content: bytes, secrets: Iterable[str] = ()) -> ErrorBody:
+    """Read Routee's error fields from a body of any shape; a non-JSON body becomes the message.
+
+    ``secrets`` are blanked from the raw text first (so cutting it to a snippet can never leave
+    half a secret) and then from every parsed string (an escaped secret, a token in ``code``).
+    """
+    hidden = sorted({s for s in secrets if s}, key=len, reverse=True)
+    text = _blank(content.decode("utf-8", "replace"), hidden)
     try:
-        data = json.loads(content)
+        data = _blank_all(json.loads(text), hidden)
     except ValueError:
-        text = " ".join(content.decode("utf-8", "replace").split())
-        return ErrorBody(developer_message=text[:BODY_SNIPPET_CHARS])
+        return ErrorBody(developer_message=_snippet(" ".join(text.split())))
     if not isinstance(data, dict):
-        return ErrorBody(developer_message=str(data)[:BODY_SNIPPET_CHARS])
+        return ErrorBody(developer_message=_snippet(str(data)))
     code = data.get("code", data.get("errorCode"))
     message = next(
         (
@@ -143,23 +155,32 @@ def parse_error_body(content: bytes) -> ErrorBody:
     properties = data.get("properties")
     errors = data.get("errors")
     return ErrorBody(
-        code=None if code is None or isinstance(code, bool) else str(code),
+        code=None if code is None or isinstance(code, bool) else _snippet(str(code)),
         developer_message=message,
         properties=properties if isinstance(properties, dict) else {},
         errors=errors if isinstance(errors, list) else [],
     )
 
 
-def scrub(body: ErrorBody, secrets: Iterable[str]) -> ErrorBody:
-    """Blank out any secret a server echoed back in its message (a proxy page, say)."""
-    message = body.developer_message
-    properties = body.properties
+def _snippet(text: str, limit: int = BODY_SNIPPET_CHARS) -> str:
+    return text[:limit]
+
+
+def _blank(text: str, secrets: Iterable[str]) -> str:
     for secret in secrets:
-        if secret and secret in message:
-            message = message.replace(secret, "***")
-        if secret and secret in json.dumps(properties, default=str):
-            properties = {"redacted": "***"}
-    return ErrorBody(body.code, message, properties, body.errors)
+        text = text.replace(secret, BLANK)
+    return text
+
+
+def _blank_all(value: Any, secrets: list[str]) -> Any:
+    """``value`` (parsed JSON) with every secret blanked from every string, keys included."""
+    if isinstance(value, str):
+        return _blank(value, secrets)
+    if isinstance(value, list):
+        return [_blank_all(item, secrets) for item in value]
+    if isinstance(value, dict):
+        return {_blank(str(k), secrets): _blank_all(v, secrets) for k, v in value.items()}
+    return value
 
 
 def error_for_status(
@@ -200,7 +221,7 @@ def _describe(operation: str, status: int, body: ErrorBody) -> str:
         parts.append(f": {body.developer_message}")
     if body.properties:
         details = ", ".join(f"{key}: {value}" for key, value in body.properties.items())
-        parts.append(f" ({details})")
+        parts.append(f" ({_snippet(details, 5 * BODY_SNIPPET_CHARS)})")
     if body.errors:
         parts.append(f" [{len(body.errors)} item error(s)]")
-    return "".join(parts)
+    return mask_numbers("".join(parts))

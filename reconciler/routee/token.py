@@ -24,9 +24,8 @@ from reconciler.routee.errors import (
     RouteeError,
     error_for_status,
     parse_error_body,
-    scrub,
 )
-from reconciler.routee.wire import exchange, json_body, retry_after_seconds
+from reconciler.routee.wire import Limits, exchange, json_body, retry_after_seconds
 
 logger = logging.getLogger(__name__)
 
@@ -53,8 +52,10 @@ class TokenCache:
         *,
         scope: str | None = None,
         clock: Callable[[], float],
+        limits: Limits | None = None,
     ) -> None:
         self._http = http
+        self._limits = limits or Limits()
         self._url = auth_url.rstrip("/") + "/oauth/token"
         self._credentials = credentials
         self._scope = scope
@@ -106,13 +107,13 @@ class TokenCache:
             data=form,
             headers={"Authorization": self._credentials.basic_authorization},
         )
-        response = exchange(self._http, request, OPERATION)
+        response = exchange(self._http, request, OPERATION, self._limits)
         if not response.is_success:
             raise self._refusal(response)
         return self._read(json_body(response, OPERATION))
 
     def _refusal(self, response: httpx.Response) -> RouteeError:
-        body = scrub(parse_error_body(response.content), self._credentials.secrets)
+        body = parse_error_body(response.content, self._credentials.secrets)
         status = response.status_code
         if 400 <= status < 500 and status != 429:
             detail = body.developer_message or "no reason given"

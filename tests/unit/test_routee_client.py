@@ -666,7 +666,7 @@ def test_secret_echoed_in_properties_is_blanked(client, routee):
     with pytest.raises(ValidationRejected) as caught:
         client.submit_campaign(BODY, "n1")
     assert SECRET not in str(caught.value)
-    assert caught.value.properties == {"redacted": "***"}
+    assert caught.value.properties == {"auth": "***"}  # blanked where it was, the rest kept
 
 
 def test_scope_is_sent_when_configured(routee):
