@@ -45,6 +45,10 @@ SCHEDULED_DATE_PATTERN = (
 )
 _SCHEDULED_DATE = re.compile(SCHEDULED_DATE_PATTERN)
 _SENDER = re.compile(SENDER_PATTERN)
+#: C0 and C1 control characters and DEL: never part of a single-line value.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: In free text (``message.text``) only these: tabs and line breaks.
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _E164 = re.compile(r"\+([1-9][0-9]{6,14})")
 
 
@@ -101,8 +105,32 @@ def _phone_number(value: str) -> str:
         raise PydanticCustomError("phone_number", str(exc)) from None
 
 
+def _control_message(value: str, found: re.Match[str]) -> str:
+    where = "at the end" if found.start() == len(value) - 1 else f"at character {found.start() + 1}"
+    return f"must be one line without control characters (found U+{ord(found.group()):04X} {where})"
+
+
+def _single_line(value: str) -> str:
+    """Ids, names, dates and URLs are matched whole: ``"promo\n"`` is not ``promo``."""
+    found = _CONTROL.search(value)
+    if found is not None:
+        raise PydanticCustomError("single_line", _control_message(value, found))
+    return value
+
+
+def _text(value: str) -> str:
+    found = _TEXT_CONTROL.search(value)
+    if found is not None:
+        message = f"must not hold control characters (found U+{ord(found.group()):04X})"
+        raise PydanticCustomError("control_character", message)
+    return value
+
+
+SingleLine = AfterValidator(_single_line)
+
+
 def _sender(value: str) -> str:
-    if not _SENDER.match(value):
+    if not _SENDER.fullmatch(value):
         raise PydanticCustomError(
             "sender",
             "must be numeric (up to 16 digits, optional leading +) or alphanumeric "
@@ -116,7 +144,7 @@ def _pattern(pattern: str, rule: str) -> AfterValidator:
     compiled = re.compile(pattern)
 
     def check(value: str) -> str:
-        if not compiled.match(value):
+        if not compiled.fullmatch(value):
             raise PydanticCustomError("pattern", rule)
         return value
 
@@ -140,7 +168,7 @@ def _scheduled_date(value: str) -> str:
     error = PydanticCustomError(
         "scheduled_date", "must be a date-time with a zone, YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm)"
     )
-    if not _SCHEDULED_DATE.match(value):
+    if not _SCHEDULED_DATE.fullmatch(value):
         raise error
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
@@ -166,7 +194,10 @@ def _callback_url(value: str) -> str:
 
 
 PhoneNumber = Annotated[
-    str, AfterValidator(_phone_number), Field(json_schema_extra={"pattern": r"^\+[0-9 ().-]+$"})
+    str,
+    SingleLine,
+    AfterValidator(_phone_number),
+    Field(json_schema_extra={"pattern": r"^\+[0-9 ().-]+$"}),
 ]
 _LANGUAGE_SCHEMA = {
     "pattern": r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$",
@@ -188,8 +219,10 @@ class Message(_Strict):
 
     model_config = ConfigDict(json_schema_extra=_drop_required)
 
-    text: str = Field(min_length=1, max_length=1000, description="At most 1000 characters.")
-    language: Annotated[str, AfterValidator(_language)] = Field(
+    text: Annotated[str, AfterValidator(_text)] = Field(
+        min_length=1, max_length=1000, description="At most 1000 characters."
+    )
+    language: Annotated[str, SingleLine, AfterValidator(_language)] = Field(
         json_schema_extra=_LANGUAGE_SCHEMA,  # type: ignore[arg-type]
         description="One of Routee's 14 documented TTS languages, or one added in campaigns.toml.",
     )
@@ -202,7 +235,7 @@ class Callback(_Strict):
     model_config = ConfigDict(json_schema_extra=_drop_required)
 
     strategy: Literal["OnChange", "OnCompletion"]
-    url: Annotated[str, AfterValidator(_callback_url)] = Field(
+    url: Annotated[str, SingleLine, AfterValidator(_callback_url)] = Field(
         json_schema_extra={"pattern": "^https?://"}
     )
 
@@ -210,22 +243,23 @@ class Callback(_Strict):
 class RequestFields(_Strict):
     """The Routee request fields, every one optional: what ``defaults.yaml`` may hold."""
 
-    sender: Annotated[str, AfterValidator(_sender)] | None = Field(
+    sender: Annotated[str, SingleLine, AfterValidator(_sender)] | None = Field(
         default=None,
         alias="from",
         json_schema_extra={"pattern": SENDER_PATTERN},
         description="Caller id: numeric (<= 16 digits) or alphanumeric (<= 11).",
     )
     to: list[PhoneNumber] | None = Field(default=None, description="E.164 numbers; at most 1000.")
-    contacts: list[Annotated[str, Field(min_length=1)]] | None = Field(
+    contacts: list[Annotated[str, Field(min_length=1), SingleLine]] | None = Field(
         default=None, description="Routee contact ids; at most 1000."
     )
-    groups: list[Annotated[str, Field(min_length=2, max_length=30)]] | None = Field(
+    groups: list[Annotated[str, Field(min_length=2, max_length=30), SingleLine]] | None = Field(
         default=None, description="Routee group names; at most 1000."
     )
     campaign_name: (
         Annotated[
             str,
+            SingleLine,
             _pattern(CAMPAIGN_NAME_PATTERN, "must be 2-30 Latin letters, digits, spaces or '-'"),
         ]
         | None
@@ -235,7 +269,7 @@ class RequestFields(_Strict):
         json_schema_extra={"pattern": CAMPAIGN_NAME_PATTERN},
         description="2-30 Latin letters, digits, spaces and '-'. Defaults to the id.",
     )
-    file_url: Annotated[str, AfterValidator(_file_url)] | None = Field(
+    file_url: Annotated[str, SingleLine, AfterValidator(_file_url)] | None = Field(
         default=None,
         json_schema_extra={"pattern": r"^https://[^?#]+\.[wW][aA][vV]([?#].*)?$"},
         alias="fileURL",
@@ -244,7 +278,7 @@ class RequestFields(_Strict):
     message: Message | None = None
     respect_quiet_hours: bool | None = Field(default=None, alias="respectQuietHours")
     ignore_dnd: bool | None = Field(default=None, alias="ignoreDnd")
-    scheduled_date: Annotated[str, AfterValidator(_scheduled_date)] | None = Field(
+    scheduled_date: Annotated[str, SingleLine, AfterValidator(_scheduled_date)] | None = Field(
         default=None,
         alias="scheduledDate",
         json_schema_extra={"pattern": SCHEDULED_DATE_PATTERN},
@@ -273,13 +307,14 @@ class Declaration(RequestFields):
 
     model_config = ConfigDict(title="Campaign declaration", json_schema_extra=_declaration_schema)
 
-    sender: Annotated[str, AfterValidator(_sender)] = Field(
+    sender: Annotated[str, SingleLine, AfterValidator(_sender)] = Field(
         alias="from",
         json_schema_extra={"pattern": SENDER_PATTERN},
         description="Caller id: numeric (<= 16 digits) or alphanumeric (<= 11).",
     )
     id: Annotated[
         str,
+        SingleLine,
         _pattern(
             ID_PATTERN,
             "must be 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit",
@@ -290,7 +325,7 @@ class Declaration(RequestFields):
     )
     revision: int = Field(default=1, ge=1, description="Bump to send a sent campaign again.")
     cancel: bool = Field(default=False, description="Cancel the scheduled submission.")
-    to_file: str | None = Field(
+    to_file: Annotated[str, SingleLine] | None = Field(
         default=None,
         alias="toFile",
         min_length=1,

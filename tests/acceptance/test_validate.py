@@ -265,3 +265,19 @@ def test_summary_counts_are_singular_for_one(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["validate", "--dir", str(tmp_path)])
     assert result.exit_code == 0, result.output
     assert result.output == "1 campaign, 1 recipient, all valid\n"
+
+
+def test_an_id_with_a_trailing_newline_is_refused_where_it_is_written(tmp_path: Path) -> None:
+    body = 'from: "+306900000000"\nto: ["+306945550201"]\nmessage: {text: hi, language: en-GB}\n'
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "campaigns" / "a.yaml").write_text("id: promo\n" + body)
+    (tmp_path / "campaigns" / "b.yaml").write_text('id: "promo\\n"\nfrom: "ACME\\n"\n' + body[21:])
+    code, output = run("--dir", str(tmp_path))
+    assert code == 1
+    assert output.splitlines() == [
+        "campaigns/b.yaml:1:5: id: must be one line without control characters (found U+000A "
+        "at the end)",
+        "campaigns/b.yaml:2:7: from: must be one line without control characters (found U+000A "
+        "at the end)",
+        "2 problems in 1 file",
+    ]

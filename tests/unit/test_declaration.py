@@ -115,6 +115,35 @@ def test_valid_declaration_keeps_defaults() -> None:
         ),
         ({"groups": ["x"]}, ("groups", 0), "at least 2 characters"),
         ({"to": ["+306910000001", 306910000002]}, ("to", 1), "valid string"),
+        # Strict strings: matched whole, no trailing newline, no control characters.
+        (
+            {"id": "promo\n"},
+            ("id",),
+            "one line without control characters (found U+000A at the end)",
+        ),
+        ({"from": "ACME\n"}, ("from",), "found U+000A at the end"),
+        ({"from": "+306900000000\n"}, ("from",), "found U+000A"),
+        ({"campaignName": "Promo\n"}, ("campaignName",), "found U+000A"),
+        ({"campaignName": "Pro\x1bmo"}, ("campaignName",), "U+001B at character 4"),
+        ({"scheduledDate": "2027-03-01T09:00:00Z\n"}, ("scheduledDate",), "found U+000A"),
+        ({"to": ["+306910000001\n"]}, ("to", 0), "found U+000A"),
+        ({"groups": ["vip\r"]}, ("groups", 0), "found U+000D"),
+        ({"contacts": ["c1\x85"]}, ("contacts", 0), "found U+0085"),
+        (
+            {"callback": {"strategy": "OnChange", "url": "https://h.example.com/\n"}},
+            ("callback", "url"),
+            "found U+000A",
+        ),
+        (
+            {"message": {"text": "Hi\x1b[2J", "language": "en-GB"}},
+            ("message", "text"),
+            "control characters (found U+001B)",
+        ),
+        (
+            {"message": {"text": "Hi", "language": "en-GB\n"}},
+            ("message", "language"),
+            "found U+000A",
+        ),
     ],
 )
 def test_field_rules(changes: dict[str, Any], loc: tuple[Any, ...], message: str) -> None:
@@ -202,3 +231,7 @@ def test_fast_path_agrees_on_every_region_example() -> None:
             assert _already_e164(raw) == _parse_number(raw) == raw
             checked += 1
     assert checked > 400
+
+
+def test_text_may_span_lines() -> None:
+    assert errors(valid(message={"text": "Line one.\nLine two.\tEnd.", "language": "en-GB"})) == []
