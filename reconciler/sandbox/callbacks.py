@@ -16,6 +16,7 @@ import ipaddress
 import json
 import logging
 import queue
+import socket
 import threading
 import urllib.error
 import urllib.request
@@ -33,17 +34,34 @@ Delivery = tuple[str, dict[str, Any]]
 
 
 def is_loopback_url(url: str) -> bool:
-    """True for http(s) URLs on 127.0.0.0/8, ``::1`` or ``localhost``."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
+    """True for http(s) URLs on 127.0.0.0/8, ``::1``, or ``localhost`` if it resolves there only."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname or ""
+        parts.port  # noqa: B018 - a bad port raises here, not later in the sender
+    except ValueError:
+        return False
     if parts.scheme not in {"http", "https"}:
         return False
     if host == "localhost":
-        return True
+        return _resolves_to_loopback_only(host)
     try:
         return ipaddress.ip_address(host).is_loopback
     except ValueError:
         return False
+
+
+def _resolves_to_loopback_only(host: str) -> bool:
+    try:
+        found = socket.getaddrinfo(host, None)
+    except OSError:
+        return False
+    return bool(found) and all(ipaddress.ip_address(f[4][0]).is_loopback for f in found)
+
+
+def _port_of(url: str) -> int:
+    parts = urlsplit(url)
+    return parts.port or (443 if parts.scheme == "https" else 80)
 
 
 class CallbackNotifier:
@@ -56,6 +74,8 @@ class CallbackNotifier:
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._outbox: queue.Queue[Delivery | None] = queue.Queue()
+        #: The sandbox's own port: a callback there would drive its own /_sandbox/ controls.
+        self.own_port: int | None = None
         self._threads = [
             threading.Thread(target=self._watch_loop, name="sandbox-callback-watch", daemon=True),
             threading.Thread(target=self._send_loop, name="sandbox-callback-send", daemon=True),
@@ -128,18 +148,22 @@ class CallbackNotifier:
             self._send(per_campaign["url"], _campaign_payload(record, after[0], found))
 
     def _send(self, url: str, payload: dict[str, Any]) -> None:
+        """Queue a POST to ``url``, exactly the URL the campaign's request named, if allowed."""
         if not is_loopback_url(url):
-            self._skip(url)
+            self._skip(url, "the sandbox only calls loopback URLs")
+            return
+        if _port_of(url) == self.own_port:
+            self._skip(url, "the sandbox never calls itself (its /_sandbox/ controls)")
             return
         self._outbox.put((url, payload))
 
-    def _skip(self, url: str) -> None:
+    def _skip(self, url: str, why: str) -> None:
         """Never call ``url``; say so once per URL (INFO), then only at DEBUG."""
         with self._lock:
             first = url not in self._skipped
             self._skipped.add(url)
         level = logging.INFO if first else logging.DEBUG
-        log.log(level, "callbacks to %s skipped: the sandbox only calls loopback URLs", url)
+        log.log(level, "callbacks to %s skipped: %s", url, why)
 
     def _message_payload(self, record: dict[str, Any], message: lifecycle.Message) -> Any:
         body = record["request"]

@@ -7,6 +7,7 @@ decoded JSON. Every answer carries a Content-Length so HTTP/1.1 keep-alive works
 from __future__ import annotations
 
 import contextlib
+import ipaddress
 import json
 import logging
 import socket
@@ -122,11 +123,23 @@ class SandboxHandler(BaseHTTPRequestHandler):
     def _control(
         self, route: Route, params: dict[str, str], query: dict[str, str]
     ) -> tuple[int, Any, dict[str, str]]:
+        """``/_sandbox/``: loopback clients, a loopback ``Host`` and JSON bodies only.
+
+        The ``Host`` check stops DNS rebinding (a web page whose name now resolves to 127.0.0.1
+        sends its own name); requiring ``application/json`` for a POST stops a cross-site form
+        or ``text/plain`` POST, which a browser sends without asking the server first.
+        """
         body = self._read_body()
         if not _is_loopback(self.client_address[0]):
             raise ApiError(
                 403, self._spring(403, "Forbidden", "Sandbox controls are loopback-only")
             )
+        if not is_loopback_host(self.headers.get("Host")):
+            message = "Sandbox controls answer only a loopback Host (127.0.0.1, [::1], localhost)"
+            raise ApiError(403, self._spring(403, "Forbidden", message))
+        if self.command == "POST" and not _is_json(self.headers.get("Content-Type")):
+            message = "Sandbox controls take Content-Type: application/json"
+            raise ApiError(415, self._spring(415, "Unsupported Media Type", message))
         status, payload = route.call(self._request(body, params, query))
         return status, payload, {}
 
@@ -187,3 +200,23 @@ class SandboxHandler(BaseHTTPRequestHandler):
 
 def _is_loopback(host: str) -> bool:
     return host == "::1" or host.startswith("127.") or host == "::ffff:127.0.0.1"
+
+
+def is_loopback_host(value: str | None) -> bool:
+    """A ``Host`` header naming a loopback address (with or without a port), or localhost."""
+    host = (value or "").strip()
+    if host.startswith("["):
+        host = host[1 : host.find("]")] if "]" in host else ""
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    host = host.rstrip(".").lower()
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _is_json(content_type: str | None) -> bool:
+    return (content_type or "").split(";", 1)[0].strip().lower() == "application/json"

@@ -144,6 +144,7 @@ class RunningSandbox:
         return int(self._server.server_address[1])
 
     def start(self) -> RunningSandbox:
+        self.state.callbacks.own_port = self.port
         self.state.callbacks.start()
         self._thread.start()
         return self

@@ -57,7 +57,7 @@ class Controls:
 def controls(sandbox: Any) -> Iterator[Controls]:
     controls = Controls(sandbox.base_url)
     yield controls
-    controls.http.post("/_sandbox/reset-faults")
+    controls.http.post("/_sandbox/reset-faults", json={})
     controls.http.close()
 
 

@@ -93,7 +93,7 @@ def test_faults_are_read_set_and_reset_at_run_time(sandbox: RunningSandbox) -> N
     unknown = httpx.post(url, json={"explode_rate": 1})
     assert unknown.status_code == 400
     assert sandbox.options.error_rate == 0.5
-    reset = httpx.post(f"{sandbox.base_url}/_sandbox/reset-faults")
+    reset = httpx.post(f"{sandbox.base_url}/_sandbox/reset-faults", json={})
     assert reset.json()["error_rate"] == 0.0
     assert reset.json()["latency_ms"] == 0
 
