@@ -21,6 +21,10 @@ _AMBIENT = (
 
 
 @pytest.fixture(autouse=True)
-def _isolated_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_environment(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
     for name in _AMBIENT:
         monkeypatch.delenv(name, raising=False)
+    # The parse cache lives in the user's cache directory: each test gets its own.
+    monkeypatch.setenv("CAMPAIGNS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -1,6 +1,6 @@
 """The key of a declaration file: a digest of everything that decides what loading it produces.
 
-Two shortcuts skip parsing a file whose key is unchanged: the parse cache (``.campaigns-cache/``,
+Two shortcuts skip parsing a file whose key is unchanged: the parse cache (in the user's cache directory,
 :mod:`reconciler.load.cache`) and the state's record of what the last apply loaded
 (``State.sources``, :mod:`reconciler.load.recorded`). Both use this one implementation, so an
 input that one of them would notice, the other notices too (design.md section 9: an edit must

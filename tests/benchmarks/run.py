@@ -3,7 +3,7 @@
 Workloads are generated in a temporary directory. Each measurement runs the real ``campaigns``
 command in a fresh process and reports the median wall time of several runs, the spread
 (min–max) and the peak resident memory (``ru_maxrss`` of that process, from ``os.wait4``).
-``validate`` and ``plan`` are measured twice: with the parse cache warm (``.campaigns-cache/``
+``validate`` and ``plan`` are measured twice: with the parse cache warm (``CAMPAIGNS_CACHE_DIR``
 filled by an earlier run, the everyday case) and with it off (``CAMPAIGNS_NO_CACHE=1``: a fresh
 clone, as in CI). Where ``terraform`` is on the PATH, ``terraform plan`` of 1,000
 ``terraform_data`` resources is timed in the same run. Results are printed and written to
@@ -109,9 +109,11 @@ def repeat(cmd: Sequence[str], cwd: Path, env: dict[str, str], runs: int) -> tup
     return tuple(run_once(cmd, cwd, env) for _ in range(runs))
 
 
-def base_env() -> dict[str, str]:
+def base_env(project: Path | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ROUTEE_", "CAMPAIGNS_"))}
     env["NO_COLOR"] = "1"
+    if project is not None:  # the parse cache beside the project, never the user's own
+        env["CAMPAIGNS_CACHE_DIR"] = str(project.parent / "cache")
     return env
 
 
@@ -119,8 +121,8 @@ def cached_and_cold(
     name: str, cmd: list[str], project: Path, runs: int, target: Target | None
 ) -> list[Row]:
     """The same command with the parse cache warm (filled by one unmeasured run) and off."""
-    env = base_env()
-    run_once(cmd, project, env)  # fills .campaigns-cache/
+    env = base_env(project)
+    run_once(cmd, project, env)  # fills the parse cache (CAMPAIGNS_CACHE_DIR)
     warm = Row(f"{name}, cache warm", repeat(cmd, project, env, runs), target)
     cold = Row(f"{name}, no cache", repeat(cmd, project, env | NO_CACHE, runs), target)
     return [warm, cold]
@@ -147,7 +149,7 @@ def plan_rows(
         cwd=REPO,
         check=True,
     )
-    shutil.rmtree(project / ".campaigns-cache", ignore_errors=True)
+    shutil.rmtree(project.parent / "cache", ignore_errors=True)
     rows += cached_and_cold(f"plan, {label}, all applied", plan, project, runs, targets[1])
     return rows
 
@@ -339,7 +341,7 @@ def main() -> None:
         f"{platform.python_version()}\n"
         f"- runs per workload: median of {args.runs} (1,000 × 1,000: {large_runs}), apply: one "
         "run\n"
-        "- *cache warm*: `.campaigns-cache/` filled by an earlier run (a developer's machine); "
+        "- *cache warm*: the parse cache filled by an earlier run (a developer's machine); "
         "*no cache*: `CAMPAIGNS_NO_CACHE=1` (a fresh clone, as in CI)\n"
         "- *all applied*: the state as apply leaves it (`tests/benchmarks/state_fixture.py`), "
         "`sources` included, so unchanged files are taken from the state even without a cache\n\n"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from reconciler.load import LoadResult, load_project
-from reconciler.load.cache import CACHE_DIR, DISABLE_ENV, ENTRIES
+from reconciler.load.cache import CACHE_ENV, DISABLE_ENV, cache_home, project_folder
 from tests.unit.project_files import config, write
 
 DEFAULTS = 'from: "+306900000000"\nmessage: {language: en-GB}\n'
@@ -33,7 +33,7 @@ def snapshot(result: LoadResult) -> str:
 
 
 def entries(root: Path) -> list[Path]:
-    return sorted((root / CACHE_DIR / ENTRIES).glob("*.json"))
+    return sorted(project_folder(cache_home(), root).glob("*.json"))
 
 
 @pytest.fixture
@@ -42,12 +42,13 @@ def root(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_warm_load_equals_cold_load_and_is_git_ignored(root: Path) -> None:
+def test_warm_load_equals_cold_load_and_nothing_is_written_in_the_project(root: Path) -> None:
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
     cold = load_project(config(root))
     assert cold.findings == [] and len(entries(root)) == 1
     warm = load_project(config(root))
     assert snapshot(warm) == snapshot(cold)
-    assert (root / CACHE_DIR / ".gitignore").read_text().splitlines()[-1] == "*"
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
 
 
 def test_the_cache_is_really_used(root: Path) -> None:
@@ -131,9 +132,63 @@ def test_stale_entries_are_pruned(root: Path) -> None:
 def test_it_can_be_turned_off(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(DISABLE_ENV, "1")
     assert load_project(config(root)).campaigns
-    assert not (root / CACHE_DIR).exists()
+    assert not cache_home().joinpath("parsed").exists()
 
 
 def test_an_unwritable_cache_is_only_slower(root: Path) -> None:
-    (root / CACHE_DIR).write_text("a file where the cache directory should be")
+    cache_home().joinpath("parsed").write_text("a file where the cache directory should be")
     assert load_project(config(root)).campaigns
+
+
+def test_the_cache_lives_in_xdg_cache_home_by_default(
+    root: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    xdg = tmp_path_factory.mktemp("xdg")
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(xdg))
+    assert cache_home() == xdg / "routee-campaigns"
+    load_project(config(root))
+    assert len(list((xdg / "routee-campaigns" / "parsed").glob("*/*.json"))) == 1
+
+
+def test_a_cache_committed_in_the_project_is_never_read(root: Path) -> None:
+    """A force-added .campaigns-cache/ (the old place) whose key matches decides nothing."""
+    cold = load_project(config(root))
+    [entry] = entries(root)
+    data = json.loads(entry.read_text())
+    data["campaigns"][0]["request"]["to"] = ["+306999999999"]
+    planted = root / ".campaigns-cache" / "parsed" / entry.name
+    planted.parent.mkdir(parents=True)
+    planted.write_text(json.dumps(data))
+    entry.unlink()
+    assert snapshot(load_project(config(root))) == snapshot(cold)
+
+
+def test_a_cache_directory_inside_the_project_is_not_used(
+    root: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(root / "cache"))
+    load_project(config(root))
+    assert not (root / "cache").exists()
+
+
+def test_a_link_below_the_cache_directory_turns_it_off(
+    root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    cache_home().joinpath("parsed").symlink_to(elsewhere, target_is_directory=True)
+    cold = load_project(config(root))
+    assert list(elsewhere.rglob("*")) == []  # nothing written through the link
+    assert snapshot(load_project(config(root))) == snapshot(cold)
+
+
+def test_an_entry_that_is_a_link_is_a_miss(root: Path, tmp_path: Path) -> None:
+    cold = load_project(config(root))
+    [entry] = entries(root)
+    forged = tmp_path / "forged.json"
+    data = json.loads(entry.read_text())
+    data["campaigns"][0]["label"] = "Forged"
+    forged.write_text(json.dumps(data))
+    entry.unlink()
+    entry.symlink_to(forged)
+    assert snapshot(load_project(config(root))) == snapshot(cold)

@@ -130,7 +130,8 @@ def test_shortcuts_see_a_to_file_through_the_symlink_unchanged(tmp_path: Path) -
     [record] = loaded.sources["campaigns/a.yaml"].to_files
     to_file = ToFile(record.value, record.rel, record.digest)
     assert to_file.unchanged(declaring, root)
-    cache = ParseCache(root)
+    cache = ParseCache.open(root)
+    assert cache is not None
     key = loaded.sources["campaigns/a.yaml"].key
     assert cache.get(key, declaring) is not None  # the first load stored it: a warm hit
     (tmp_path / "shared" / "campaigns" / "lists" / "r.csv").write_text("+306910000009\n")
