@@ -438,3 +438,14 @@ def test_the_plan_comment_never_pastes_stderr() -> None:
     assert "2>" not in text.replace("2>&1", "")
     assert "```" not in text
     assert ["cat", "plan.md"] in commands
+
+
+@pytest.mark.parametrize("name", ["plan.yml", "scaffold/plan.yml"])
+def test_the_plan_reports_changes_to_files_only_apply_writes(name: str) -> None:
+    commands = [argv for s in run_scripts(load("action.yml")) for argv in simple_commands(s)]
+    plan = ["campaigns", "plan", "--format", "markdown", "--out", "plan.json"]
+    assert [*plan, "--base", "origin/$GITHUB_BASE_REF"] in commands
+    checkout = next(
+        s for s in steps(load(name)) if s.get("uses", "").startswith("actions/checkout")
+    )
+    assert checkout["with"]["fetch-depth"] == 0  # --base needs the base branch's history

@@ -16,6 +16,7 @@ import click
 
 from reconciler.cli.options import Target, in_ci, target_options
 from reconciler.errors import CampaignsError, ExitCode
+from reconciler.models.plan import Problem
 from reconciler.render import RENDERERS, RenderOptions
 from reconciler.usecases.plan import plan_workspace
 
@@ -47,6 +48,13 @@ from reconciler.usecases.plan import plan_workspace
     "NO_COLOR environment variable is set).",
 )
 @click.option(
+    "--base",
+    metavar="REF",
+    help="Also report, as plan errors, every file only apply writes (state/, journals, locks, "
+    "caches) that differs between REF (its merge base) and the working tree: a pull request "
+    "may not edit them. plan.yml passes the pull request's base branch.",
+)
+@click.option(
     "--mask",
     is_flag=True,
     help="Mask phone numbers in the text plan (country code and last two digits); always on "
@@ -66,6 +74,7 @@ def command(
     output_format: str,
     detailed_exitcode: bool,
     no_color: bool,
+    base: str | None = None,
     mask: bool = False,
     refresh: bool = False,
 ) -> None:
@@ -82,11 +91,16 @@ def command(
     usage.
     """
     ctx = click.get_current_context()
+    # First: a pull request's edit of the state must be reported even when it breaks the state.
+    protected = protected_problems(target, base) if base is not None else []
     try:
         result = plan_workspace(target, datetime.now(UTC), refresh=refresh)
     except CampaignsError as exc:
+        lines = [p.text for p in protected]
+        for line in lines:
+            click.echo(f"Error: {line}", err=True)
         if output_format == "markdown":  # the comment says why, escaped; stderr is for the log
-            fail_comment(target, str(exc))
+            fail_comment(target, "\n".join([*lines, str(exc)]))
         raise
     err = sys.stderr
     if result.refresh is not None:
@@ -101,8 +115,11 @@ def command(
 
         render_no_plan(result.loaded, err)
         if output_format == "markdown":
-            fail_comment(target, "\n".join(str(finding) for finding in result.loaded.findings))
+            findings = [str(finding) for finding in result.loaded.findings]
+            fail_comment(target, "\n".join([*(p.text for p in protected), *findings]))
         ctx.exit(ExitCode.ERROR)
+    if protected:
+        plan = plan.model_copy(update={"errors": (*protected, *plan.errors)})
     colour = sys.stdout.isatty() and not no_color and not os.environ.get("NO_COLOR")
     options = RenderOptions(color=colour, mask=mask or in_ci())
     RENDERERS[output_format](plan, sys.stdout, options)
@@ -117,6 +134,14 @@ def command(
         err.write(f"Saved the plan to {out}: apply it with `{apply_command(target, out)}`.\n")
     if detailed_exitcode and plan.changes:
         ctx.exit(ExitCode.CHANGES)
+
+
+def protected_problems(target: Target, base: str) -> list[Problem]:
+    """A plan error for each file only apply writes that changed since ``base`` (``--base``)."""
+    from reconciler.protected import protected_changes
+
+    changed = protected_changes(target.root, base)
+    return [Problem(source=c.path, message=c.message(base)) for c in changed]
 
 
 def fail_comment(target: Target, message: str) -> None:

@@ -1,0 +1,118 @@
+"""``campaigns plan --base REF``: files only apply writes, changed in a pull request, are plan errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from reconciler.cli.main import cli
+from reconciler.escape import MARKER
+from reconciler.protected import is_protected
+
+ENV = {"ROUTEE_API_URL": "http://127.0.0.1:9", "CAMPAIGNS_WORKSPACE": "production"}
+DECLARATION = (
+    "id: promo\nfrom: '+306900000000'\nto: ['+306945550201']\n"
+    "message: {text: Hi, language: en-GB}\nscheduledDate: '2030-01-01T09:00:00Z'\n"
+)
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+
+
+def plan(root: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["plan", "--dir", str(root), *args], env=ENV)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    """main with an initialised production state; HEAD on a pull-request branch."""
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "campaigns" / "promo.yaml").write_text(DECLARATION)
+    git(tmp_path, "init", "-q", "-b", "main")
+    assert CliRunner().invoke(cli, ["init", "--dir", str(tmp_path)], env=ENV).exit_code == 0
+    git(tmp_path, "add", "-A")
+    git(tmp_path, "commit", "-q", "-m", "init")
+    git(tmp_path, "checkout", "-q", "-b", "pr")
+    return tmp_path
+
+
+def test_a_pull_request_that_only_changes_declarations_plans_cleanly(repo: Path) -> None:
+    (repo / "campaigns" / "promo.yaml").write_text(DECLARATION.replace("Hi", "Hello"))
+    git(repo, "commit", "-q", "-am", "edit")
+    code, out, _ = plan(repo, "--base", "main")
+    assert code == 0, out
+    assert "only `campaigns apply` writes" not in out
+
+
+def test_state_journal_lock_and_cache_changes_are_plan_errors(repo: Path) -> None:
+    path = repo / "state" / "production.json"
+    state = json.loads(path.read_text())
+    state["serial"] = 7
+    path.write_text(json.dumps(state, indent=2) + "\n")
+    (repo / "state" / "production.journal").write_text("{}\n")
+    (repo / ".campaigns-cache" / "parsed").mkdir(parents=True)
+    (repo / ".campaigns-cache" / "parsed" / "k.json").write_text("{}")
+    git(repo, "add", "-A", "-f")
+    git(repo, "commit", "-q", "-m", "sneak")
+    (repo / "state" / "production.lock").write_text("")  # not even committed
+    code, out, _ = plan(repo, "--base", "main", "--format", "markdown")
+    assert code == 1
+    assert out.startswith(MARKER) and ":x:" in out
+    for name, change in (
+        (".campaigns-cache/parsed/k.json", "added since main"),
+        ("state/production.journal", "added since main"),
+        ("state/production.json", "modified since main"),
+        ("state/production.lock", "added (not committed) since main"),
+    ):
+        assert f"{name}: {change}; only `campaigns apply` writes" in out, name
+    assert "corrupt journal record" in out  # the journal breaks the plan; still every file named
+
+
+def test_a_state_edit_that_still_plans_is_an_error_row_in_the_comment(repo: Path) -> None:
+    path = repo / "state" / "production.json"
+    path.write_text(path.read_text().replace('"serial": 0', '"serial": 3'))
+    git(repo, "commit", "-q", "-am", "bump serial")
+    code, out, _ = plan(repo, "--base", "main", "--format", "markdown")
+    assert code == 1
+    assert (
+        "- state/production.json: modified since main; only `campaigns apply` writes the state"
+        in out
+    )
+    assert "**The plan has 1 error" in out
+
+
+def test_the_base_is_the_merge_base_so_applies_on_main_do_not_count(repo: Path) -> None:
+    git(repo, "checkout", "-q", "main")
+    path = repo / "state" / "production.json"
+    path.write_text(path.read_text().replace('"serial": 0', '"serial": 1'))
+    git(repo, "commit", "-q", "-am", "apply on main")
+    git(repo, "checkout", "-q", "pr")
+    code, out, _ = plan(repo, "--base", "main")
+    assert code == 0, out
+
+
+def test_a_bad_base_is_a_clear_error(repo: Path) -> None:
+    code, _, err = plan(repo, "--base", "no-such-branch")
+    assert code == 1 and "--base no-such-branch: cannot compare" in err
+    code, _, err = plan(repo, "--base", "--output=/tmp/x")
+    assert code == 1 and "not a git revision" in err
+
+
+def test_what_is_protected() -> None:
+    assert is_protected("state/production.json")
+    assert is_protected("state/anything/else.txt")
+    assert is_protected("campaigns/x.journal") and is_protected("a/b.lock")
+    assert is_protected(".campaigns-cache/parsed/k.json")
+    assert not is_protected("campaigns/promo.yaml") and not is_protected("campaigns.toml")
