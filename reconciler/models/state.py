@@ -235,6 +235,9 @@ class State(_Model):
     workspace: str
     #: What the state is bound to: the API URL, or ``sandbox:<account id>`` for the sandbox.
     endpoint: str
+    #: Where credentials may go: the auth URL (``sandbox:<account id>`` for the sandbox). None in a
+    #: state made before auth binding: commands refuse it until ``campaigns bind`` binds it.
+    auth_endpoint: str | None = None
     dedupe: DedupeCheck = Field(default_factory=DedupeCheck)
     campaigns: dict[str, CampaignRecord] = Field(default_factory=dict)
     #: Intents whose outcome is unknown (design.md 5.3): the next plan turns them into ``resolve``.

@@ -45,9 +45,16 @@ def lock_path(config: Config, workspace: str) -> Path:
     return config.state_dir / f"{workspace}.lock"
 
 
-def new_state(workspace: str, endpoint: str) -> State:
-    """A fresh state: a new lineage (which seeds every submission name), serial 0."""
-    return State(lineage=str(uuid.uuid4()), serial=0, workspace=workspace, endpoint=endpoint)
+def new_state(workspace: str, endpoint: str, auth_endpoint: str | None = None) -> State:
+    """A fresh state: a new lineage (which seeds every submission name), serial 0, bound to
+    ``endpoint`` and ``auth_endpoint`` (the API endpoint's own value when not given)."""
+    return State(
+        lineage=str(uuid.uuid4()),
+        serial=0,
+        workspace=workspace,
+        endpoint=endpoint,
+        auth_endpoint=auth_endpoint or endpoint,
+    )
 
 
 def load_state(path: Path) -> State:

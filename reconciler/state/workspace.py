@@ -50,6 +50,11 @@ def endpoint_for(config: Config, workspace: Workspace) -> str:
         raise StateError(f"sandbox identity: {exc}") from exc
 
 
+def auth_endpoint_for(workspace: Workspace, endpoint: str) -> str:
+    """Where credentials go: the auth URL, or the sandbox's ``endpoint`` (one identity for both)."""
+    return endpoint if workspace.is_sandbox else workspace.auth_url
+
+
 def open_workspace(
     config: Config,
     workspace: Workspace,
@@ -65,11 +70,13 @@ def open_workspace(
     """
     path = state_path(config, workspace.name)
     notes: list[str] = []
+    auth_endpoint = auth_endpoint_for(workspace, endpoint)
     if not os.path.lexists(path) and (create or workspace.is_sandbox):
-        _create(path, workspace.name, endpoint)
+        _create(path, workspace.name, endpoint, auth_endpoint)
         notes.append(f"created {path}")
     state = load_state(path)
     _check_endpoint(state, endpoint, path, workspace)
+    _check_auth_endpoint(state, auth_endpoint, path, workspace)
     journal = journal_path(config, workspace.name)
     if os.path.lexists(journal):
         state, folded = _fold_leftover(config, workspace.name, lock_held)
@@ -77,9 +84,9 @@ def open_workspace(
     return OpenedWorkspace(state=state, path=path, notes=notes)
 
 
-def _create(path: Path, name: str, endpoint: str) -> None:
+def _create(path: Path, name: str, endpoint: str, auth_endpoint: str) -> None:
     try:
-        create_state(path, new_state(name, endpoint))
+        create_state(path, new_state(name, endpoint, auth_endpoint))
     except StateError:
         if not os.path.lexists(path):  # a concurrent creator winning the race is fine
             raise
@@ -93,12 +100,55 @@ def _check_endpoint(state: State, endpoint: str, path: Path, workspace: Workspac
         "start over"
         if workspace.is_sandbox
         else "use the workspace that belongs to this endpoint, or fix ROUTEE_API_URL / "
-        "campaigns.toml"
+        "campaigns.toml; if the new endpoint is right, re-bind explicitly with "
+        f"`campaigns bind --workspace {workspace.name}` and commit the state"
     )
     raise EndpointMismatch(
         f"{path}: this state belongs to {state.endpoint}, but workspace '{workspace.name}' now "
         f"points at {endpoint}; refusing to use it ({hint})"
     )
+
+
+def _check_auth_endpoint(state: State, auth: str, path: Path, workspace: Workspace) -> None:
+    """Credentials go only to the auth endpoint the state is bound to (design.md section 3)."""
+    if state.auth_endpoint == auth:
+        return
+    rebind = f"campaigns bind --workspace {workspace.name}"
+    if state.auth_endpoint is None:
+        raise EndpointMismatch(
+            f"{path}: this state binds no auth endpoint (made before auth binding), and "
+            f"credentials must go only to a bound one; bind it once to {auth} with `{rebind}` "
+            "and commit the state"
+        )
+    raise EndpointMismatch(
+        f"{path}: this state's credentials go to {state.auth_endpoint}, but workspace "
+        f"'{workspace.name}' now sends them to {auth} (ROUTEE_AUTH_URL / campaigns.toml "
+        f"auth_url); refusing before any credentials are sent. If the new endpoint is right, "
+        f"re-bind explicitly with `{rebind}` and commit the state"
+    )
+
+
+def bind_workspace(config: Config, workspace: Workspace) -> tuple[State, State]:
+    """Bind the workspace's state to the endpoints configured now; (before, after) states.
+
+    Under the workspace lock; a journal left behind is folded first. The caller commits it.
+    """
+    if workspace.is_sandbox:
+        raise StateError("the sandbox workspace binds itself to its data directory's identity")
+    path = state_path(config, workspace.name)
+    with WorkspaceLock(lock_path(config, workspace.name), "bind"):
+        state = load_state(path)
+        if os.path.lexists(journal_path(config, workspace.name)):
+            state, _ = fold_journal(config, workspace.name)
+        endpoint = endpoint_for(config, workspace)
+        bound = state.model_copy(
+            update={"endpoint": endpoint, "auth_endpoint": auth_endpoint_for(workspace, endpoint)}
+        )
+        if bound == state:
+            return state, state
+        bound = bound.model_copy(update={"serial": state.serial + 1})
+        write_state(path, bound)
+        return state, bound
 
 
 def _fold_leftover(config: Config, name: str, lock_held: bool) -> tuple[State, list[str]]:

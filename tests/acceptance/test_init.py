@@ -32,6 +32,7 @@ def test_init_creates_state_and_says_to_commit_it(tmp_path: Path) -> None:
         f"Created {path}",
         f"  lineage:  {state.lineage}",
         "  endpoint: http://127.0.0.1:9",
+        "  auth:     https://auth.routee.net",
         f"Commit it (in {tmp_path}): git add state/production.json && "
         'git commit -m "Create campaigns workspace production"',
     ]

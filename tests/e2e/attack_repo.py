@@ -62,6 +62,7 @@ class AttackRepo:
         (root / "campaigns").mkdir(parents=True)
         (root / "campaigns" / "legit.yaml").write_text(declaration("legit"))
         (root / ".gitignore").write_text(".sandbox/\n")
+        (root / "campaigns.toml").write_text(self.config_text())
         self.git("init", "-q", "-b", "main")
         assert self.campaigns("init").code == 0
         self.commit("init")
@@ -69,11 +70,14 @@ class AttackRepo:
         assert applied.code == 0, applied.output
         self.commit("apply: state")
 
+    def config_text(self, auth_url: str | None = None) -> str:
+        """campaigns.toml as the repository holds it: both endpoints there, none in the env."""
+        url = self.sandbox.base_url
+        return f'[workspaces.{WORKSPACE}]\napi_url = "{url}"\nauth_url = "{auth_url or url}"\n'
+
     @property
     def env(self) -> dict[str, str]:
         return {
-            "ROUTEE_API_URL": self.sandbox.base_url,
-            "ROUTEE_AUTH_URL": self.sandbox.base_url,
             "ROUTEE_APPLICATION_ID": "sandbox",
             "ROUTEE_APPLICATION_SECRET": "sandbox",
             "CAMPAIGNS_WORKSPACE": WORKSPACE,
@@ -94,7 +98,9 @@ class AttackRepo:
         self.git("commit", "-q", "--allow-empty", "-m", message)
 
     def campaigns(self, *args: str, ci: bool = False) -> Outcome:
-        env = self.env | {"CI": "true" if ci else ""}
+        return self.campaigns_with(self.env | {"CI": "true" if ci else ""}, *args)
+
+    def campaigns_with(self, env: dict[str, str], *args: str) -> Outcome:
         result = CliRunner().invoke(cli, [*args, "--dir", str(self.root)], env=env)
         return Outcome(result.exit_code, result.stdout, result.stderr)
 

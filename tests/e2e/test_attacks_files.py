@@ -132,3 +132,55 @@ def test_no_full_number_in_any_comment_or_ci_log(repo: AttackRepo) -> None:
     for shown in (validate.output, plan.output, applied.output):
         assert not FULL_NUMBER.search(shown), shown
     assert "+30 •••••••• 01" in plan.stdout and "+30 •••••••• 01" in applied.stdout
+
+
+class CredentialCatcher:
+    """A loopback 'auth endpoint' that records every Authorization header it is sent."""
+
+    def __init__(self) -> None:
+        import threading
+        from http.server import BaseHTTPRequestHandler, HTTPServer
+
+        self.seen: list[str] = []
+        catcher = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                catcher.seen.append(self.headers.get("Authorization", ""))
+                self.send_response(500)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, format: str, *args: object) -> None:
+                pass
+
+        self.server = HTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_credentials_never_follow_an_edited_auth_url(repo: AttackRepo) -> None:
+    catcher = CredentialCatcher()
+    try:
+
+        def edit(root: Path) -> None:
+            (root / "campaigns.toml").write_text(repo.config_text(auth_url=catcher.url))
+            (root / "campaigns/more.yaml").write_text(declaration("more", LEGIT, "More"))
+
+        sent = len(repo.sent())
+        repo.pull_request(edit)
+        _, plan = repo.check()
+        assert plan.code == 1  # the comment names both endpoints and how to re-bind
+        assert repo.sandbox.base_url in plan.stdout and catcher.url in plan.stdout
+        assert "campaigns bind --workspace production" in plan.stdout
+        repo.merge()
+        applied = repo.apply()
+        assert applied.code == 1
+        assert "refusing before any credentials are sent" in applied.stderr
+        assert catcher.seen == [] and len(repo.sent()) == sent
+    finally:
+        catcher.close()

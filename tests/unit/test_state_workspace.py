@@ -19,9 +19,10 @@ from reconciler.state.store import (
     new_state,
     state_path,
 )
-from reconciler.state.workspace import endpoint_for, fold_journal, open_workspace
+from reconciler.state.workspace import bind_workspace, endpoint_for, fold_journal, open_workspace
 
 API = "https://connect.routee.net"
+AUTH = "https://auth.routee.net"
 
 
 def _config(tmp_path: Path) -> Config:
@@ -91,7 +92,7 @@ def test_endpoint_mismatch_names_both(tmp_path: Path) -> None:
 def _leftover(config: Config) -> None:
     """A state plus the journal of an apply killed after one send and one unanswered send."""
     path = state_path(config, "prod")
-    state = new_state("prod", API)
+    state = new_state("prod", API, AUTH)
     create_state(path, state)
     journal = Journal.create(
         journal_path(config, "prod"),
@@ -183,3 +184,36 @@ def test_already_folded_journal_is_only_removed(tmp_path: Path) -> None:
     assert len(again.campaigns["a"].submissions) == 1
     assert not journal.exists()
     assert any("already folded" in n for n in notes)
+
+
+def test_a_changed_auth_endpoint_is_refused_naming_both_and_how_to_rebind(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    create_state(state_path(config, "prod"), new_state("prod", API, AUTH))
+    moved = config.workspace("prod", env={"ROUTEE_AUTH_URL": "https://auth.evil.example"})
+    with pytest.raises(EndpointMismatch) as caught:
+        open_workspace(config, moved, endpoint=API)
+    message = str(caught.value)
+    assert AUTH in message and "https://auth.evil.example" in message
+    assert "before any credentials are sent" in message
+    assert "campaigns bind --workspace prod" in message
+
+
+def test_a_state_without_an_auth_binding_is_refused_until_bound(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    legacy = new_state("prod", API).model_copy(update={"auth_endpoint": None})
+    create_state(state_path(config, "prod"), legacy)
+    workspace = config.workspace("prod", env={})
+    with pytest.raises(EndpointMismatch, match=r"binds no auth endpoint.*campaigns bind"):
+        open_workspace(config, workspace, endpoint=API)
+    before, after = bind_workspace(config, workspace)
+    assert (before.auth_endpoint, after.auth_endpoint, after.serial) == (None, AUTH, 1)
+    assert load_state(state_path(config, "prod")) == after
+    assert open_workspace(config, workspace, endpoint=API).state == after
+    again_before, again_after = bind_workspace(config, workspace)
+    assert again_after is again_before  # already bound: nothing written
+
+
+def test_the_sandbox_binds_itself(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    with pytest.raises(StateError, match="binds itself"):
+        bind_workspace(config, config.workspace("sandbox", env={}))

@@ -11,7 +11,7 @@ from reconciler.cli.options import Target, target_options
 from reconciler.errors import CampaignsError
 from reconciler.state.errors import StateError
 from reconciler.state.store import create_state, load_state, new_state, state_path
-from reconciler.state.workspace import endpoint_for
+from reconciler.state.workspace import auth_endpoint_for, endpoint_for
 
 
 @click.command("init")
@@ -47,7 +47,8 @@ def command(target: Target, scaffold: bool, force: bool) -> None:
         return
     workspace = target.workspace
     path = state_path(target.config, workspace.name)
-    state = new_state(workspace.name, endpoint_for(target.config, workspace))
+    endpoint = endpoint_for(target.config, workspace)
+    state = new_state(workspace.name, endpoint, auth_endpoint_for(workspace, endpoint))
     try:
         create_state(path, state)
     except StateError as exc:
@@ -57,6 +58,7 @@ def command(target: Target, scaffold: bool, force: bool) -> None:
     click.echo(f"Created {path}")
     click.echo(f"  lineage:  {state.lineage}")
     click.echo(f"  endpoint: {state.endpoint}")
+    click.echo(f"  auth:     {state.auth_endpoint}")
     click.echo(_next_step(target.root, workspace.name, workspace.is_sandbox))
 
 
