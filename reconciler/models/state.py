@@ -238,6 +238,9 @@ class State(_Model):
     #: Where credentials may go: the auth URL (``sandbox:<account id>`` for the sandbox). None in a
     #: state made before auth binding: commands refuse it until ``campaigns bind`` binds it.
     auth_endpoint: str | None = None
+    #: ``hmac-sha256:<hex>`` over the rest, when written with ``CAMPAIGNS_STATE_KEY`` set
+    #: (:mod:`reconciler.state.seal`); None when written without the key.
+    seal: str | None = None
     dedupe: DedupeCheck = Field(default_factory=DedupeCheck)
     campaigns: dict[str, CampaignRecord] = Field(default_factory=dict)
     #: Intents whose outcome is unknown (design.md 5.3): the next plan turns them into ``resolve``.

@@ -10,6 +10,7 @@ Folding the journal into the state lives in :mod:`reconciler.state.fold` (re-exp
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import threading
 from pathlib import Path
@@ -17,11 +18,13 @@ from types import TracebackType
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from reconciler.canonical import canonical_json
 from reconciler.models.journal import JournalHeader, JournalRecord
 from reconciler.models.validation import first_error
 from reconciler.safefile import MIB, FileRefused, open_file, read_bounded
 from reconciler.state.errors import StateCorrupt, StateError
 from reconciler.state.fold import FoldResult, fold
+from reconciler.state.seal import MAC_FIELD, record_mac, state_key, verify_record
 from reconciler.state.store import fsync_dir
 
 __all__ = ["FoldResult", "Journal", "fold", "read_journal", "remove_journal"]
@@ -34,10 +37,13 @@ MAX_JOURNAL_BYTES = 512 * MIB
 class Journal:
     """An open journal being appended to; safe to share between the apply's worker threads."""
 
-    def __init__(self, path: Path, fd: int) -> None:
+    def __init__(self, path: Path, fd: int, key: bytes | None = None) -> None:
         self.path = path
         self._fd: int | None = fd
         self._lock = threading.Lock()
+        #: With ``CAMPAIGNS_STATE_KEY``: each record carries a MAC chained to the one before.
+        self._key = key
+        self._last_mac = ""
 
     @classmethod
     def create(cls, path: Path, header: JournalHeader) -> Journal:
@@ -53,15 +59,15 @@ class Journal:
             ) from None
         except OSError as exc:
             raise StateError(f"{path}: cannot create: {exc.strerror or exc}") from exc
-        journal = cls(path, fd)
+        journal = cls(path, fd, state_key())
         journal.append(header)
         fsync_dir(path.parent)
         return journal
 
     def append(self, record: BaseModel) -> None:
         """Write ``record`` as one line and fsync it; only then may its remote call start."""
-        line = record.model_dump_json(by_alias=True).encode("utf-8") + b"\n"
         with self._lock:
+            line = self._line(record)
             if self._fd is None:
                 raise StateError(f"{self.path}: journal is closed")
             try:
@@ -69,6 +75,13 @@ class Journal:
                 os.fsync(self._fd)
             except OSError as exc:
                 raise StateError(f"{self.path}: cannot write: {exc.strerror or exc}") from exc
+
+    def _line(self, record: BaseModel) -> bytes:
+        if self._key is None:
+            return record.model_dump_json(by_alias=True).encode("utf-8") + b"\n"
+        data = record.model_dump(mode="json", by_alias=True)
+        data[MAC_FIELD] = self._last_mac = record_mac(self._key, self._last_mac, data)
+        return canonical_json(data) + b"\n"
 
     def close(self) -> None:
         with self._lock:
@@ -104,8 +117,32 @@ def read_journal(path: Path) -> list[JournalRecord]:
     except OSError as exc:
         raise StateError(f"{path}: cannot read: {exc.strerror or exc}") from exc
     lines = raw.split(b"\n")
+    key = state_key()
+    previous = ""
+    records = []
     # The piece after the last newline is empty for a clean journal, a partial write otherwise.
-    return [_parse_line(path, number, line) for number, line in enumerate(lines[:-1], start=1)]
+    for number, raw_line in enumerate(lines[:-1], start=1):
+        line = raw_line
+        if key is not None or b'"mac"' in line:
+            line, previous = _unmac(path, number, raw_line, key, previous)
+        records.append(_parse_line(path, number, line))
+    return records
+
+
+def _unmac(
+    path: Path, number: int, line: bytes, key: bytes | None, previous: str
+) -> tuple[bytes, str]:
+    """The record without its MAC (verified, chained to ``previous``, when ``key`` is set)."""
+    try:
+        data = json.loads(line)
+    except ValueError:
+        data = None
+    if not isinstance(data, dict):
+        raise StateCorrupt(f"{path}:{number}: corrupt journal record (not a JSON object)")
+    if key is not None:
+        previous = verify_record(key, previous, data, f"{path}:{number}")
+    data.pop(MAC_FIELD, None)
+    return canonical_json(data), previous
 
 
 def _parse_line(path: Path, number: int, line: bytes) -> JournalRecord:

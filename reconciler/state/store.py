@@ -24,6 +24,7 @@ from reconciler.models.state import FORMAT_VERSION, State
 from reconciler.models.validation import some_errors
 from reconciler.safefile import MIB, FileRefused, check_directory, open_directory, read_bounded
 from reconciler.state.errors import StateCorrupt, StateError, StateFutureVersion, StateMissing
+from reconciler.state.seal import SEAL_FIELD, state_key, state_seal, verify_state
 
 #: A state past this size is refused unread (1,000 x 1,000 numbers applied is 32 MB; GitHub
 #: refuses files over 100 MB).
@@ -57,8 +58,12 @@ def new_state(workspace: str, endpoint: str, auth_endpoint: str | None = None) -
     )
 
 
-def load_state(path: Path) -> State:
-    """Read and validate a state file; :class:`StateMissing` if there is none."""
+def load_state(path: Path, *, verify: bool = True) -> State:
+    """Read and validate a state file; :class:`StateMissing` if there is none.
+
+    With ``CAMPAIGNS_STATE_KEY`` set its seal must verify (``verify=False``: only
+    ``campaigns seal``, which shows the state to a person before sealing it).
+    """
     try:
         raw = read_bounded(path, MAX_STATE_BYTES)
     except FileNotFoundError:
@@ -67,10 +72,10 @@ def load_state(path: Path) -> State:
         raise StateCorrupt(str(exc)) from None
     except OSError as exc:
         raise StateError(f"{path}: cannot read: {exc.strerror}") from exc
-    return parse_state(raw, path)
+    return parse_state(raw, path, verify=verify)
 
 
-def parse_state(raw: bytes, path: Path) -> State:
+def parse_state(raw: bytes, path: Path, *, verify: bool = True) -> State:
     """Validate the bytes of a state file; errors name ``path`` (and line:col for bad JSON)."""
     if not raw.strip():
         raise StateCorrupt(
@@ -91,6 +96,9 @@ def parse_state(raw: bytes, path: Path) -> State:
     if not isinstance(data, dict):
         raise StateCorrupt(f"{path}: a state file must hold a JSON object")
     _check_version(data, path)
+    key = state_key() if verify else None
+    if key is not None:
+        verify_state(key, data, path)
     try:
         return State.model_validate(data)
     except ValidationError as exc:
@@ -114,16 +122,20 @@ def _missing_message(path: Path) -> str:
     )
 
 
-def render_state(state: State) -> bytes:
-    """The exact bytes of a state file: indent 2, sorted keys, camelCase, trailing newline."""
+def render_state(state: State, key: bytes | None = None) -> bytes:
+    """The exact bytes of a state file: indent 2, sorted keys, camelCase, trailing newline;
+    sealed with ``key`` when one is given (and without a seal otherwise)."""
     data = state.model_dump(mode="json", by_alias=True)
+    data.pop(SEAL_FIELD, None)
+    if key is not None:
+        data[SEAL_FIELD] = state_seal(key, data)
     text = json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, allow_nan=False)
     return (text + "\n").encode("utf-8")
 
 
 def write_state(path: Path, state: State) -> None:
     """Replace ``path`` with ``state`` atomically (temp file, fsync, rename, fsync directory)."""
-    tmp = _write_temp(path, render_state(state))
+    tmp = _write_temp(path, render_state(state, state_key()))
     try:
         tmp.replace(path)
     except OSError as exc:
@@ -140,7 +152,7 @@ def create_state(path: Path, state: State) -> None:
     ``init`` runs can never both believe they created the workspace.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = _write_temp(path, render_state(state))
+    tmp = _write_temp(path, render_state(state, state_key()))
     try:
         os.link(tmp, path)
     except FileExistsError:

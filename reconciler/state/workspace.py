@@ -18,6 +18,7 @@ from reconciler.state.errors import EndpointMismatch, StateError
 from reconciler.state.fold import fold
 from reconciler.state.journal import read_journal, remove_journal
 from reconciler.state.lock import WorkspaceLock
+from reconciler.state.seal import KEY_ENV, state_key
 from reconciler.state.store import (
     create_state,
     journal_path,
@@ -149,6 +150,28 @@ def bind_workspace(config: Config, workspace: Workspace) -> tuple[State, State]:
         bound = bound.model_copy(update={"serial": state.serial + 1})
         write_state(path, bound)
         return state, bound
+
+
+def seal_workspace(config: Config, workspace: Workspace) -> State:
+    """Seal the workspace's state as it is (``CAMPAIGNS_STATE_KEY`` must be set); under the lock.
+
+    Its current seal is not checked: a person runs this once, after looking at what the state
+    holds, to adopt sealing. A journal left behind must be folded first (it is not trusted here).
+    """
+    if state_key() is None:
+        raise StateError(f"{KEY_ENV} is not set: there is no key to seal the state with")
+    path = state_path(config, workspace.name)
+    with WorkspaceLock(lock_path(config, workspace.name), "seal"):
+        journal = journal_path(config, workspace.name)
+        if os.path.lexists(journal):
+            raise StateError(
+                f"{journal}: a journal is waiting to be folded; sealing would vouch for records "
+                "nobody checked. Fold it first (any command that opens the workspace, with the key "
+                "unset, folds it), look at the result, then seal"
+            )
+        state = load_state(path, verify=False)
+        write_state(path, state)
+        return state
 
 
 def _fold_leftover(config: Config, name: str, lock_held: bool) -> tuple[State, list[str]]:

@@ -20,6 +20,7 @@ from reconciler.models.plan import Plan
 from reconciler.models.state import State
 from reconciler.plan.diff import diff
 from reconciler.plan.guards import GuardLimits
+from reconciler.state.seal import state_key
 from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
 from reconciler.usecases import Target
 
@@ -78,9 +79,21 @@ def plan_workspace(target: Target, now: datetime, *, refresh: bool = False) -> P
         return PlanResult(loaded, None, notes, report)
     if opened is None:
         raise unopened
+    notes = [*notes, *_seal_note(workspace, opened)]
     return PlanResult(
         loaded, plan_for(workspace, opened.state, loaded.campaigns, now), notes, report
     )
+
+
+def _seal_note(workspace: Workspace, opened: OpenedWorkspace) -> list[str]:
+    """Without the key the seal cannot be checked here; say what that means (not for sandbox)."""
+    if workspace.is_sandbox or state_key() is not None:
+        return []
+    if opened.state.seal is None:
+        return [f"{opened.path}: not sealed (CAMPAIGNS_STATE_KEY is not set here)"]
+    return [
+        f"{opened.path}: sealed; the seal is checked by apply, not here (no CAMPAIGNS_STATE_KEY)"
+    ]
 
 
 def _refresh(target: Target) -> RefreshReport:

@@ -10,6 +10,7 @@ atomic write (serial + 1) or as a journal folded at the end.
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,8 +20,9 @@ from reconciler.config import Config, Workspace
 from reconciler.models.journal import JournalHeader
 from reconciler.models.state import State
 from reconciler.routee.client import RouteeClient
-from reconciler.state.journal import Journal
+from reconciler.state.journal import Journal, read_journal
 from reconciler.state.lock import WorkspaceLock
+from reconciler.state.seal import state_key
 from reconciler.state.store import journal_path, load_state, lock_path, state_path, write_state
 from reconciler.state.workspace import fold_journal, open_workspace
 from reconciler.usecases import Target
@@ -67,11 +69,19 @@ class WorkspaceSession:
 
 
 def require_state_dir(config: Config, workspace: Workspace) -> None:
-    """The lock lives beside the state: make ``state/`` for the sandbox, else insist on a state."""
+    """The lock lives beside the state: make ``state/`` for the sandbox, else insist on a state.
+
+    This runs before credentials are read or anything is connected: with
+    ``CAMPAIGNS_STATE_KEY`` set, a state whose seal or a journal whose MACs do not verify stops
+    the command here (:mod:`reconciler.state.seal`).
+    """
     if workspace.is_sandbox:
         config.state_dir.mkdir(parents=True, exist_ok=True)
-    else:
-        load_state(state_path(config, workspace.name))  # StateMissing names `campaigns init`
+        return
+    load_state(state_path(config, workspace.name))  # StateMissing names `campaigns init`
+    journal = journal_path(config, workspace.name)
+    if state_key() is not None and os.path.lexists(journal):
+        read_journal(journal)
 
 
 @contextlib.contextmanager

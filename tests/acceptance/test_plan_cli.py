@@ -49,7 +49,12 @@ def project(tmp_path: Path, declaration: str = DECLARATION, init: bool = True) -
 def test_changes_exit_0_and_2_with_detailed_exitcode(tmp_path: Path) -> None:
     root = project(tmp_path)
     code, out, err = run("plan", "--dir", root)
-    assert (code, err) == (0, "")
+    # stderr holds only the seal note (no CAMPAIGNS_STATE_KEY here; campaigns help security)
+    assert (code, err) == (
+        0,
+        f"{tmp_path / 'state' / 'default.json'}: not sealed "
+        "(CAMPAIGNS_STATE_KEY is not set here)\n",
+    )
     assert "+ send spring  campaigns/spring.yaml:1:1" in out
     assert out.endswith("\nPlan: 1 to send, 0 to replace, 0 to cancel, 0 to forget.\n")
     assert "\x1b[" not in out

@@ -28,6 +28,8 @@ from tests.e2e.project import sandbox_campaigns
 WORKSPACE = "production"
 LEGIT = "+306912300001"
 FUTURE = "2031-06-01T10:00:00Z"
+#: The apply environment's CAMPAIGNS_STATE_KEY in tests (48 bytes; never printed).
+KEY = "tK3r9-QmZx7wV2pL8sN4bY6cH1jD5fG0aE3uR7iO9kMnBvCx"
 #: Any full E.164 number in an output (masked ones have a space and bullets).
 FULL_NUMBER = re.compile(r"\+\d{9,15}")
 
@@ -55,16 +57,20 @@ def declaration(campaign_id: str, number: str = LEGIT, text: str = "Hello") -> s
 
 
 class AttackRepo:
-    def __init__(self, root: Path, sandbox: RunningSandbox, cache_dir: Path) -> None:
+    def __init__(
+        self, root: Path, sandbox: RunningSandbox, cache_dir: Path, key: str | None = None
+    ) -> None:
         self.root = root
         self.sandbox = sandbox
         self.cache_dir = cache_dir
+        #: CAMPAIGNS_STATE_KEY of the apply environment (init and apply only, as in CI).
+        self.key = key
         (root / "campaigns").mkdir(parents=True)
         (root / "campaigns" / "legit.yaml").write_text(declaration("legit"))
         (root / ".gitignore").write_text(".sandbox/\n")
         (root / "campaigns.toml").write_text(self.config_text())
         self.git("init", "-q", "-b", "main")
-        assert self.campaigns("init").code == 0
+        assert self.campaigns_with(self.apply_env, "init").code == 0
         self.commit("init")
         applied = self.apply()
         assert applied.code == 0, applied.output
@@ -119,9 +125,14 @@ class AttackRepo:
         self.git("checkout", "-q", "main")
         self.git("merge", "-q", "--no-ff", "-m", f"Merge {name}", name)
 
+    @property
+    def apply_env(self) -> dict[str, str]:
+        """The apply job's environment: CI=true, and the state key when the repository has one."""
+        return self.env | {"CI": "true", "CAMPAIGNS_STATE_KEY": self.key or ""}
+
     def apply(self) -> Outcome:
         """What apply.yml runs on main after a merge."""
-        return self.campaigns("apply", "--auto-approve", ci=True)
+        return self.campaigns_with(self.apply_env, "apply", "--auto-approve")
 
     def sent(self) -> list[dict[str, Any]]:
         return sandbox_campaigns(self.sandbox)

@@ -449,3 +449,12 @@ def test_the_plan_reports_changes_to_files_only_apply_writes(name: str) -> None:
         s for s in steps(load(name)) if s.get("uses", "").startswith("actions/checkout")
     )
     assert checkout["with"]["fetch-depth"] == 0  # --base needs the base branch's history
+
+
+@pytest.mark.parametrize("name", ["apply.yml", "scaffold/apply.yml"])
+def test_the_state_key_reaches_only_the_actions_apply_step(name: str) -> None:
+    workflow = load(name)
+    assert action_step(workflow)["with"]["state-key"] == "${{ secrets.CAMPAIGNS_STATE_KEY }}"
+    for step in steps(load("action.yml")):
+        has_key = "CAMPAIGNS_STATE_KEY" in step.get("env", {})
+        assert has_key == (step.get("name") == "Apply"), step.get("name")
