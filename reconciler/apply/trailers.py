@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler import gitrepo
@@ -58,22 +59,46 @@ def head_trailers(project_dir: Path) -> dict[GuardKind, int]:
     return parse_trailers(_git(project_dir, ["interpret-trailers", "--parse"], message))
 
 
+@dataclass(frozen=True)
+class TrailerInForce:
+    """A guard trailer the next apply would honour, and the commit that carries it."""
+
+    kind: GuardKind
+    value: int
+    commit: str
+
+    def describe(self) -> str:
+        name = next(key for key, kind in TRAILERS.items() if kind is self.kind)
+        return (
+            f"guard trailer {name.title()}: {self.value} (commit {self.commit}) is in force: the "
+            f"next apply accepts exactly {self.value} for the {self.kind.value} guard; check who "
+            "wrote that commit"
+        )
+
+
+def trailers_in_force(project_dir: Path, workspace: str | None = None) -> list[TrailerInForce]:
+    """Every guard trailer the next apply honours (the newest commit wins per guard), with its
+    commit: the trailers of the commits not applied yet, or HEAD's alone before any apply."""
+    base = applied_base(project_dir, workspace)
+    args = ["log", "--topo-order", f"--format=%h%x1f%(trailers:only,unfold){_RECORD}"]
+    span = ["-1", "HEAD"] if base is None else [f"{base}..HEAD"]
+    found: dict[GuardKind, TrailerInForce] = {}
+    for record in _git(project_dir, [*args, *span]).split(_RECORD):
+        short, _, trailers = record.strip("\n").partition("\x1f")
+        for kind, value in parse_trailers(trailers, f" (commit {short})").items():
+            found.setdefault(kind, TrailerInForce(kind, value, short))
+    return list(found.values())
+
+
 def unapplied_trailers(project_dir: Path, workspace: str | None = None) -> dict[GuardKind, int]:
     """The guard trailers of every commit not applied yet; the newest commit wins per guard.
 
     ``workspace`` names the state file (``state/<workspace>.json``) whose commits mark what was
     applied; ``None`` considers any file under ``state/`` (a narrower range, never a wider one).
     """
-    base = applied_base(project_dir, workspace)
-    if base is None:
+    if applied_base(project_dir, workspace) is None:
         return head_trailers(project_dir)
-    args = ["log", "--topo-order", f"--format=%h%x1f%(trailers:only,unfold){_RECORD}"]
-    allowed: dict[GuardKind, int] = {}
-    for record in _git(project_dir, [*args, f"{base}..HEAD"]).split(_RECORD):
-        short, _, trailers = record.strip("\n").partition("\x1f")
-        for kind, value in parse_trailers(trailers, f" (commit {short})").items():
-            allowed.setdefault(kind, value)
-    return allowed
+    return {t.kind: t.value for t in trailers_in_force(project_dir, workspace)}
 
 
 def applied_base(project_dir: Path, workspace: str | None = None) -> str | None:

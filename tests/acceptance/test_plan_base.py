@@ -116,3 +116,15 @@ def test_what_is_protected() -> None:
     assert is_protected("campaigns/x.journal") and is_protected("a/b.lock")
     assert is_protected(".campaigns-cache/parsed/k.json")
     assert not is_protected("campaigns/promo.yaml") and not is_protected("campaigns.toml")
+
+
+def test_the_comment_lists_every_guard_trailer_in_force_and_its_commit(repo: Path) -> None:
+    (repo / "campaigns" / "promo.yaml").write_text(DECLARATION.replace("Hi", "Hello"))
+    git(repo, "commit", "-q", "-am", "edit", "-m", "Campaigns-Allow-Sends: 120")
+    sha = git(repo, "rev-parse", "--short", "HEAD").strip()
+    git(repo, "commit", "-q", "--allow-empty", "-m", "later", "-m", "Campaigns-Allow-Late: 1")
+    later = git(repo, "rev-parse", "--short", "HEAD").strip()
+    code, out, _ = plan(repo, "--base", "main", "--format", "markdown")
+    assert code == 0, out
+    assert f"guard trailer Campaigns-Allow-Sends: 120 (commit {sha}) is in force" in out
+    assert f"guard trailer Campaigns-Allow-Late: 1 (commit {later}) is in force" in out

@@ -120,6 +120,8 @@ def command(
         ctx.exit(ExitCode.ERROR)
     if protected:
         plan = plan.model_copy(update={"errors": (*protected, *plan.errors)})
+    if base is not None:  # a reviewer must see every override the next apply would honour
+        plan = plan.model_copy(update={"warnings": (*plan.warnings, *trailer_warnings(target))})
     colour = sys.stdout.isatty() and not no_color and not os.environ.get("NO_COLOR")
     options = RenderOptions(color=colour, mask=mask or in_ci())
     RENDERERS[output_format](plan, sys.stdout, options)
@@ -142,6 +144,14 @@ def protected_problems(target: Target, base: str) -> list[Problem]:
 
     changed = protected_changes(target.root, base)
     return [Problem(source=c.path, message=c.message(base)) for c in changed]
+
+
+def trailer_warnings(target: Target) -> list[Problem]:
+    """A warning per guard trailer in force (``--base``: the pull-request comment lists them)."""
+    from reconciler.apply.trailers import trailers_in_force
+
+    found = trailers_in_force(target.root, target.workspace.name)
+    return [Problem(message=trailer.describe()) for trailer in found]
 
 
 def fail_comment(target: Target, message: str) -> None:
