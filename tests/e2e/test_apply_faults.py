@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import shutil
+import subprocess
 import time
 from pathlib import Path
 
@@ -148,7 +149,13 @@ def test_kill_9_at_random_moments_never_sends_twice(
     for index in range(kills):
         project.declare(f"k{index}", number=index)
         proc = project.spawn("apply", "--auto-approve", "--concurrency", "2")
-        time.sleep(rng.uniform(0.0, 1.2))
+        if index % 2:
+            # Half the kills wait for the journal first, so they land mid-apply however slow a
+            # loaded machine makes the start-up; the other half fall anywhere, start-up included.
+            _wait_until(journal, proc)
+            time.sleep(rng.uniform(0.0, 0.2))
+        else:
+            time.sleep(rng.uniform(0.0, 1.2))
         proc.kill()
         proc.communicate(timeout=30)
         interrupted += journal.exists()
@@ -157,3 +164,10 @@ def test_kill_9_at_random_moments_never_sends_twice(
     assert sum(name_counts(sandbox).values()) == kills
     assert_exactly_once(project)
     assert not project.state().pending
+
+
+def _wait_until(journal: Path, proc: subprocess.Popen[str], timeout: float = 30.0) -> None:
+    """Until the apply has written its journal (it is mid-apply) or has exited."""
+    deadline = time.monotonic() + timeout
+    while not journal.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.005)
