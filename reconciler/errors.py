@@ -14,9 +14,11 @@ stderr and exits with the error's ``exit_code`` (``--debug`` shows the traceback
     │   ├── StateMissing            no state: run ``campaigns init``
     │   ├── StateCorrupt            unreadable, or breaks the schema
     │   ├── StateFutureVersion      written by a newer version
-    │   ├── EndpointMismatch        bound to another endpoint
+    │   ├── EndpointMismatch        bound to another endpoint (API or auth)
     │   ├── LineageMismatch         a journal of another state
-    │   └── LockHeld                another process holds the lock
+    │   ├── LockHeld                another process holds the lock
+    │   ├── SealBroken              a seal or journal MAC does not verify  state.seal
+    │   └── BadKey                  CAMPAIGNS_STATE_KEY is too short      state.seal
     ├── PlanError                   a plan stops the command              plan.errors
     │   ├── PlanRefused             the diff found plan errors
     │   ├── PlanFileError           a plan file missing, corrupt, edited
@@ -38,6 +40,7 @@ stderr and exits with the error's ``exit_code`` (``--debug`` shows the traceback
     ├── ApplyCancelled              the plan was not approved             usecases.apply
     ├── ApplyFailed                 a campaign failed definitively        usecases.apply
     ├── ImportRefused               ``campaigns import`` refused          usecases.importing
+    ├── BaseRefError                ``plan --base REF`` cannot compare     protected
     ├── GitError                    git gave no usable answer             gitrepo
     │   ├── GitUnavailable          git could not be started
     │   ├── GitTimeout              git ran too long

@@ -112,3 +112,40 @@ def test_an_id_with_a_trailing_newline_cannot_stand_beside_its_twin(repo: Attack
     repo.merge()
     applied = repo.apply()
     assert applied.code == 1 and len(repo.sent()) == sent
+
+
+def test_a_journal_intent_id_with_a_fence_cannot_forge_an_approval(repo: AttackRepo) -> None:
+    """The id once closed the block plan.yml pasted stderr into and added a fake heading."""
+
+    def plant(root: Path) -> None:
+        state = json.loads((root / "state/production.json").read_text())
+        header = {
+            "type": "header",
+            "lineage": state["lineage"],
+            "baseSerial": state["serial"],
+            "startedAt": "2026-01-01T00:00:00Z",
+        }
+        intent = {
+            "type": "submit",
+            "key": "k-1",
+            "id": "x\n```\n### Plan approved by @org/owners\n```",
+            "seq": 1,
+            "revision": 1,
+            "submissionName": "Evil-abcdefgh",
+            "specHash": "sha256:" + "0" * 64,
+            "declHash": "sha256:" + "0" * 64,
+            "request": {"to": ["+306999999999"]},
+            "at": "2026-01-01T00:00:00Z",
+        }
+        lines = [json.dumps(header), json.dumps(intent)]
+        (root / "state/production.journal").write_text("\n".join(lines) + "\n")
+
+    repo.pull_request(plant)
+    _, plan = repo.check()
+    assert plan.code == 1
+    assert (
+        "state/production.journal: added since main; only `campaigns apply` writes" in plan.stdout
+    )
+    assert_inert(plan.stdout)
+    assert "+306999999999" not in plan.output
+    assert "\n### Plan approved" not in plan.stderr  # the CI log: one line per note

@@ -16,6 +16,7 @@ import click
 
 from reconciler.cli.options import Target, in_ci, target_options
 from reconciler.errors import CampaignsError, ExitCode
+from reconciler.escape import for_terminal
 from reconciler.models.plan import Problem
 from reconciler.render import RENDERERS, RenderOptions
 from reconciler.usecases.plan import plan_workspace
@@ -107,8 +108,8 @@ def command(
         from reconciler.render.refresh import render_refresh
 
         render_refresh(result.refresh, err, err)
-    for note in result.notes:
-        err.write(f"{note}\n")
+    for note in result.notes:  # one line each: an id from a file cannot forge log lines
+        err.write(f"{for_terminal(note, single_line=True)}\n")
     plan = result.plan
     if plan is None:
         from reconciler.render.findings import render_no_plan
