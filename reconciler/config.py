@@ -15,6 +15,11 @@
     timeout_seconds = 30           # per HTTP request
     name_key = "campaignName"      # request key Routee reads the campaign name from ("name")
 
+    [policy]                       # safe to send: suppression, calling windows, caps, cost
+    calling_window = "09:00-20:00" # (reconciler.policy.settings, docs/policy.md)
+    [workspaces.production.policy] # any [policy] key, for one workspace
+    [prices]                       # per-minute prices per country, for the cost estimate
+
 A workspace not named here works with the defaults; its endpoints come from ``ROUTEE_API_URL`` /
 ``ROUTEE_AUTH_URL`` or Routee's own. The environment overrides the file for the endpoints.
 Secrets never live here: only ``ROUTEE_APPLICATION_ID`` / ``ROUTEE_APPLICATION_SECRET``.
@@ -42,6 +47,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from reconciler.enums import DOCUMENTED_LANGUAGES
 from reconciler.errors import ConfigError
+from reconciler.policy.settings import Policy, PolicySettings, PriceSettings
 
 CONFIG_FILE = "campaigns.toml"
 #: A workspace name becomes a file name (``state/<name>.json``): no separators, no leading dot.
@@ -122,6 +128,7 @@ class WorkspaceSettings(BaseModel):
     canary_to: Annotated[str, AfterValidator(check_canary_number)] | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
     name_key: Literal["campaignName", "name"] = "campaignName"
+    policy: PolicySettings | None = None
 
 
 class DeclarationSettings(BaseModel):
@@ -147,6 +154,8 @@ class ConfigFile(BaseModel):
     workspaces: dict[Annotated[str, AfterValidator(check_workspace_name)], WorkspaceSettings] = (
         Field(default_factory=dict)
     )
+    policy: PolicySettings | None = None
+    prices: PriceSettings | None = None
 
 
 @dataclass(frozen=True)
@@ -185,6 +194,11 @@ class Config:
     @property
     def sandbox_dir(self) -> Path:
         return self.root / ".sandbox"
+
+    def policy(self, workspace: str) -> Policy:
+        """The ``[policy]`` in force for ``workspace`` (its own keys over the project's)."""
+        settings = self.file.workspaces.get(workspace, WorkspaceSettings())
+        return Policy.resolve(self.file.policy, settings.policy, self.file.prices)
 
     def workspace(self, name: str, env: Mapping[str, str] | None = None) -> Workspace:
         try:
@@ -230,12 +244,28 @@ def load_config(root: Path) -> Config:
         raise ConfigError(f"{path}: not UTF-8 (byte {exc.start})") from exc
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_syntax_error(path, str(exc))) from exc
+    lines = raw.decode("utf-8").splitlines()
     try:
-        return Config(root=root, file=ConfigFile.model_validate(data))
+        file = ConfigFile.model_validate(data)
     except ValidationError as exc:
-        lines = raw.decode("utf-8").splitlines()
         problems = sorted(_problem(path, lines, err["loc"], err["msg"]) for err in exc.errors())
         raise ConfigError("\n".join(text for _, text in problems)) from exc
+    _check_cost_needs_prices(path, lines, file)
+    return Config(root=root, file=file)
+
+
+def _check_cost_needs_prices(path: Path, lines: list[str], file: ConfigFile) -> None:
+    """A ``max_cost`` guard needs a ``[prices]`` table to estimate anything against."""
+    if file.prices is not None:
+        return
+    tables = [("policy",), *(("workspaces", name, "policy") for name in file.workspaces)]
+    for keys in tables:
+        policy = file.policy if keys == ("policy",) else file.workspaces[keys[1]].policy
+        if policy is not None and policy.max_cost is not None:
+            _, text = _problem(
+                path, lines, (*keys, "max_cost"), "max_cost needs a [prices] table to estimate cost"
+            )
+            raise ConfigError(text)
 
 
 _TOML_POSITION = re.compile(r"(.*) \(at line (\d+), column (\d+)\)$")
@@ -273,6 +303,8 @@ def _unknown_key(keys: list[str]) -> str:
         model = DeclarationSettings
     elif len(parent) == 2 and parent[0] == "workspaces":
         model = WorkspaceSettings
+    elif parent[-1:] == ["policy"]:
+        model = PolicySettings
     close = difflib.get_close_matches(keys[-1], list(model.model_fields), n=1)
     return f"unknown key (did you mean {close[0]}?)" if close else "unknown key"
 
