@@ -1,0 +1,185 @@
+"""Every check over a plan's POSTs, as the plan's ``policy`` section (a pure function).
+
+The plan layer hands over what each POST will send (:class:`Send`, after suppression), the calls
+already made or scheduled (:func:`earlier_calls` reads them from the state) and the clock;
+:func:`check_sends` answers with a :class:`~reconciler.models.policy.PolicyReport`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import ROUND_CEILING, Decimal
+from typing import Any
+
+from reconciler.models.policy import (
+    CampaignCheck,
+    CountryCost,
+    PolicyReport,
+    SuppressedNumber,
+    ZoneRow,
+)
+from reconciler.models.state import State, SubmissionStatus
+from reconciler.policy.cost import (
+    CENT,
+    PriceTable,
+    call_seconds,
+    campaign_cost,
+    speech_seconds,
+    words_per_minute,
+)
+from reconciler.policy.frequency import Call, PlannedCalls, over_cap
+from reconciler.policy.settings import Policy
+from reconciler.policy.suppression import Entry
+from reconciler.policy.windows import WindowCheck, check_windows, ring_time_of
+
+#: Recipient sources Routee resolves: their numbers are not known locally.
+UNSEEN_SOURCES = ("contacts", "groups")
+_CANCELLED = (SubmissionStatus.CANCELLED, SubmissionStatus.CANCELLED_EXTERNALLY)
+
+
+@dataclass(frozen=True)
+class Send:
+    """One POST of the plan as the checks see it: the request as it will be sent."""
+
+    id: str
+    request: Mapping[str, Any]
+    #: Numbers declared before suppression (``to`` and ``toFile``).
+    declared: int
+    suppressed: tuple[Entry, ...] = ()
+    #: ``estimatedSeconds`` of a ``fileURL`` declaration.
+    estimated_seconds: int | None = None
+
+    @property
+    def numbers(self) -> Sequence[str]:
+        return tuple(self.request.get("to", ()))
+
+
+def amount(value: Decimal) -> str:
+    """An amount as the plan writes it: cents, rounded up (``"12.35"``)."""
+    return str(value.quantize(CENT, rounding=ROUND_CEILING))
+
+
+def check_sends(
+    sends: Sequence[Send], earlier: Iterable[Call], policy: Policy, now: datetime
+) -> PolicyReport:
+    """The checks of every POST in ``sends`` at the aware clock ``now``."""
+    rings = {send.id: ring_time_of(send.request.get("scheduledDate"), now) for send in sends}
+    cap = policy.cap
+    over: Mapping[str, tuple[str, ...]] = {}
+    if cap is not None:
+        planned = [PlannedCalls(s.id, rings[s.id], s.numbers) for s in sends]
+        over = over_cap(planned, earlier, cap)
+    prices = policy.price_table
+    checks = tuple(
+        _check(send, rings[send.id], now, policy, over=over.get(send.id, ()), prices=prices)
+        for send in sends
+    )
+    return PolicyReport(
+        defaults_used=tuple(policy.defaults_used()),
+        on_suppressed=policy.settings.on_suppressed,
+        frequency_cap=f"{cap.max_calls} calls per {cap.per_days} days" if cap else None,
+        currency=prices.currency if prices else None,
+        max_cost=_optional_amount(policy.settings.max_cost),
+        total_cost=_total(checks) if prices else None,
+        campaigns=checks,
+    )
+
+
+def _check(
+    send: Send,
+    ring: datetime,
+    now: datetime,
+    policy: Policy,
+    *,
+    over: tuple[str, ...],
+    prices: PriceTable | None,
+) -> CampaignCheck:
+    windows = check_windows(send.numbers, ring, policy.window_rules)
+    seconds, duration = _call_length(send, policy.rates)
+    cost = None
+    if prices is not None and seconds is not None:
+        cost = campaign_cost(send.numbers, seconds, prices)
+    return CampaignCheck(
+        id=send.id,
+        ring_time=ring.isoformat(),
+        immediate=ring == now,
+        declared=send.declared,
+        suppressed=tuple(
+            SuppressedNumber(number=e.number, listed_at=f"{e.source}:{e.line}", reason=e.reason)
+            for e in send.suppressed
+        ),
+        unchecked=tuple(key for key in UNSEEN_SOURCES if send.request.get(key)),
+        outside_window=windows.outside,
+        zones=_zone_rows(windows),
+        over_frequency=over,
+        call_seconds=seconds,
+        duration=duration,
+        cost=amount(cost.total) if cost is not None else None,
+        cost_lines=tuple(
+            CountryCost(
+                country=line.country,
+                calls=line.calls,
+                per_minute=str(line.per_minute),
+                amount=amount(line.amount),
+            )
+            for line in (cost.lines if cost is not None else ())
+        ),
+    )
+
+
+def _zone_rows(check: WindowCheck) -> tuple[ZoneRow, ...]:
+    return tuple(
+        ZoneRow(
+            country=row.country,
+            zone=row.zone,
+            count=row.count,
+            local_time=row.local_time.isoformat() if row.local_time else None,
+            window=row.window,
+            inside=row.inside,
+        )
+        for row in check.rows
+    )
+
+
+def _call_length(send: Send, rates: Mapping[str, int]) -> tuple[int | None, str]:
+    """Seconds of one answered call, and how they were estimated."""
+    message = send.request.get("message")
+    if isinstance(message, Mapping) and isinstance(message.get("text"), str):
+        language = message.get("language")
+        rate = words_per_minute(rates, language if isinstance(language, str) else None)
+        spoken = speech_seconds(message["text"], rate)
+        basis = f"{len(message['text'].split())} words at {rate} words/min"
+    elif send.estimated_seconds is not None:
+        spoken, basis = send.estimated_seconds, "estimatedSeconds"
+    else:
+        return None, "unknown: a fileURL campaign without estimatedSeconds"
+    wait = send.request.get("collectDtmfAwaitSeconds")
+    waited = math.ceil(wait) if isinstance(wait, int | float) else None
+    if waited:
+        basis += f" + {waited} s waiting for key presses"
+    return call_seconds(spoken, waited), basis
+
+
+def _total(checks: Iterable[CampaignCheck]) -> str:
+    return amount(sum((Decimal(c.cost) for c in checks if c.cost is not None), Decimal(0)))
+
+
+def _optional_amount(value: Decimal | None) -> str | None:
+    return None if value is None else amount(value)
+
+
+def earlier_calls(state: State, cancelled: Collection[str] = ()) -> list[Call]:
+    """Calls the state's submissions made or will make: every submission not cancelled, and not
+    among the trackingIds ``cancelled`` by this plan, at its ring time."""
+    calls: list[Call] = []
+    for record in state.campaigns.values():
+        for submission in record.submissions:
+            if submission.status in _CANCELLED or submission.tracking_id in cancelled:
+                continue
+            submitted = datetime.fromisoformat(submission.submitted_at)
+            ring = ring_time_of(submission.request.get("scheduledDate"), submitted)
+            calls.extend(Call(number, ring) for number in submission.request.get("to", ()))
+    return calls
