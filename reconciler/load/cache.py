@@ -183,6 +183,7 @@ def _entry(item: Placed) -> dict[str, Any]:
         "specHash": c.spec_hash,
         "declHash": c.decl_hash,
         "source": [c.source.path, c.source.line, c.source.column],
+        "estimatedSeconds": c.estimated_seconds,
     }
 
 
@@ -197,5 +198,6 @@ def _placed(item: dict[str, Any]) -> Placed:
         spec_hash=item["specHash"],
         decl_hash=item["declHash"],
         source=SourceRef(path, line, column),
+        estimated_seconds=item.get("estimatedSeconds"),
     )
     return Placed(campaign, item["index"])

@@ -22,6 +22,7 @@ from reconciler.load.recipients import Recipients, read_recipients
 from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.declaration import (
     MAX_RECIPIENTS,
+    POLICY_KEYS,
     TOOL_KEYS,
     Declaration,
     Issue,
@@ -215,7 +216,7 @@ def _campaign(
     written = {
         key: value
         for key, value in own.items()
-        if key not in ("id", "revision", "cancel", "toFile")
+        if key not in ("id", "revision", "cancel", "toFile", *POLICY_KEYS)
     }
     if "to" in written:
         written["to"] = declared
@@ -229,4 +230,5 @@ def _campaign(
         spec_hash=digest(request),
         decl_hash=digest(decl),
         source=source,
+        estimated_seconds=declaration.estimated_seconds,
     )

@@ -41,6 +41,8 @@ class Campaign:
     #: Digest of the declaration's own fields and its ``toFile`` bytes, without ``defaults.yaml``.
     decl_hash: str
     source: SourceRef
+    #: ``estimatedSeconds``: the length of a ``fileURL`` message, for the cost estimate.
+    estimated_seconds: int | None = None
 
     @property
     def scheduled_date(self) -> str | None:

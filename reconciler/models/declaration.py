@@ -35,7 +35,9 @@ from reconciler.models.phone import calling_code, fast_valid
 
 #: Routee's limit on each of ``to``, ``contacts`` and ``groups`` (after ``toFile`` is merged).
 MAX_RECIPIENTS = 1000
-TOOL_KEYS = ("id", "revision", "cancel", "toFile")
+TOOL_KEYS = ("id", "revision", "cancel", "toFile", "estimatedSeconds")
+#: Tool keys that describe a campaign without changing what is sent: not in ``declHash``.
+POLICY_KEYS = ("estimatedSeconds",)
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 CAMPAIGN_NAME_PATTERN = r"^[A-Za-z0-9 -]{2,30}$"
@@ -331,6 +333,13 @@ class Declaration(RequestFields):
         min_length=1,
         description="CSV of recipients (one number per row), relative to this file.",
     )
+    estimated_seconds: int | None = Field(
+        default=None,
+        alias="estimatedSeconds",
+        ge=1,
+        le=3600,
+        description="Length of the fileURL audio in seconds, for the cost estimate.",
+    )
 
 
 class Defaults(RequestFields):
@@ -358,6 +367,14 @@ def document_issues(data: Mapping[str, Any]) -> list[Issue]:
     if not any(data.get(key) for key in ("to", "contacts", "groups", "toFile")):
         issues.append(
             Issue(("to",), "one of to, toFile, contacts or groups is required", "mapping")
+        )
+    if "estimatedSeconds" in data and "fileURL" not in data:
+        issues.append(
+            Issue(
+                ("estimatedSeconds",),
+                "only allowed with fileURL (a message's length is estimated from its words)",
+                "key",
+            )
         )
     if "collectDtmfAwaitSeconds" in data and data.get("collectDtmfDigits") is not True:
         issues.append(

@@ -54,6 +54,11 @@ EXPECTED: dict[str, list[str]] = {
     "dtmf-await-without-digits": [
         "campaigns/a.yaml:3:1: collectDtmfAwaitSeconds: only allowed with collectDtmfDigits: true",
     ],
+    "estimated-seconds-without-file-url": [
+        "campaigns/a.yaml:3:1: estimatedSeconds: only allowed with fileURL"
+        " (a message's length is estimated from its words)",
+        "campaigns/a.yaml:11:19: estimatedSeconds: input should be greater than or equal to 1",
+    ],
     "duplicate-id": [
         "campaigns/a.yaml:1:5: id: duplicate id 'same' (also at campaigns/sub/b.yml:2:5)",
         "campaigns/sub/b.yml:2:5: id: duplicate id 'same' (also at campaigns/a.yaml:1:5)",

@@ -192,3 +192,20 @@ def test_an_entry_that_is_a_link_is_a_miss(root: Path, tmp_path: Path) -> None:
     entry.unlink()
     entry.symlink_to(forged)
     assert snapshot(load_project(config(root))) == snapshot(cold)
+
+
+def test_estimated_seconds_is_kept_through_the_cache(tmp_path: Path) -> None:
+    recorded = (
+        'id: notice\nfrom: "+306900000000"\nto: ["+306910000002"]\n'
+        "fileURL: https://cdn.example.com/notice.wav\nestimatedSeconds: 75\n"
+    )
+    write(tmp_path, {"notice.yaml": recorded})
+    cold = load_project(config(tmp_path))
+    [campaign] = cold.campaigns
+    assert campaign.estimated_seconds == 75
+    assert "estimatedSeconds" not in campaign.request
+    assert snapshot(load_project(config(tmp_path))) == snapshot(cold)
+    write(tmp_path, {"notice.yaml": recorded.replace("75", "90")})
+    [changed] = load_project(config(tmp_path)).campaigns
+    assert changed.estimated_seconds == 90
+    assert (changed.spec_hash, changed.decl_hash) == (campaign.spec_hash, campaign.decl_hash)
