@@ -49,6 +49,15 @@ def count_recipients(plan: Plan, client: Routee) -> Preflight:
     return Preflight(plan.model_copy(update={"guards": guards}), failures)
 
 
+#: Guards whose counts are final before Routee is asked anything (no group to analyse).
+POLICY_GUARDS = frozenset({GuardKind.OUTSIDE_WINDOW, GuardKind.OVER_FREQUENCY, GuardKind.COST})
+
+
+def policy_tripped(plan: Plan, allow: Mapping[GuardKind, int]) -> bool:
+    """Whether a safe-to-send guard stops ``plan``: checked before any remote call."""
+    return any(g.kind in POLICY_GUARDS for g in tripped_guards(plan, allow))
+
+
 def enforce(plan: Plan, allow: Mapping[GuardKind, int]) -> None:
     """Raise :class:`GuardTripped` (exit 4) naming each count and its ``--allow-...`` flag."""
     tripped = tripped_guards(plan, allow)

@@ -29,6 +29,9 @@ TRAILERS = {
     "campaigns-allow-sends": GuardKind.SENDS,
     "campaigns-allow-recipients": GuardKind.RECIPIENTS,
     "campaigns-allow-late": GuardKind.LATE,
+    "campaigns-allow-outside-window": GuardKind.OUTSIDE_WINDOW,
+    "campaigns-allow-over-frequency": GuardKind.OVER_FREQUENCY,
+    "campaigns-allow-cost": GuardKind.COST,
 }
 APPLIED_PATTERN = re.compile(r"^Campaigns-Applied:\s*([0-9a-f]{40})\s*$", re.MULTILINE)
 GIT_TIMEOUT_SECONDS = 10

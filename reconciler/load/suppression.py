@@ -11,12 +11,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
+from reconciler.config import Config
+from reconciler.load.findings import LoadError
 from reconciler.load.paths import project_path
 from reconciler.load.source import read_text
+from reconciler.policy.report import PolicyInputs
 from reconciler.policy.suppression import Problem, SuppressionList, parse_suppression
 
 #: National do-not-call registries run to millions of rows: 64 MiB is about two million numbers.
 MAX_LIST_BYTES = 64 * 1024 * 1024
+
+
+def read_policy(config: Config, workspace: str) -> PolicyInputs:
+    """The policy in force for ``workspace`` and every number it suppresses.
+
+    A list that cannot be read in full stops the command (exit 1), each problem located.
+    """
+    policy = config.policy(workspace)
+    listed = read_suppression_lists(config.root, policy.settings.suppress)
+    if listed.problems:
+        lines = "\n".join(str(problem) for problem in listed.problems)
+        raise LoadError(f"suppression lists named in campaigns.toml cannot be used:\n{lines}")
+    return PolicyInputs(policy, listed.entries)
 
 
 def read_suppression_lists(root: Path, names: Iterable[str]) -> SuppressionList:

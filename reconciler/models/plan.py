@@ -16,6 +16,8 @@ from pydantic.json_schema import SkipJsonSchema
 
 from reconciler.models.intent import CancelIntent, CancelReason, SubmitIntent
 
+from reconciler.models.policy import PolicyReport
+
 PLAN_FORMAT_VERSION: Final = 1
 
 
@@ -220,6 +222,12 @@ class GuardKind(StrEnum):
     SENDS = "sends"
     RECIPIENTS = "recipients"
     LATE = "late"
+    #: Recipients whose phone would ring outside their calling window (docs/policy.md).
+    OUTSIDE_WINDOW = "outside-window"
+    #: Calls over the frequency cap (``max_calls`` per number within ``per_days``).
+    OVER_FREQUENCY = "over-frequency"
+    #: The estimated upper bound of the cost, in whole units of the currency, rounded up.
+    COST = "cost"
 
 
 class Guard(_Frozen):
@@ -251,6 +259,8 @@ class Plan(_Frozen):
     errors: tuple[Problem, ...] = ()
     warnings: tuple[Problem, ...] = ()
     guards: tuple[Guard, ...] = Field(default=())
+    #: The safe-to-send checks of the plan's POSTs (design.md 11); absent when not checked.
+    policy: PolicyReport | None = Field(default=None, exclude_if=lambda value: value is None)
     #: ``digest`` of the plan's canonical JSON without ``checksum`` and ``generatedAt``.
     checksum: str = ""
 

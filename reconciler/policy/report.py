@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
 from typing import Any
@@ -38,6 +38,14 @@ from reconciler.policy.windows import WindowCheck, check_windows, ring_time_of
 #: Recipient sources Routee resolves: their numbers are not known locally.
 UNSEEN_SOURCES = ("contacts", "groups")
 _CANCELLED = (SubmissionStatus.CANCELLED, SubmissionStatus.CANCELLED_EXTERNALLY)
+
+
+@dataclass(frozen=True)
+class PolicyInputs:
+    """What the checks need besides the plan: the policy in force and the suppressed numbers."""
+
+    policy: Policy
+    listed: Mapping[str, Entry] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -131,16 +139,24 @@ def _check(
 
 
 def _zone_rows(check: WindowCheck) -> tuple[ZoneRow, ...]:
+    """A row per group of zones where the same recipients ring at the same local time (the
+    four zones of a British number are one row), in the order of the first zone."""
+    groups: dict[tuple[str | None, int, str | None, str, bool], list[str]] = {}
+    for row in check.rows:
+        local = row.local_time.isoformat() if row.local_time else None
+        groups.setdefault((row.country, row.count, local, row.window, row.inside), []).append(
+            row.zone
+        )
     return tuple(
         ZoneRow(
-            country=row.country,
-            zone=row.zone,
-            count=row.count,
-            local_time=row.local_time.isoformat() if row.local_time else None,
-            window=row.window,
-            inside=row.inside,
+            country=country,
+            zone=", ".join(zones),
+            count=count,
+            local_time=local,
+            window=window,
+            inside=inside,
         )
-        for row in check.rows
+        for (country, count, local, window, inside), zones in groups.items()
     )
 
 
@@ -155,7 +171,7 @@ def _call_length(send: Send, rates: Mapping[str, int]) -> tuple[int | None, str]
     elif send.estimated_seconds is not None:
         spoken, basis = send.estimated_seconds, "estimatedSeconds"
     else:
-        return None, "unknown: a fileURL campaign without estimatedSeconds"
+        return None, "a fileURL campaign without estimatedSeconds"
     wait = send.request.get("collectDtmfAwaitSeconds")
     waited = math.ceil(wait) if isinstance(wait, int | float) else None
     if waited:

@@ -27,6 +27,7 @@ from reconciler.render.changes import (
     summary_line,
 )
 from reconciler.render.options import RenderOptions
+from reconciler.render.policy import markdown_lines
 from reconciler.render.style import lines_within
 
 __all__ = ["MARKER", "render_failure_markdown", "render_findings_markdown", "render_markdown"]
@@ -34,7 +35,7 @@ TABLE_HEAD = (
     "| | action | campaign | submission | recipients | scheduledDate | details |",
     "|---|---|---|---|---:|---|---|",
 )
-_SHARE = {"errors": 0.25, "warnings": 0.15, "tracked": 0.05}
+_SHARE = {"errors": 0.25, "warnings": 0.15, "tracked": 0.05, "policy": 0.2}
 _FAILURE_CHARS = 20_000
 TRACKED_NOTE = "Declared again after their files were deleted: apply tracks them again."
 
@@ -54,9 +55,19 @@ def render_markdown(plan: Plan, out: TextIO, options: RenderOptions) -> None:
     )
     tracked = _tracked_again(plan, int(budget * _SHARE["tracked"]))
     guards = _guards(plan.guards)
-    fixed = sum(len(line) + 1 for line in [MARKER, *head, *errors, *warnings, *tracked, *guards])
+    policy = _policy(plan, int(budget * _SHARE["policy"]))
+    fixed = sum(
+        len(line) + 1 for line in [MARKER, *head, *errors, *warnings, *tracked, *guards, *policy]
+    )
     table = _table(plan.changes, budget - fixed - 400)
-    out.write(md_document([*head, *table, *errors, *warnings, *tracked, *guards]))
+    out.write(md_document([*head, *table, *policy, *errors, *warnings, *tracked, *guards]))
+
+
+def _policy(plan: Plan, budget: int) -> list[str]:
+    """The safe-to-send section, numbers masked (`campaigns help policy`)."""
+    if plan.policy is None or not plan.policy.campaigns:
+        return []
+    return [mask_numbers(line) for line in markdown_lines(plan.policy, budget)]
 
 
 def render_findings_markdown(

@@ -9,6 +9,7 @@ is created with the state's lineage and serial, starts with what was loaded per 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,9 +20,10 @@ from reconciler.apply.canary import SANDBOX_CANARY_TO, CanaryResult, run_canary
 from reconciler.apply.dedupe import DedupeGate
 from reconciler.apply.executor import execute
 from reconciler.apply.ports import Routee
-from reconciler.apply.preflight import count_recipients, enforce
+from reconciler.apply.preflight import count_recipients, enforce, policy_tripped
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
 from reconciler.apply.steps import StepContext, utc_now
+from reconciler.clock import current_time
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, HumanNeeded
 from reconciler.load.paths import require_campaigns_dir
@@ -74,10 +76,13 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
         for line in session.notes:
             view.note(line)
         loaded = load_declarations(config, session.state)
-        plan = _plan(workspace, session.state, loaded.campaigns, saved)
+        plan = _plan(target, session.state, loaded.campaigns, saved)
         sources = Sources(sources=loaded.sources, at=utc_now())
         if not plan.changes:
             return _track_again(session, plan, sources)
+        if policy_tripped(plan, options.allow):  # before any remote call, analysis included
+            view.show_plan(plan)
+            enforce(plan, options.allow)
         checked = count_recipients(plan, session.client)
         view.show_plan(checked.plan)
         enforce(checked.plan, options.allow)
@@ -110,11 +115,10 @@ def read_saved_plan(config: Config, workspace: Workspace, plan_file: Path | None
     return saved
 
 
-def _plan(
-    workspace: Workspace, state: State, campaigns: list[Campaign], saved: Plan | None
-) -> Plan:
+def _plan(target: Target, state: State, campaigns: list[Campaign], saved: Plan | None) -> Plan:
     """The plan to apply: made now, error-free, and the saved one's if one was given."""
-    plan = plan_for(workspace, state, campaigns, datetime.now(UTC))
+    now = current_time(os.environ, sandbox=target.workspace.is_sandbox)
+    plan = plan_for(target.config, target.workspace, state, campaigns, now)
     if plan.errored:
         lines = "\n".join(problem.text for problem in plan.errors)
         raise PlanRefused(f"the plan has errors; nothing was applied:\n{lines}")

@@ -18,7 +18,8 @@ from reconciler.load.paths import require_campaigns_dir
 from reconciler.models.campaign import Campaign
 from reconciler.models.plan import Plan
 from reconciler.models.state import State
-from reconciler.plan.diff import diff
+from reconciler.load.suppression import read_policy
+from reconciler.plan.policy import plan_with_policy
 from reconciler.plan.guards import GuardLimits
 from reconciler.state.seal import state_key
 from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
@@ -58,9 +59,13 @@ def guard_limits(workspace: Workspace) -> GuardLimits:
     return GuardLimits(max_sends=settings.max_sends, max_recipients=settings.max_recipients)
 
 
-def plan_for(workspace: Workspace, state: State, campaigns: list[Campaign], now: datetime) -> Plan:
-    """The diff of the declarations against ``state``, with the workspace's guard limits."""
-    return diff(campaigns, state, now, limits=guard_limits(workspace))
+def plan_for(
+    config: Config, workspace: Workspace, state: State, campaigns: list[Campaign], now: datetime
+) -> Plan:
+    """The diff of the declarations against ``state`` with the safe-to-send checks
+    (docs/policy.md: suppression lists read here), and the workspace's guard limits."""
+    inputs = read_policy(config, workspace.name)
+    return plan_with_policy(campaigns, state, now, inputs, limits=guard_limits(workspace))
 
 
 def plan_workspace(target: Target, now: datetime, *, refresh: bool = False) -> PlanResult:
@@ -81,7 +86,7 @@ def plan_workspace(target: Target, now: datetime, *, refresh: bool = False) -> P
         raise unopened
     notes = [*notes, *_seal_note(workspace, opened)]
     return PlanResult(
-        loaded, plan_for(workspace, opened.state, loaded.campaigns, now), notes, report
+        loaded, plan_for(config, workspace, opened.state, loaded.campaigns, now), notes, report
     )
 
 

@@ -26,7 +26,10 @@ from reconciler.sandbox.server import RunningSandbox
 from reconciler.state.store import load_state, state_path
 
 WORKSPACE = "e2e"
-FUTURE = "2031-06-01T10:00:00Z"
+#: Apply mechanics are tested at any hour with every hour open; policy tests set their own.
+OPEN_POLICY = '[policy]\ncalling_window = "00:00-24:00"\ncalling_days = "mon-sun"\n'
+#: A Monday, 13:00 in Athens: inside the shipped calling window (docs/policy.md).
+FUTURE = "2031-06-02T10:00:00Z"
 CAMPAIGNS_BIN = Path(sys.executable).parent / "campaigns"
 
 
@@ -37,12 +40,13 @@ class Project:
         (root / "campaigns").mkdir(parents=True, exist_ok=True)
         self.configure(canary=canary)
 
-    def configure(self, *, canary: bool = True, **settings: Any) -> None:
+    def configure(self, *, canary: bool = True, policy: str = OPEN_POLICY, **settings: Any) -> None:
+        """Write campaigns.toml: the e2e workspace's ``settings`` and the ``policy`` tables."""
         lines = [f"[workspaces.{WORKSPACE}]"]
         if canary:
             lines.append('canary_to = "+306900000098"')
         lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
-        (self.root / "campaigns.toml").write_text("\n".join(lines) + "\n")
+        (self.root / "campaigns.toml").write_text(policy + "\n".join(lines) + "\n")
 
     @property
     def env(self) -> dict[str, str]:

@@ -23,6 +23,7 @@ from click.testing import CliRunner, Result
 
 from reconciler.cli.main import cli
 from reconciler.sandbox.server import RunningSandbox
+from tests.e2e.project import OPEN_POLICY
 
 pytestmark = pytest.mark.slow
 
@@ -35,7 +36,7 @@ GIT_ENV = {
     "GIT_CONFIG_GLOBAL": os.devnull,
     "GIT_CONFIG_NOSYSTEM": "1",
 }
-CONFIG = "[workspaces.e2e]\nmax_sends = 1\n"
+CONFIG = OPEN_POLICY + "[workspaces.e2e]\nmax_sends = 1\n"
 NOW_CAMPAIGN = """\
 id: outage-now
 campaignName: Outage now

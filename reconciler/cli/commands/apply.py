@@ -96,6 +96,22 @@ class ClickApplyView:
     type=click.IntRange(0),
     help="Echo the exact number of sends whose scheduledDate has passed.",
 )
+@click.option(
+    "--allow-outside-window",
+    type=click.IntRange(0),
+    help="Echo the exact number of recipients who would ring outside their calling window.",
+)
+@click.option(
+    "--allow-over-frequency",
+    type=click.IntRange(0),
+    help="Echo the exact number of calls over the frequency cap (max_calls per per_days).",
+)
+@click.option(
+    "--allow-cost",
+    type=click.IntRange(0),
+    metavar="AMOUNT",
+    help="Echo the estimated cost (whole currency units, rounded up) over max_cost.",
+)
 @target_options
 def command(
     *,
@@ -106,6 +122,9 @@ def command(
     allow_sends: int | None,
     allow_recipients: int | None,
     allow_late: int | None,
+    allow_outside_window: int | None,
+    allow_over_frequency: int | None,
+    allow_cost: int | None,
 ) -> None:
     """Perform the plan: submit, replace, cancel and forget campaigns, each exactly once.
 
@@ -116,9 +135,11 @@ def command(
     guards (max_sends 100, max_recipients 50000 by default) from campaigns.toml.
 
     Guards stop the apply before any remote call unless the exact count is
-    echoed with --allow-sends/--allow-recipients/--allow-late. With CI=true the
-    same numbers are also read from the trailers of the commits not yet applied
-    (Campaigns-Allow-Recipients: 12480; see `campaigns help ci`); flags win.
+    echoed with --allow-sends/--allow-recipients/--allow-late. The safe-to-send
+    guards (calling windows, frequency cap, cost; `campaigns help policy`) are echoed
+    the same way with --allow-outside-window/--allow-over-frequency/--allow-cost.
+    With CI=true the same numbers are also read from the trailers of the commits
+    not yet applied (Campaigns-Allow-Recipients: 12480; see `campaigns help ci`); flags win.
 
     \b
     Examples:
@@ -139,6 +160,9 @@ def command(
         GuardKind.SENDS: allow_sends,
         GuardKind.RECIPIENTS: allow_recipients,
         GuardKind.LATE: allow_late,
+        GuardKind.OUTSIDE_WINDOW: allow_outside_window,
+        GuardKind.OVER_FREQUENCY: allow_over_frequency,
+        GuardKind.COST: allow_cost,
     }
     allow = guard_allowances(target.root, os.environ, target.workspace.name, flags)
     options = ApplyOptions(

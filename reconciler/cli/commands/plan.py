@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import os
 import sys
-from datetime import UTC, datetime
 from pathlib import Path
 
 import click
 
 from reconciler.cli.options import Target, in_ci, target_options
+from reconciler.clock import current_time
 from reconciler.errors import CampaignsError, ExitCode
 from reconciler.escape import for_terminal
 from reconciler.models.plan import Problem
@@ -81,8 +81,11 @@ def command(
 ) -> None:
     """Show what `campaigns apply` would send, cancel or forget. Changes nothing remote.
 
-    Offline unless --refresh. Guards (sends, recipients, late sends) are reported with the exact
-    --allow-* flag apply would need; they never change plan's exit code. A plan with errors is
+    Offline unless --refresh. Guards (sends, recipients, late sends, and the safe-to-send guards
+    outside-window, over-frequency, cost: `campaigns help policy`) are reported with the exact
+    --allow-* flag apply would need; they never change plan's exit code. Suppressed numbers are
+    dropped from the requests and shown; CAMPAIGNS_NOW sets the clock for the sandbox (tests,
+    demos). A plan with errors is
     shown but not saved with --out. Campaigns declared again after their file was deleted are
     shown as "tracked again"; a resolve Routee refused is shown "held: not re-sent". See
     `campaigns help plan`.
@@ -95,7 +98,7 @@ def command(
     # First: a pull request's edit of the state must be reported even when it breaks the state.
     protected = protected_problems(target, base) if base is not None else []
     try:
-        result = plan_workspace(target, datetime.now(UTC), refresh=refresh)
+        result = plan_workspace(target, current_time(os.environ, sandbox=target.workspace.is_sandbox), refresh=refresh)
     except CampaignsError as exc:
         lines = [p.text for p in protected]
         for line in lines:
