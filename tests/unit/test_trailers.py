@@ -72,6 +72,19 @@ def test_parse_trailers_reads_the_three_guards_case_insensitively() -> None:
     assert parse_trailers("Campaigns-Allow-Late: 2") == {GuardKind.LATE: 2}
 
 
+def test_parse_trailers_reads_the_safe_to_send_guards() -> None:
+    text = (
+        "Campaigns-Allow-Outside-Window: 37\n"
+        "Campaigns-Allow-Over-Frequency: 4\n"
+        "Campaigns-Allow-Cost: 513\n"
+    )
+    assert parse_trailers(text) == {
+        GuardKind.OUTSIDE_WINDOW: 37,
+        GuardKind.OVER_FREQUENCY: 4,
+        GuardKind.COST: 513,
+    }
+
+
 def test_a_trailer_that_is_not_a_number_names_the_commit(repo: Path) -> None:
     short = commit(repo, "Merge\n\nCampaigns-Allow-Sends: lots\n")[:7]
     with pytest.raises(ConfigError, match=rf"'Campaigns-Allow-Sends: lots' \(commit {short}"):
