@@ -78,6 +78,7 @@ def _rebuild(state: State, rel: str, recorded: Sequence[SourceCampaign]) -> list
             spec_hash=item.spec_hash,
             decl_hash=item.decl_hash,
             source=SourceRef(rel, item.line, item.column),
+            estimated_seconds=item.estimated_seconds,
         )
         placed.append(Placed(campaign, item.index))
     return placed
@@ -95,4 +96,5 @@ def _source_campaign(item: Placed) -> SourceCampaign:
         label=campaign.label,
         spec_hash=campaign.spec_hash,
         decl_hash=campaign.decl_hash,
+        estimated_seconds=campaign.estimated_seconds,
     )

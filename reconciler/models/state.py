@@ -201,6 +201,8 @@ class SourceCampaign(_Model):
     label: str
     spec_hash: str
     decl_hash: str
+    #: ``estimatedSeconds`` of a ``fileURL`` declaration (the cost estimate needs it back).
+    estimated_seconds: int | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class SourceToFile(_Model):

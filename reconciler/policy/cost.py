@@ -15,12 +15,9 @@ locally and not priced: the plan says so.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_CEILING, Decimal
-
-from reconciler.policy.zones import locate
 
 CENT = Decimal("0.01")
 
@@ -76,9 +73,11 @@ class CampaignCost:
         return sum((line.amount for line in self.lines), Decimal(0))
 
 
-def campaign_cost(numbers: Iterable[str], seconds: int, prices: PriceTable) -> CampaignCost:
-    """The most that calling ``numbers`` for ``seconds`` each can cost under ``prices``."""
-    countries = Counter(locate(number).country for number in numbers)
+def campaign_cost(
+    countries: Mapping[str | None, int], seconds: int, prices: PriceTable
+) -> CampaignCost:
+    """The most that calling ``countries[c]`` numbers in each country ``c`` for ``seconds``
+    each can cost under ``prices``."""
     lines = tuple(
         CostLine(
             country,

@@ -11,10 +11,11 @@ scheduled later: a new call between two scheduled ones can break the cap of eith
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from itertools import chain
 
 
 @dataclass(frozen=True)
@@ -49,14 +50,20 @@ def over_cap(
 ) -> dict[str, tuple[str, ...]]:
     """Per planned campaign, the numbers (in order) whose call there would break ``cap``."""
     sends = list(planned)
+    calls = Counter(chain.from_iterable(send.numbers for send in sends))
+    earlier = [call for call in earlier if call.number in calls]
+    calls.update(call.number for call in earlier)
+    busy = {number for number, count in calls.items() if count > cap.max_calls}
     times: dict[str, list[datetime]] = defaultdict(list)
     for send in sends:
-        for number in send.numbers:
-            times[number].append(send.ring_time)
+        hit = busy.intersection(send.numbers)
+        if hit:
+            listed = Counter(send.numbers)  # a number listed twice in one send rings twice
+            for number in hit:
+                times[number].extend([send.ring_time] * listed[number])
     for call in earlier:
-        if call.number in times:
+        if call.number in busy:
             times[call.number].append(call.ring_time)
-    busy = {number for number, at in times.items() if len(at) > cap.max_calls}
     for number in busy:
         times[number].sort()
     return {

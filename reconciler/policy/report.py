@@ -33,7 +33,8 @@ from reconciler.policy.cost import (
 from reconciler.policy.frequency import Call, PlannedCalls, over_cap
 from reconciler.policy.settings import Policy
 from reconciler.policy.suppression import Entry
-from reconciler.policy.windows import WindowCheck, check_windows, ring_time_of
+from reconciler.policy.windows import WindowCheck, WindowRules, check_windows, ring_time_of
+from reconciler.policy.zones import countries, tally
 
 #: Recipient sources Routee resolves: their numbers are not known locally.
 UNSEEN_SOURCES = ("contacts", "groups")
@@ -81,8 +82,9 @@ def check_sends(
         planned = [PlannedCalls(s.id, rings[s.id], s.numbers) for s in sends]
         over = over_cap(planned, earlier, cap)
     prices = policy.price_table
+    rules, rates = policy.window_rules, policy.rates
     checks = tuple(
-        _check(send, rings[send.id], now, policy, over=over.get(send.id, ()), prices=prices)
+        _check(send, rings[send.id], now, (rules, rates), over=over.get(send.id, ()), prices=prices)
         for send in sends
     )
     return PolicyReport(
@@ -100,16 +102,18 @@ def _check(
     send: Send,
     ring: datetime,
     now: datetime,
-    policy: Policy,
+    settings: tuple[WindowRules, Mapping[str, int]],
     *,
     over: tuple[str, ...],
     prices: PriceTable | None,
 ) -> CampaignCheck:
-    windows = check_windows(send.numbers, ring, policy.window_rules)
-    seconds, duration = _call_length(send, policy.rates)
+    rules, rates = settings
+    located = tally(send.numbers)
+    windows = check_windows(located, ring, rules)
+    seconds, duration = _call_length(send, rates)
     cost = None
     if prices is not None and seconds is not None:
-        cost = campaign_cost(send.numbers, seconds, prices)
+        cost = campaign_cost(countries(located), seconds, prices)
     return CampaignCheck(
         id=send.id,
         ring_time=ring.isoformat(),

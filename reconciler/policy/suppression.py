@@ -142,8 +142,9 @@ class Screened:
 
 def screen(numbers: Iterable[str], suppressed: Mapping[str, Entry]) -> Screened:
     """Split ``numbers`` (in order) by whether ``suppressed`` lists them."""
-    if not suppressed:
-        return Screened(tuple(numbers), ())
+    numbers = tuple(numbers)
+    if not suppressed or suppressed.keys().isdisjoint(numbers):
+        return Screened(numbers, ())
     kept: list[str] = []
     dropped: list[Entry] = []
     for number in numbers:

@@ -21,7 +21,7 @@ from datetime import datetime
 from functools import cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from reconciler.policy.zones import UNKNOWN_ZONE, tally
+from reconciler.policy.zones import UNKNOWN_ZONE, Location
 
 DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 _WINDOW = re.compile(r"(\d\d):(\d\d)-(\d\d):(\d\d)")
@@ -131,15 +131,17 @@ class WindowCheck:
     rows: tuple[ZoneRow, ...]
 
 
-def check_windows(numbers: Iterable[str], ring_time: datetime, rules: WindowRules) -> WindowCheck:
-    """Count the ``numbers`` that would ring outside their window at the aware ``ring_time``.
+def check_windows(
+    located: Mapping[Location, int], ring_time: datetime, rules: WindowRules
+) -> WindowCheck:
+    """Count the numbers of a :func:`~.zones.tally` that would ring outside their window at the
+    aware ``ring_time``.
 
     A number is outside when it is outside in any of its possible zones; each zone gets a row
     (a number with three possible zones is in three rows, and counted once in ``outside``).
     """
     if ring_time.tzinfo is None:
         raise ValueError("ring_time must carry a time zone")
-    located = tally(numbers)
     rows: dict[tuple[str | None, str], tuple[int, datetime | None, str, bool]] = {}
     outside = 0
     for location, count in located.items():

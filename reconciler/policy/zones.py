@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import functools
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import phonenumbers
@@ -45,17 +45,38 @@ class Location:
 
 def locate(number: str) -> Location:
     """The country and possible time zones of the valid E.164 ``number``."""
-    split = calling_code(number[1:])
-    if split is not None:
-        fixed = _fixed_location(split[0])
-        if fixed is not None:
-            return fixed
-    return _ask_phonenumbers(number)
+    fixed = _fixed_for_prefix(number[1:4])
+    return fixed if fixed is not None else _ask_phonenumbers(number)
 
 
 def tally(numbers: Iterable[str]) -> Counter[Location]:
-    """How many of ``numbers`` are at each :class:`Location`."""
-    return Counter(locate(number) for number in numbers)
+    """How many of ``numbers`` are at each :class:`Location`.
+
+    Calling codes are prefix-free and at most three digits long, so a number's first three
+    digits decide whether its location is fixed: numbers are counted by those digits first
+    (in C), and only those under a code of several locations are looked up one by one.
+    """
+    numbers = list(numbers)
+    by_prefix = Counter(number[1:4] for number in numbers)
+    located: Counter[Location] = Counter()
+    slow: set[str] = set()
+    for prefix, count in by_prefix.items():
+        fixed = _fixed_for_prefix(prefix)
+        if fixed is None:
+            slow.add(prefix)
+        else:
+            located[fixed] += count
+    if slow:
+        located.update(_ask_phonenumbers(n) for n in numbers if n[1:4] in slow)
+    return located
+
+
+def countries(located: Mapping[Location, int]) -> Counter[str | None]:
+    """How many numbers of a :func:`tally` are in each country."""
+    counted: Counter[str | None] = Counter()
+    for location, count in located.items():
+        counted[location.country] += count
+    return counted
 
 
 def _ask_phonenumbers(number: str) -> Location:
@@ -66,6 +87,13 @@ def _ask_phonenumbers(number: str) -> Location:
     region = phonenumbers.region_code_for_number(parsed)
     zones = tuple(str(zone) for zone in timezone.time_zones_for_number(parsed))
     return Location(region, zones or (UNKNOWN_ZONE,))
+
+
+@functools.cache
+def _fixed_for_prefix(prefix: str) -> Location | None:
+    """The fixed location of numbers whose first three digits are ``prefix``, if any."""
+    split = calling_code(prefix) if prefix.isdigit() and len(prefix) == 3 else None
+    return None if split is None else _fixed_location(split[0])
 
 
 @functools.cache

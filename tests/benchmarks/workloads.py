@@ -43,8 +43,35 @@ def write_project(root: Path, campaigns: int, recipients: int) -> Path:
         f"max_sends = {campaigns}\n"
         f"max_recipients = {campaigns * recipients}\n"
         "concurrency = 32\n"
+        f"{POLICY}"
     )
+    write_suppression(root, campaigns, recipients)
     return root
+
+
+#: Every check of design.md section 11 on: a suppression list, windows, a cap, prices, a budget.
+POLICY = """\
+[policy]
+suppress = ["suppressions/bench.csv"]
+max_calls = 2
+per_days = 7
+max_cost = 1000000
+[prices]
+currency = "EUR"
+default = 0.02
+GR = 0.012
+"""
+
+
+def write_suppression(root: Path, campaigns: int, recipients: int) -> None:
+    """A list of 1,000 numbers: every tenth in the workload, the rest Greek mobiles outside it."""
+    folder = root / "suppressions"
+    folder.mkdir(exist_ok=True)
+    rows = [
+        number(i % max(campaigns, 1), i % max(recipients, 1)) if i % 10 == 0 else f"+30697{i:07d}"
+        for i in range(1000)
+    ]
+    (folder / "bench.csv").write_text("number,reason\n" + "".join(f"{n},bench\n" for n in rows))
 
 
 def write_terraform(root: Path, resources: int) -> Path:

@@ -405,3 +405,18 @@ def test_loading_with_the_state_equals_loading_without(
         fast, slow = both(root, state, languages)
         assert snapshot(fast) == snapshot(slow)
         assert fast.sources == slow.sources
+
+
+def test_estimated_seconds_survives_the_recorded_path() -> None:
+    from reconciler.load.keys import Placed
+    from reconciler.load.recorded import _source_campaign
+    from reconciler.models.campaign import Campaign, SourceRef
+
+    campaign = Campaign(
+        "notice", 1, False, "notice", {}, "sha256:s", "sha256:d", SourceRef("c/a.yaml", 1, 1), 75
+    )
+    recorded = _source_campaign(Placed(campaign, 0))
+    assert recorded.model_dump(by_alias=True)["estimatedSeconds"] == 75
+    assert "estimatedSeconds" not in _source_campaign(
+        Placed(Campaign("x", 1, False, "x", {}, "s", "d", SourceRef("a", 1, 1)), 0)
+    ).model_dump(by_alias=True)

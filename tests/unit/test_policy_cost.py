@@ -18,6 +18,7 @@ from reconciler.policy.cost import (
     total_cost,
     words_per_minute,
 )
+from reconciler.policy.zones import countries, tally
 
 PRICES = PriceTable("EUR", Decimal("0.02"), {"GR": Decimal("0.012"), "US": Decimal("0.015")})
 GR = ["+306912345678", "+306912345679"]
@@ -45,7 +46,7 @@ def test_billing_per_started_minute() -> None:
 
 
 def test_campaign_cost_by_country() -> None:
-    cost = campaign_cost(GR + US + GB, 90, PRICES)
+    cost = campaign_cost(countries(tally(GR + US + GB)), 90, PRICES)
     assert cost.lines == (
         CostLine("GB", 1, Decimal("0.02"), Decimal("0.04")),
         CostLine("GR", 2, Decimal("0.012"), Decimal("0.048")),
@@ -77,12 +78,12 @@ def test_the_bound_is_never_below_billing_by_the_second(
     seconds: int, calls: int, step: int
 ) -> None:
     prices = PriceTable("EUR", Decimal("0.013"), billing_seconds=step)
-    bound = campaign_cost(["+306912345678"] * calls, seconds, prices).total
+    bound = campaign_cost(countries(tally(["+306912345678"] * calls)), seconds, prices).total
     assert bound >= Decimal("0.013") * seconds / 60 * calls
     assert bound < Decimal("0.013") * (seconds + step) / 60 * calls or calls == 0
 
 
 @pytest.mark.parametrize("numbers", [[], GR])
 def test_empty_or_not_the_total_adds_up(numbers: list[str]) -> None:
-    cost = campaign_cost(numbers, 30, PRICES)
+    cost = campaign_cost(countries(tally(numbers)), 30, PRICES)
     assert cost.total == sum((line.amount for line in cost.lines), Decimal(0))
