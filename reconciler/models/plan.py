@@ -15,7 +15,6 @@ from pydantic.alias_generators import to_camel, to_snake
 from pydantic.json_schema import SkipJsonSchema
 
 from reconciler.models.intent import CancelIntent, CancelReason, SubmitIntent
-
 from reconciler.models.policy import PolicyReport
 
 PLAN_FORMAT_VERSION: Final = 1

@@ -34,7 +34,7 @@ from reconciler.policy.frequency import Call, PlannedCalls, over_cap
 from reconciler.policy.settings import Policy
 from reconciler.policy.suppression import Entry
 from reconciler.policy.windows import WindowCheck, WindowRules, check_windows, ring_time_of
-from reconciler.policy.zones import countries, tally
+from reconciler.policy.zones import Location, countries, tally
 
 #: Recipient sources Routee resolves: their numbers are not known locally.
 UNSEEN_SOURCES = ("contacts", "groups")
@@ -140,6 +140,13 @@ def _check(
             for line in (cost.lines if cost is not None else ())
         ),
     )
+
+
+def zone_rows(
+    located: Mapping[Location, int], ring: datetime, rules: WindowRules
+) -> tuple[ZoneRow, ...]:
+    """The zone rows of numbers ``located`` ringing at ``ring`` (as a plan shows them)."""
+    return _zone_rows(check_windows(located, ring, rules))
 
 
 def _zone_rows(check: WindowCheck) -> tuple[ZoneRow, ...]:

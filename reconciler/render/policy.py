@@ -14,6 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from reconciler.models.policy import CampaignCheck, PolicyReport, ZoneRow
+from reconciler.policy.calendar import planned_rings
+from reconciler.render.calendar import calendar_markdown
 from reconciler.render.mask import mask_number
 
 LISTED = 10
@@ -126,7 +128,8 @@ def markdown_lines(report: PolicyReport, budget: int) -> list[str]:
     total = total_text(report)
     if total:
         lines += ["", f"Estimated cost: {total}."]
-    details = [*_zone_table(report.campaigns), *_named_numbers(report)]
+    timeline = calendar_markdown(planned_rings(report))
+    details = [*timeline, *_zone_table(report.campaigns), *_named_numbers(report)]
     used = sum(len(line) + 1 for line in lines)
     kept = list(_within(details, budget - used))
     return lines + kept

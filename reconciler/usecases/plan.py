@@ -15,12 +15,12 @@ from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError
 from reconciler.load import LoadError, LoadResult, load_project
 from reconciler.load.paths import require_campaigns_dir
+from reconciler.load.suppression import read_policy
 from reconciler.models.campaign import Campaign
 from reconciler.models.plan import Plan
 from reconciler.models.state import State
-from reconciler.load.suppression import read_policy
-from reconciler.plan.policy import plan_with_policy
 from reconciler.plan.guards import GuardLimits
+from reconciler.plan.policy import plan_with_policy
 from reconciler.state.seal import state_key
 from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
 from reconciler.usecases import Target
@@ -38,6 +38,8 @@ class PlanResult:
     plan: Plan | None
     notes: list[str] = field(default_factory=list)
     refresh: RefreshReport | None = None
+    #: The state planned against (``campaigns calendar`` lists its submissions too).
+    state: State | None = None
 
 
 def load_declarations(config: Config, state: State | None = None) -> LoadResult:
@@ -85,9 +87,8 @@ def plan_workspace(target: Target, now: datetime, *, refresh: bool = False) -> P
     if opened is None:
         raise unopened
     notes = [*notes, *_seal_note(workspace, opened)]
-    return PlanResult(
-        loaded, plan_for(config, workspace, opened.state, loaded.campaigns, now), notes, report
-    )
+    plan = plan_for(config, workspace, opened.state, loaded.campaigns, now)
+    return PlanResult(loaded, plan, notes, report, opened.state)
 
 
 def _seal_note(workspace: Workspace, opened: OpenedWorkspace) -> list[str]:

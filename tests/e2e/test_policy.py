@@ -163,3 +163,20 @@ def test_the_scheduled_date_is_the_ring_time(project: Project) -> None:
     project.configure(policy='[policy]\ncalling_window = "09:00-12:00"\n')
     project.declare("promo", to=NUMBERS, scheduledDate=FUTURE.replace("10:00", "07:30"))
     assert "calling window: 0 outside" in project.run("plan").output
+
+
+def test_calendar_lists_what_may_still_ring_and_what_the_plan_sends(project: Project) -> None:
+    project.declare("first", to=NUMBERS[:1])
+    assert project.run("apply", "--auto-approve").exit_code == 0
+    project.declare("second", to=["+12125550123"], scheduledDate="2031-06-03T13:00:00Z")
+    shown = project.run("calendar")
+    assert shown.exit_code == 0, shown.output
+    assert "2031-06-02 Mon\n  10:00  first  1 recipients, submitted first-" in shown.output
+    assert "(Scheduled)  [GR Mon 13:00]" in shown.output
+    assert "2031-06-03 Tue\n  13:00  second  1 recipients, planned  [US Tue 09:00]" in (
+        shown.output
+    )
+    ics = project.run("calendar", "--format", "ics").output
+    assert ics.count("BEGIN:VEVENT") == 2 and "DTSTART:20310603T130000Z" in ics
+    comment = project.run("plan", "--format", "markdown").output
+    assert "| 2031-06-03 Tue | 13:00 | `second` | 1 | planned | US Tue 09:00 |" in comment
