@@ -210,3 +210,38 @@ def earlier_calls(state: State, cancelled: Collection[str] = ()) -> list[Call]:
             ring = ring_time_of(submission.request.get("scheduledDate"), submitted)
             calls.extend(Call(number, ring) for number in submission.request.get("to", ()))
     return calls
+
+
+def submission_estimates(
+    state: State, policy: Policy, estimated: Mapping[str, int] | None = None
+) -> dict[str, str]:
+    """Per campaign id, the upper bound of its last submission's cost under today's prices
+    (``"0.05 EUR"``), to show beside the cost Routee reports; empty without ``[prices]``.
+
+    ``estimated`` gives ``estimatedSeconds`` per id (a ``fileURL`` campaign has no length
+    otherwise, and gets no estimate).
+    """
+    prices = policy.price_table
+    if prices is None:
+        return {}
+    shown: dict[str, str] = {}
+    for record in state.campaigns.values():
+        last = record.last
+        if last is None:
+            continue
+        send = Send(record.id, last.request, 0, estimated_seconds=(estimated or {}).get(record.id))
+        seconds, _ = _call_length(send, policy.rates)
+        if seconds is not None:
+            cost = campaign_cost(countries(tally(send.numbers)), seconds, prices)
+            shown[record.id] = f"{amount(cost.total)} {prices.currency}"
+    return shown
+
+
+def recorded_lengths(state: State) -> dict[str, int]:
+    """``estimatedSeconds`` per campaign id, as the last apply loaded it (``State.sources``)."""
+    return {
+        item.id: item.estimated_seconds
+        for source in state.sources.values()
+        for item in source.campaigns
+        if item.estimated_seconds is not None
+    }

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-COLUMNS = ("id", "state", "counts", "cost", "trackingId", "submittedAt", "flags")
+COLUMNS = ("id", "state", "counts", "cost", "estimate", "trackingId", "submittedAt", "flags")
 
 
 def compact_counts(counts: dict[str, int]) -> str:
@@ -25,6 +25,7 @@ def status_table(rows: Sequence[dict[str, Any]]) -> list[str]:
                 row["state"],
                 compact_counts(row["counts"]),
                 "-" if row["cost"] is None else f"{row['cost']:.4f}",
+                f"≤ {row['estimate']}" if row.get("estimate") else "-",
                 row["trackingId"] or "pending",
                 row["submittedAt"] or "-",
                 ", ".join(row["flags"]) or "-",

@@ -7,6 +7,7 @@ so that a held submission is never invisible.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from reconciler.models.intent import OutcomeKind, SubmitIntent
@@ -21,13 +22,20 @@ from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_works
 from reconciler.usecases import Target
 
 
-def status_rows(state: State) -> list[dict[str, Any]]:
-    """One row per campaign id (sorted), describing its last submission and any in-doubt intent."""
+def status_rows(state: State, estimates: Mapping[str, str] | None = None) -> list[dict[str, Any]]:
+    """One row per campaign id (sorted), describing its last submission and any in-doubt intent.
+
+    ``estimates`` (per id, from :func:`reconciler.policy.report.submission_estimates`) is the
+    upper bound of the cost, shown beside the cost Routee reported.
+    """
     pending: dict[str, list[Pending]] = {}
     for entry in state.pending:
         pending.setdefault(entry.intent.id, []).append(entry)
     ids = sorted(set(state.campaigns) | set(pending))
-    return [_row(state.campaigns.get(i) or CampaignRecord(id=i), pending.get(i, [])) for i in ids]
+    rows = [_row(state.campaigns.get(i) or CampaignRecord(id=i), pending.get(i, [])) for i in ids]
+    for row in rows:
+        row["estimate"] = (estimates or {}).get(row["id"])
+    return rows
 
 
 def _row(record: CampaignRecord, pending: list[Pending]) -> dict[str, Any]:
@@ -89,6 +97,14 @@ def flags(record: CampaignRecord, last: Submission | None) -> list[str]:
         if last.origin.value != "apply":
             marks.append(last.origin.value)
     return marks
+
+
+def cost_estimates(target: Target, state: State) -> dict[str, str]:
+    """The estimate beside each campaign's cost, under the workspace's ``[prices]``."""
+    from reconciler.policy.report import recorded_lengths, submission_estimates
+
+    policy = target.config.policy(target.workspace.name)
+    return submission_estimates(state, policy, recorded_lengths(state))
 
 
 def open_for_status(target: Target) -> OpenedWorkspace:

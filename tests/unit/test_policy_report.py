@@ -10,7 +10,7 @@ from reconciler.canonical import digest
 from reconciler.config import load_config
 from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.state import CampaignRecord, State, Submission, SubmissionStatus
-from reconciler.policy.report import Send, check_sends, earlier_calls
+from reconciler.policy.report import Send, check_sends, earlier_calls, submission_estimates
 from reconciler.policy.screening import screen_campaigns
 from reconciler.policy.settings import Policy
 from reconciler.policy.suppression import parse_suppression
@@ -157,3 +157,28 @@ def test_screening_drops_or_refuses() -> None:
     assert refused.errors[0][1].startswith(f"to: {GR[1]} is suppressed by dnc.csv:1;")
     assert refused.campaigns == campaigns
     assert screen_campaigns(campaigns, {}, "drop").campaigns == campaigns
+
+
+def test_status_shows_the_estimate_beside_routee_s_cost(tmp_path: Path) -> None:
+    from reconciler.render.status import status_table
+    from reconciler.usecases.status import status_rows
+
+    spoken = submission(1, GR, message={"text": "one two three", "language": "en-GB"})
+    recorded = submission(2, [NY], fileURL="https://x.example/a.wav")
+    state = State(
+        lineage="l",
+        workspace="w",
+        endpoint="e",
+        campaigns={
+            "a": CampaignRecord(id="a", submissions=[spoken.model_copy(update={"cost": 0.0123})]),
+            "b": CampaignRecord(id="b", submissions=[recorded]),
+        },
+    )
+    priced = policy(tmp_path, PRICED)
+    assert submission_estimates(state, priced) == {"a": "0.03 EUR"}
+    assert submission_estimates(state, priced, {"b": 61}) == {"a": "0.03 EUR", "b": "0.04 EUR"}
+    (tmp_path / "unpriced").mkdir()
+    assert submission_estimates(state, policy(tmp_path / "unpriced", "")) == {}
+    table = status_table(status_rows(state, submission_estimates(state, priced)))
+    assert table[0].split()[:5] == ["id", "state", "counts", "cost", "estimate"]
+    assert "0.0123  ≤ 0.03 EUR" in table[1]

@@ -20,9 +20,11 @@ from reconciler.cli.options import Target, target_options
 )
 @target_options
 def command(*, target: Target, fmt: str) -> None:
-    """A table of campaigns: state, counts, cost, trackingId, submitted at, flags.
+    """A table of campaigns: state, counts, cost, estimate, trackingId, submitted at, flags.
 
-    Reads the state only; run `campaigns refresh` first for fresh counts. Flags:
+    Reads the state only; run `campaigns refresh` first for fresh counts. The cost is
+    what Routee reported; the estimate, with a [prices] table in campaigns.toml, is the
+    upper bound of the last submission under today's prices (docs/policy.md). Flags:
     spec unverified (adopted after a 409, or imported), name not echoed,
     pending trackingId, origin (resolved/adopted/imported), forgotten, and
     "held"/"in doubt" for a remote call whose outcome is unknown.
@@ -30,12 +32,12 @@ def command(*, target: Target, fmt: str) -> None:
     Offline: needs no credentials. Exit codes: 0 shown, 1 no state or unreadable state.
     """
     from reconciler.render.status import render_status_json, render_status_text
-    from reconciler.usecases.status import open_for_status, status_rows
+    from reconciler.usecases.status import cost_estimates, open_for_status, status_rows
 
     opened = open_for_status(target)
     for note in opened.notes:
         sys.stderr.write(f"{note}\n")
-    rows = status_rows(opened.state)
+    rows = status_rows(opened.state, cost_estimates(target, opened.state))
     if fmt == "json":
         render_status_json(rows, sys.stdout)
     else:
