@@ -184,6 +184,7 @@ def _entry(item: Placed) -> dict[str, Any]:
         "declHash": c.decl_hash,
         "source": [c.source.path, c.source.line, c.source.column],
         "estimatedSeconds": c.estimated_seconds,
+        "optOutDigits": c.opt_out_digits,
     }
 
 
@@ -199,5 +200,6 @@ def _placed(item: dict[str, Any]) -> Placed:
         decl_hash=item["declHash"],
         source=SourceRef(path, line, column),
         estimated_seconds=item.get("estimatedSeconds"),
+        opt_out_digits=item.get("optOutDigits"),
     )
     return Placed(campaign, item["index"])

@@ -231,4 +231,5 @@ def _campaign(
         decl_hash=digest(decl),
         source=source,
         estimated_seconds=declaration.estimated_seconds,
+        opt_out_digits=declaration.opt_out_digits,
     )

@@ -79,6 +79,7 @@ def _rebuild(state: State, rel: str, recorded: Sequence[SourceCampaign]) -> list
             decl_hash=item.decl_hash,
             source=SourceRef(rel, item.line, item.column),
             estimated_seconds=item.estimated_seconds,
+            opt_out_digits=item.opt_out_digits,
         )
         placed.append(Placed(campaign, item.index))
     return placed
@@ -97,4 +98,5 @@ def _source_campaign(item: Placed) -> SourceCampaign:
         spec_hash=campaign.spec_hash,
         decl_hash=campaign.decl_hash,
         estimated_seconds=campaign.estimated_seconds,
+        opt_out_digits=campaign.opt_out_digits,
     )

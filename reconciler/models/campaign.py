@@ -43,6 +43,8 @@ class Campaign:
     source: SourceRef
     #: ``estimatedSeconds``: the length of a ``fileURL`` message, for the cost estimate.
     estimated_seconds: int | None = None
+    #: ``optOutDigits``: keys that opt a recipient out; refresh records who pressed them.
+    opt_out_digits: str | None = None
 
     @property
     def scheduled_date(self) -> str | None:

@@ -35,9 +35,10 @@ from reconciler.models.phone import calling_code, fast_valid
 
 #: Routee's limit on each of ``to``, ``contacts`` and ``groups`` (after ``toFile`` is merged).
 MAX_RECIPIENTS = 1000
-TOOL_KEYS = ("id", "revision", "cancel", "toFile", "estimatedSeconds")
+TOOL_KEYS = ("id", "revision", "cancel", "toFile", "estimatedSeconds", "optOutDigits")
 #: Tool keys that describe a campaign without changing what is sent: not in ``declHash``.
-POLICY_KEYS = ("estimatedSeconds",)
+POLICY_KEYS = ("estimatedSeconds", "optOutDigits")
+OPT_OUT_DIGITS_PATTERN = r"^[0-9*#]{1,12}$"
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 CAMPAIGN_NAME_PATTERN = r"^[A-Za-z0-9 -]{2,30}$"
@@ -340,6 +341,15 @@ class Declaration(RequestFields):
         le=3600,
         description="Length of the fileURL audio in seconds, for the cost estimate.",
     )
+    opt_out_digits: (
+        Annotated[str, _pattern(OPT_OUT_DIGITS_PATTERN, "must be 1-12 DTMF keys: 0-9, * or #")]
+        | None
+    ) = Field(
+        default=None,
+        alias="optOutDigits",
+        json_schema_extra={"pattern": OPT_OUT_DIGITS_PATTERN},
+        description="Keys that opt a recipient out (with collectDtmfDigits); refresh records them.",
+    )
 
 
 class Defaults(RequestFields):
@@ -376,6 +386,8 @@ def document_issues(data: Mapping[str, Any]) -> list[Issue]:
                 "key",
             )
         )
+    if "optOutDigits" in data and data.get("collectDtmfDigits") is not True:
+        issues.append(Issue(("optOutDigits",), "only allowed with collectDtmfDigits: true", "key"))
     if "collectDtmfAwaitSeconds" in data and data.get("collectDtmfDigits") is not True:
         issues.append(
             Issue(

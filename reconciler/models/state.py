@@ -203,6 +203,8 @@ class SourceCampaign(_Model):
     decl_hash: str
     #: ``estimatedSeconds`` of a ``fileURL`` declaration (the cost estimate needs it back).
     estimated_seconds: int | None = Field(default=None, exclude_if=lambda value: value is None)
+    #: ``optOutDigits``: refresh records the numbers that pressed one of these keys.
+    opt_out_digits: str | None = Field(default=None, exclude_if=lambda value: value is None)
 
 
 class SourceToFile(_Model):
@@ -228,6 +230,17 @@ class SourceRecord(_Model):
     campaigns: list[SourceCampaign] = Field(default_factory=list)
 
 
+class OptOut(_Model):
+    """A number that asked not to be called again by pressing an opt-out key (``optOutDigits``)."""
+
+    campaign: str
+    submission_name: str
+    #: The keys it pressed (Routee's ``collectedTones``).
+    tones: str
+    #: When ``campaigns refresh`` saw it.
+    at: str
+
+
 class State(_Model):
     """``state/<workspace>.json``."""
 
@@ -250,3 +263,6 @@ class State(_Model):
     #: Per declaration file (path relative to the project root), what the last apply loaded
     #: from it: lets a plan skip parsing files unchanged since (design.md section 9).
     sources: dict[str, SourceRecord] = Field(default_factory=dict)
+    #: Numbers opted out by DTMF, recorded by refresh; suppressed like a list entry
+    #: (docs/policy.md). Left out of the file while empty.
+    opt_outs: dict[str, OptOut] = Field(default_factory=dict, exclude_if=lambda value: not value)

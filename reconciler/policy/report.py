@@ -120,7 +120,7 @@ def _check(
         immediate=ring == now,
         declared=send.declared,
         suppressed=tuple(
-            SuppressedNumber(number=e.number, listed_at=f"{e.source}:{e.line}", reason=e.reason)
+            SuppressedNumber(number=e.number, listed_at=e.where, reason=e.reason)
             for e in send.suppressed
         ),
         unchecked=tuple(key for key in UNSEEN_SOURCES if send.request.get(key)),

@@ -61,7 +61,7 @@ def _problem(
         first = suppressed[0]
         more = f" (and {len(suppressed) - 1} more)" if len(suppressed) > 1 else ""
         return (
-            f"to: {first.number} is suppressed by {first.source}:{first.line}{more}; "
+            f"to: {first.number} is suppressed by {first.where}{more}; "
             'remove it from the declaration, or set on_suppressed = "drop" in campaigns.toml'
         )
     if not kept and not any(campaign.request.get(k) for k in ("contacts", "groups")):

@@ -41,6 +41,11 @@ class Entry:
     reason: str = ""
     since: str = ""
 
+    @property
+    def where(self) -> str:
+        """``list.csv:12``, or the source alone for an entry not read from a file (line 0)."""
+        return f"{self.source}:{self.line}" if self.line else self.source
+
 
 @dataclass(frozen=True)
 class Problem:

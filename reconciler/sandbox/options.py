@@ -42,6 +42,9 @@ class SandboxOptions:
     price_per_second: float = 0.0005
     application_name: str = "default"
     contacts: dict[str, str] = field(default_factory=dict)
+    #: Keys a number presses when a campaign collects DTMF (``collectDtmfDigits``) and the call
+    #: completes: reported as the message's ``collectedTones``. None pressed by default.
+    tones: dict[str, str] = field(default_factory=dict)
     groups: dict[str, list[str]] = field(default_factory=lambda: {"All": []})
 
     def __post_init__(self) -> None:

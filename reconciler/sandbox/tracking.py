@@ -11,6 +11,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
+from reconciler.enums import VoiceStatus
 from reconciler.sandbox import lifecycle
 from reconciler.sandbox.api_errors import validation_error
 from reconciler.sandbox.clock import iso, parse_scheduled_date
@@ -59,12 +60,19 @@ def message_record(
         "message": body.get("message"),
         "price": message.price,
         "chargeInterval": 1,
-        "collectedTones": None,
+        "collectedTones": _tones(body, message, options),
         "recordings": [],
     }
     if options.tracking_includes_campaign_id:
         item["campaignTrackingId"] = record["trackingId"]
     return item
+
+
+def _tones(body: dict[str, Any], message: lifecycle.Message, options: SandboxOptions) -> str | None:
+    """What the number pressed: only on a completed call of a campaign that collects DTMF."""
+    if body.get("collectDtmfDigits") is not True or message.status is not VoiceStatus.COMPLETED:
+        return None
+    return options.tones.get(message.number)
 
 
 def campaign_records(

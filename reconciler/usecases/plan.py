@@ -21,6 +21,8 @@ from reconciler.models.plan import Plan
 from reconciler.models.state import State
 from reconciler.plan.guards import GuardLimits
 from reconciler.plan.policy import plan_with_policy
+from reconciler.policy.optouts import suppressed_by_opt_outs
+from reconciler.policy.report import PolicyInputs
 from reconciler.state.seal import state_key
 from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
 from reconciler.usecases import Target
@@ -67,6 +69,9 @@ def plan_for(
     """The diff of the declarations against ``state`` with the safe-to-send checks
     (docs/policy.md: suppression lists read here), and the workspace's guard limits."""
     inputs = read_policy(config, workspace.name)
+    if state.opt_outs:  # numbers opted out by DTMF are suppressed like a list's (lists win)
+        listed = {**suppressed_by_opt_outs(state.opt_outs), **inputs.listed}
+        inputs = PolicyInputs(inputs.policy, listed)
     return plan_with_policy(campaigns, state, now, inputs, limits=guard_limits(workspace))
 
 

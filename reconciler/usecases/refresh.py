@@ -24,10 +24,12 @@ from reconciler.enums import FINAL_CAMPAIGN_STATES
 from reconciler.models.intent import CancelIntent
 from reconciler.models.state import (
     CampaignRecord,
+    OptOut,
     State,
     Submission,
     SubmissionStatus,
 )
+from reconciler.policy.optouts import opt_out_keys, opted_out
 from reconciler.routee.errors import NotFound
 from reconciler.usecases import Target
 from reconciler.usecases.session import open_session
@@ -43,6 +45,8 @@ class RefreshReport:
     warnings: list[str] = field(default_factory=list)
     #: In-doubt cancels that refresh found settled the other way (the campaign started).
     dropped: list[CancelIntent] = field(default_factory=list)
+    #: Numbers that pressed one of their campaign's ``optOutDigits`` (docs/policy.md).
+    opt_outs: dict[str, OptOut] = field(default_factory=dict)
 
 
 def needs_refresh(submission: Submission) -> bool:
@@ -55,11 +59,14 @@ def refresh_state(
     """A copy of ``state`` with every unfinished submission's tracking read (serial unchanged)."""
     report = RefreshReport()
     campaigns = dict(state.campaigns)
+    keys = opt_out_keys(state)
     for campaign_id, record in state.campaigns.items():
         if not any(needs_refresh(s) for s in record.submissions):
             continue
         subs = [
-            _refreshed(campaign_id, s, client, clock(), report) if needs_refresh(s) else s
+            _refreshed(campaign_id, s, client, clock(), report, keys=keys.get(campaign_id))
+            if needs_refresh(s)
+            else s
             for s in record.submissions
         ]
         campaigns[campaign_id] = record.model_copy(update={"submissions": subs})
@@ -70,7 +77,9 @@ def refresh_state(
             _mark_cancelled(campaigns, intent, clock())
         elif intent not in report.dropped:
             pending.append(entry)
-    return state.model_copy(update={"campaigns": campaigns, "pending": pending}), report
+    opt_outs = {**report.opt_outs, **state.opt_outs}  # the first time a number opted out stays
+    update = {"campaigns": campaigns, "pending": pending, "opt_outs": opt_outs}
+    return state.model_copy(update=update), report
 
 
 def _settled(intent: CancelIntent, client: Routee, report: RefreshReport) -> bool:
@@ -113,7 +122,13 @@ def _mark_cancelled(campaigns: dict[str, CampaignRecord], intent: CancelIntent, 
 
 
 def _refreshed(
-    campaign_id: str, sub: Submission, client: Routee, now: str, report: RefreshReport
+    campaign_id: str,
+    sub: Submission,
+    client: Routee,
+    now: str,
+    report: RefreshReport,
+    *,
+    keys: str | None = None,
 ) -> Submission:
     report.read += 1
     tracking_id = sub.tracking_id
@@ -140,6 +155,14 @@ def _refreshed(
                 "refreshed_at": now,
             }
         )
+    if keys:
+        for number, tones in opted_out(items, keys).items():
+            report.opt_outs.setdefault(
+                number,
+                OptOut(
+                    campaign=campaign_id, submission_name=sub.submission_name, tones=tones, at=now
+                ),
+            )
     return _with_progress(sub, items, now, tracking_id)
 
 

@@ -59,6 +59,10 @@ EXPECTED: dict[str, list[str]] = {
         " (a message's length is estimated from its words)",
         "campaigns/a.yaml:11:19: estimatedSeconds: input should be greater than or equal to 1",
     ],
+    "opt-out-digits-without-dtmf": [
+        "campaigns/a.yaml:3:1: optOutDigits: only allowed with collectDtmfDigits: true",
+        "campaigns/a.yaml:12:15: optOutDigits: must be 1-12 DTMF keys: 0-9, * or #",
+    ],
     "duplicate-id": [
         "campaigns/a.yaml:1:5: id: duplicate id 'same' (also at campaigns/sub/b.yml:2:5)",
         "campaigns/sub/b.yml:2:5: id: duplicate id 'same' (also at campaigns/a.yaml:1:5)",

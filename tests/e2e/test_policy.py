@@ -180,3 +180,31 @@ def test_calendar_lists_what_may_still_ring_and_what_the_plan_sends(project: Pro
     assert ics.count("BEGIN:VEVENT") == 2 and "DTSTART:20310603T130000Z" in ics
     comment = project.run("plan", "--format", "markdown").output
     assert "| 2031-06-03 Tue | 13:00 | `second` | 1 | planned | US Tue 09:00 |" in comment
+
+
+def test_a_number_opted_out_by_dtmf_is_not_called_by_the_next_campaign(
+    tmp_path: Path, sandbox_factory: SandboxFactory
+) -> None:
+    # Both calls complete in the sandbox (their fate is fixed by the number); one presses 9.
+    leaver, stayer, newcomer = "+306912300000", "+306912300001", "+306912300004"
+    sandbox = sandbox_factory(tones={leaver: "19", stayer: "1"})
+    project = Project(tmp_path / "project", sandbox)
+    project.init()
+    survey: dict[str, Any] = {"collectDtmfDigits": True, "optOutDigits": "9", "scheduledDate": None}
+    project.declare("survey", to=[leaver, stayer], **survey)
+    assert project.run("apply", "--auto-approve").exit_code == 0
+    clock = f"{sandbox.base_url}/_sandbox/clock"
+    httpx.post(clock, json={"advanceSeconds": 120}, timeout=10).raise_for_status()
+    refreshed = project.run("refresh")
+    assert refreshed.exit_code == 0, refreshed.output
+    assert list(project.state().opt_outs) == [leaver]
+    exported = project.run("optouts")
+    assert exported.output.startswith("number,reason,since\n+306912300000,pressed 19 in survey (")
+    assert '"tones": "19"' in project.run("optouts", "--format", "json").output
+    project.declare("next", to=[leaver, newcomer])
+    planned = project.run("plan")
+    assert "recipients: 2 − 1 suppressed = 1" in planned.output, planned.output
+    assert "+30691230••00 (opt-out by DTMF in survey: pressed 19)" in planned.output
+    assert project.run("apply", "--auto-approve").exit_code == 0
+    calls = {c["campaignName"][:4]: c["request"]["to"] for c in sandbox_campaigns(sandbox)}
+    assert calls["next"] == [newcomer]
