@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 
 from reconciler.policy.calendar import Ring, by_day
+from reconciler.render.inert import inert_markdown, plain
 
 PRODUCT = "-//routee-campaigns//calendar//EN"
 
@@ -20,9 +21,10 @@ def _local(ring: Ring) -> str:
 
 
 def _what(ring: Ring) -> str:
+    """Planned, or the submission's name and last state (both read from the state file)."""
     if ring.status == "planned":
         return "planned, rings at apply" if ring.immediate else "planned"
-    return f"submitted {ring.name} ({ring.status})"
+    return plain(f"submitted {ring.name} ({ring.status})")
 
 
 def calendar_text(rings: Iterable[Ring]) -> list[str]:
@@ -49,7 +51,7 @@ def calendar_markdown(rings: Iterable[Ring], title: str = "#### Timeline") -> li
     for day, entries in days.items():
         lines += [
             f"| {day:%Y-%m-%d %a} | {r.ring_time:%H:%M} | `{r.campaign}` | {r.recipients:,} | "
-            f"{_what(r)} | {_local(r)} |"
+            f"{inert_markdown(_what(r))} | {_local(r)} |"
             for r in entries
         ]
     return lines

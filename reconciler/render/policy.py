@@ -9,13 +9,13 @@ lists are cut to :data:`LISTED` entries per campaign with a count of the rest.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from reconciler.models.policy import CampaignCheck, PolicyReport, ZoneRow
 from reconciler.policy.calendar import planned_rings
 from reconciler.render.calendar import calendar_markdown
+from reconciler.render.inert import inert_markdown, plain
 from reconciler.render.mask import mask_number
 
 LISTED = 10
@@ -68,11 +68,6 @@ def _listed(items: Sequence[str]) -> Iterator[str]:
         yield f"... and {len(items) - LISTED:,} more"
 
 
-def _plain(text: str) -> str:
-    """``text`` with control characters shown as escapes, for a terminal."""
-    return "".join(ch if unicodedata.category(ch)[0] != "C" else ascii(ch)[1:-1] for ch in text)
-
-
 def text_lines(report: PolicyReport) -> list[str]:
     """The section for ``--format text``, indented under its heading."""
     lines = [f"Safe to send ({DOCS}):"]
@@ -91,7 +86,7 @@ def _campaign_text(report: PolicyReport, check: CampaignCheck) -> Iterator[str]:
     yield f"  {check.id}: rings {check.ring_time}{when}"
     yield f"    recipients: {recipients_line(check)}"
     suppressed = [
-        f"{mask_number(s.number)} ({_plain(s.listed_at)}{': ' + _plain(s.reason) if s.reason else ''})"
+        f"{mask_number(s.number)} ({plain(s.listed_at)}{': ' + plain(s.reason) if s.reason else ''})"
         for s in check.suppressed
     ]
     yield from (f"      suppressed: {item}" for item in _listed(suppressed))
@@ -157,7 +152,7 @@ def _named_numbers(report: PolicyReport) -> Iterator[str]:
     """Suppressed and over-cap numbers per campaign; the caller masks them for the comment."""
     first = True
     for check in report.campaigns:
-        suppressed = [f"{s.number} ({_md(s.listed_at)})" for s in check.suppressed]
+        suppressed = [f"{s.number} ({inert_markdown(s.listed_at)})" for s in check.suppressed]
         over = list(check.over_frequency)
         for title, items in (("suppressed", suppressed), ("over the frequency cap", over)):
             if items:
@@ -165,14 +160,6 @@ def _named_numbers(report: PolicyReport) -> Iterator[str]:
                     yield ""
                     first = False
                 yield f"- `{check.id}` {title}: {', '.join(_listed(items))}"
-
-
-def _md(text: str) -> str:
-    """A file name from the configuration, inert in a comment (no markup, mention or HTML)."""
-    escaped = "".join("\\" + ch if ch in "\\`*_[]|#" else ch for ch in _plain(text))
-    for char, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("@", "&#64;")):
-        escaped = escaped.replace(char, entity)
-    return escaped
 
 
 def _within(lines: Sequence[str], budget: int) -> Iterator[str]:

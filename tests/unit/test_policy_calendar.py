@@ -100,3 +100,10 @@ def test_ics_escapes_and_folds() -> None:
     assert all(len(line.encode()) <= 75 for line in ics.split("\r\n"))
     unfolded = ics.replace("\r\n ", "")
     assert "DESCRIPTION:Local times: GR Tue 11:00\\, \\; \\\\\r\n" in unfolded
+
+
+def test_names_from_the_state_are_escaped() -> None:
+    odd = Ring(datetime(2027, 3, 2, 9, tzinfo=UTC), "c", 1, "Sched|<b>@all\x1b[2J", name="n`x")
+    assert "\x1b" not in "".join(calendar_text([odd]))
+    row = calendar_markdown([odd])[-1]
+    assert "\\|&lt;b&gt;&#64;all" in row and "n\\`x" in row
