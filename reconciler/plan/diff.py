@@ -29,8 +29,11 @@ def diff(
     *,
     limits: GuardLimits | None = None,
     margin: timedelta = DEFAULT_MARGIN,
+    sealed: bool = True,
 ) -> Plan:
-    """The sealed plan that brings ``state`` to ``campaigns``.
+    """The sealed plan that brings ``state`` to ``campaigns`` (unsealed with ``sealed=False``,
+    for a caller that adds to it and seals it then: the checksum of a million numbers is not
+    free).
 
     Every intent with no outcome (``state.pending``: a killed apply's journal is folded into the
     state before a plan is made) becomes a ``resolve``, and its campaign waits for it.
@@ -65,7 +68,7 @@ def diff(
         warnings=_sorted(warnings),
         guards=build_guards(actions, now, limits or GuardLimits()),
     )
-    return seal(plan)
+    return seal(plan) if sealed else plan
 
 
 def _sent_specs(state: State) -> dict[str, dict[str, str]]:

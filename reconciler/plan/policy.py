@@ -40,7 +40,7 @@ def plan_with_policy(
 ) -> Plan:
     """``diff`` of the screened declarations, with the policy section, errors and guards."""
     screening = screen_campaigns(campaigns, inputs.listed, inputs.policy.settings.on_suppressed)
-    plan = diff(screening.campaigns, state, now, **diff_options)
+    plan = diff(screening.campaigns, state, now, sealed=False, **diff_options)
     return add_policy(plan, screening, state, inputs.policy, now)
 
 
