@@ -19,7 +19,7 @@ from reconciler.render.inert import inert_markdown, plain
 from reconciler.render.mask import mask_number
 
 LISTED = 10
-DOCS = "docs/policy.md"
+DOCS = "`campaigns help policy`"
 
 
 def recipients_line(check: CampaignCheck) -> str:

@@ -14,6 +14,7 @@ from reconciler import __version__
 from reconciler.cli.main import cli
 from reconciler.config import ConfigFile, DeclarationSettings, WorkspaceSettings, load_config
 from reconciler.load import load_project
+from reconciler.policy.settings import PolicySettings, PriceSettings
 from reconciler.schema_export import SCHEMAS, render
 
 ENV = {"ROUTEE_API_URL": None, "CAMPAIGNS_WORKSPACE": None, "CI": ""}
@@ -145,13 +146,17 @@ def test_campaigns_toml_shows_every_key_with_its_default_and_no_phone_number(
         if found:
             written[found[1]] = found[2]
     expected = set(WorkspaceSettings.model_fields) | set(DeclarationSettings.model_fields)
+    expected |= set(PolicySettings.model_fields) | set(PriceSettings.model_fields)
     assert set(written) == expected
     tables = set(re.findall(r"^#? ?\[(\w+)[.\]]", text, flags=re.MULTILINE))
     assert tables == set(ConfigFile.model_fields)  # every table of campaigns.toml is shown
     for key, field in WorkspaceSettings.model_fields.items():
-        if key in ("api_url", "auth_url", "canary_to"):
+        if key in ("api_url", "auth_url", "canary_to", "policy"):
             continue
         assert tomllib.loads(f"v = {written[key]}")["v"] == field.default, key
+    for key in ("on_suppressed", "calling_window", "calling_days", "per_days"):
+        default = PolicySettings.model_fields[key].default
+        assert tomllib.loads(f"v = {written[key]}")["v"] == default, key
 
 
 def test_workflows_pin_the_version_that_wrote_them(tmp_path: Path) -> None:

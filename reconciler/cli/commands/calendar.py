@@ -24,7 +24,7 @@ def command(*, target: Target, fmt: str) -> None:
     """Every submission that may still ring and every send the plan would make, by day.
 
     Times are UTC with the local ring times per country of the recipients (the
-    calling-window check's zones, docs/policy.md). A submission may still ring when it
+    calling-window check's zones, `campaigns help policy`). A submission may still ring when it
     was accepted, is not cancelled (nor cancelled by the plan) and is not known to be
     finished: run `campaigns refresh` first for fresh states. Offline, like plan.
 

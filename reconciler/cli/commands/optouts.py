@@ -23,7 +23,7 @@ def command(*, target: Target, fmt: str) -> None:
     """Every number that pressed one of its campaign's optOutDigits.
 
     `campaigns refresh` records them in the state from Routee's collectedTones; plan and
-    apply then suppress them like the numbers of a suppression list (docs/policy.md). The
+    apply then suppress them like the numbers of a suppression list (`campaigns help policy`). The
     CSV has a suppression list's columns, so it can be kept and named in [policy] suppress.
 
     Offline: reads the state only. Exit codes: 0 shown, 1 no state or unreadable state.

@@ -24,7 +24,7 @@ def command(*, target: Target, fmt: str) -> None:
 
     Reads the state only; run `campaigns refresh` first for fresh counts. The cost is
     what Routee reported; the estimate, with a [prices] table in campaigns.toml, is the
-    upper bound of the last submission under today's prices (docs/policy.md). Flags:
+    upper bound of the last submission under today's prices (`campaigns help policy`). Flags:
     spec unverified (adopted after a 409, or imported), name not echoed,
     pending trackingId, origin (resolved/adopted/imported), forgotten, and
     "held"/"in doubt" for a remote call whose outcome is unknown.
