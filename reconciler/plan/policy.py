@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Any
 
 from reconciler.models.campaign import Campaign
-from reconciler.models.plan import ActionKind, Guard, GuardKind, Plan, Problem
+from reconciler.models.plan import Action, ActionKind, Guard, GuardKind, Plan, Problem
 from reconciler.models.policy import PolicyReport
 from reconciler.models.state import State
 from reconciler.plan.diff import diff
@@ -26,7 +26,6 @@ from reconciler.plan.guards import posting_actions
 from reconciler.plan.seal import seal
 from reconciler.policy.report import PolicyInputs, Send, check_sends, earlier_calls
 from reconciler.policy.screening import Screening, screen_campaigns
-from reconciler.policy.settings import Policy
 
 NOT_CHECKED_NOTE = "+ groups/contacts not checked locally"
 
@@ -41,41 +40,74 @@ def plan_with_policy(
     """``diff`` of the screened declarations, with the policy section, errors and guards."""
     screening = screen_campaigns(campaigns, inputs.listed, inputs.policy.settings.on_suppressed)
     plan = diff(screening.campaigns, state, now, sealed=False, **diff_options)
-    return add_policy(plan, screening, state, inputs.policy, now)
+    return add_policy(plan, screening, state, inputs, now)
 
 
 def add_policy(
-    plan: Plan, screening: Screening, state: State, policy: Policy, now: datetime
+    plan: Plan, screening: Screening, state: State, inputs: PolicyInputs, now: datetime
 ) -> Plan:
     """``plan`` with the checks of its POSTs: section, errors and guards, sealed again."""
     by_id = {campaign.id: campaign for campaign in screening.campaigns}
     refused = {campaign.id for campaign, _ in screening.errors}
-    sends = [
-        Send(
-            id=action.id,
-            request=action.request or {},
-            declared=screening.declared.get(action.id, len((action.request or {}).get("to", ()))),
-            suppressed=() if action.id in refused else screening.suppressed.get(action.id, ()),
-            estimated_seconds=by_id[action.id].estimated_seconds if action.id in by_id else None,
-        )
-        for action in posting_actions(plan)
-    ]
+    sends = [_send(action, screening, refused, by_id) for action in posting_actions(plan)]
     cancelled = {
         action.tracking_id
         for action in plan.actions
         if action.action in (ActionKind.CANCEL, ActionKind.REPLACE) and action.tracking_id
     }
-    report = check_sends(sends, earlier_calls(state, cancelled), policy, now)
+    report = check_sends(sends, earlier_calls(state, cancelled), inputs.policy, now)
     errors = [*plan.errors, *_screening_errors(screening), *_cost_errors(report, by_id)]
+    warnings = [*plan.warnings, *_resent_suppressed(plan, inputs)]
     return seal(
         plan.model_copy(
             update={
                 "errors": tuple(sorted(errors, key=lambda p: (p.id or "", p.message))),
+                "warnings": tuple(sorted(warnings, key=lambda p: (p.id or "", p.message))),
                 "guards": (*plan.guards, *policy_guards(report)),
                 "policy": report,
             }
         )
     )
+
+
+def _send(
+    action: Action, screening: Screening, refused: set[str], by_id: Mapping[str, Campaign]
+) -> Send:
+    """What the checks see of one POST; a resolve re-sends its recorded request as it is."""
+    request = action.request or {}
+    if action.action is ActionKind.RESOLVE or action.id not in by_id:
+        return Send(action.id, request, len(request.get("to", ())))
+    return Send(
+        id=action.id,
+        request=request,
+        declared=screening.declared.get(action.id, len(request.get("to", ()))),
+        suppressed=() if action.id in refused else screening.suppressed.get(action.id, ()),
+        estimated_seconds=by_id[action.id].estimated_seconds,
+    )
+
+
+def _resent_suppressed(plan: Plan, inputs: PolicyInputs) -> list[Problem]:
+    """A resolve re-sends its recorded request unchanged (exactly-once needs the same body under
+    the same name): say so when that request calls a number suppressed since."""
+    problems = []
+    for action in posting_actions(plan):
+        if action.action is not ActionKind.RESOLVE:
+            continue
+        listed = [n for n in (action.request or {}).get("to", ()) if n in inputs.listed]
+        if listed:
+            problems.append(
+                Problem(
+                    id=action.id,
+                    source=action.source,
+                    message=(
+                        f"its in-doubt submission is re-sent as recorded, with {len(listed)} "
+                        f"number(s) suppressed since (first: {inputs.listed[listed[0]].where}); "
+                        "if it never reached Routee they will be called: the next plan replaces "
+                        "it without them while it is still Scheduled, or cancel it"
+                    ),
+                )
+            )
+    return problems
 
 
 def _screening_errors(screening: Screening) -> list[Problem]:

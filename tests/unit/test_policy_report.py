@@ -6,6 +6,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from reconciler.canonical import digest
 from reconciler.config import load_config
 from reconciler.models.campaign import Campaign, SourceRef
@@ -182,3 +185,65 @@ def test_status_shows_the_estimate_beside_routee_s_cost(tmp_path: Path) -> None:
     table = status_table(status_rows(state, submission_estimates(state, priced)))
     assert table[0].split()[:5] == ["id", "state", "counts", "cost", "estimate"]
     assert "0.0123  ≤ 0.03 EUR" in table[1]
+
+
+@given(
+    declared=st.lists(st.lists(st.integers(0, 30), min_size=1, max_size=8), min_size=1, max_size=5),
+    listed=st.sets(st.integers(0, 30), max_size=10),
+)
+@settings(max_examples=60, deadline=None)
+def test_no_planned_request_calls_a_suppressed_number(
+    declared: list[list[int]], listed: set[int]
+) -> None:
+    """Whatever is declared and listed: no POST of the plan carries a listed number, and a
+    campaign left with nobody to call is a plan error instead."""
+    from reconciler.plan.policy import plan_with_policy
+    from reconciler.policy.report import PolicyInputs
+    from reconciler.policy.settings import Policy as PolicyInForce
+
+    def e164(n: int) -> str:
+        return f"+3069123450{n:02d}"
+
+    entries = parse_suppression("".join(f"{e164(n)}\n" for n in listed), "dnc.csv").entries
+    campaigns = [
+        campaign(f"c{i}", [e164(n) for n in dict.fromkeys(numbers)])
+        for i, numbers in enumerate(declared)
+    ]
+    state = State(lineage="l", workspace="w", endpoint="e")
+    inputs = PolicyInputs(PolicyInForce.resolve(None, None, None), entries)
+    plan = plan_with_policy(campaigns, state, WEDNESDAY_NOON, inputs)
+    for action in plan.actions:
+        if action.request is not None and not any(e.id == action.id for e in plan.errors):
+            assert not set(action.request.get("to", ())) & set(entries)
+    emptied = {c.id for c in campaigns if set(c.numbers) <= set(entries)}
+    assert {e.id for e in plan.errors} == emptied
+
+
+def test_a_resolve_re_sends_its_recorded_request_and_says_who_was_suppressed_since() -> None:
+    from reconciler.models.intent import SubmitIntent
+    from reconciler.models.state import Pending
+    from reconciler.plan.policy import plan_with_policy
+    from reconciler.policy.report import PolicyInputs
+    from reconciler.policy.settings import Policy as PolicyInForce
+
+    recorded = SubmitIntent(
+        key="k1",
+        id="a",
+        seq=1,
+        revision=1,
+        submission_name="a-recorded",
+        spec_hash="sha256:x",
+        decl_hash="d",
+        request={"to": GR, "scheduledDate": "2027-03-08T10:00:00+02:00"},
+        at="2027-03-01T00:00:00Z",
+    )
+    state = State(lineage="l", workspace="w", endpoint="e", pending=[Pending(intent=recorded)])
+    entries = parse_suppression(f"{GR[1]}\n", "dnc.csv").entries
+    inputs = PolicyInputs(PolicyInForce.resolve(None, None, None), entries)
+    plan = plan_with_policy([campaign("a", GR)], state, WEDNESDAY_NOON, inputs)
+    [action] = plan.actions
+    assert action.request is not None and action.request["to"] == GR  # unchanged: same name
+    assert plan.policy is not None
+    assert plan.policy.campaigns[0].suppressed == ()
+    [warning] = [w for w in plan.warnings if "re-sent as recorded" in w.message]
+    assert "1 number(s) suppressed since (first: dnc.csv:1)" in warning.message
