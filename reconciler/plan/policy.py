@@ -55,7 +55,9 @@ def add_policy(
         for action in plan.actions
         if action.action in (ActionKind.CANCEL, ActionKind.REPLACE) and action.tracking_id
     }
-    report = check_sends(sends, earlier_calls(state, cancelled), inputs.policy, now)
+    report = check_sends(
+        sends, lambda numbers: earlier_calls(state, cancelled, numbers), inputs.policy, now
+    )
     errors = [*plan.errors, *_screening_errors(screening), *_cost_errors(report, by_id)]
     warnings = [*plan.warnings, *_resent_suppressed(plan, inputs)]
     return seal(

@@ -8,7 +8,7 @@ already made or scheduled (:func:`earlier_calls` reads them from the state) and 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_CEILING, Decimal
@@ -72,15 +72,20 @@ def amount(value: Decimal) -> str:
 
 
 def check_sends(
-    sends: Sequence[Send], earlier: Iterable[Call], policy: Policy, now: datetime
+    sends: Sequence[Send],
+    earlier: Callable[[Collection[str]], Iterable[Call]],
+    policy: Policy,
+    now: datetime,
 ) -> PolicyReport:
-    """The checks of every POST in ``sends`` at the aware clock ``now``."""
+    """The checks of every POST in ``sends`` at the aware clock ``now``; ``earlier(numbers)``
+    gives the calls already made or scheduled to those numbers (asked only under a cap)."""
     rings = {send.id: ring_time_of(send.request.get("scheduledDate"), now) for send in sends}
     cap = policy.cap
     over: Mapping[str, tuple[str, ...]] = {}
-    if cap is not None:
+    if cap is not None and sends:
         planned = [PlannedCalls(s.id, rings[s.id], s.numbers) for s in sends]
-        over = over_cap(planned, earlier, cap)
+        numbers = {number for send in sends for number in send.numbers}
+        over = over_cap(planned, earlier(numbers), cap)
     prices = policy.price_table
     rules, rates = policy.window_rules, policy.rates
     checks = tuple(
@@ -198,17 +203,23 @@ def _optional_amount(value: Decimal | None) -> str | None:
     return None if value is None else amount(value)
 
 
-def earlier_calls(state: State, cancelled: Collection[str] = ()) -> list[Call]:
+def earlier_calls(
+    state: State, cancelled: Collection[str] = (), numbers: Collection[str] | None = None
+) -> list[Call]:
     """Calls the state's submissions made or will make: every submission not cancelled, and not
-    among the trackingIds ``cancelled`` by this plan, at its ring time."""
+    among the trackingIds ``cancelled`` by this plan, at its ring time (to ``numbers`` only,
+    when given)."""
     calls: list[Call] = []
     for record in state.campaigns.values():
         for submission in record.submissions:
             if submission.status in _CANCELLED or submission.tracking_id in cancelled:
                 continue
-            submitted = datetime.fromisoformat(submission.submitted_at)
-            ring = ring_time_of(submission.request.get("scheduledDate"), submitted)
-            calls.extend(Call(number, ring) for number in submission.request.get("to", ()))
+            to = submission.request.get("to", ())
+            called = to if numbers is None else [n for n in to if n in numbers]
+            if called:
+                submitted = datetime.fromisoformat(submission.submitted_at)
+                ring = ring_time_of(submission.request.get("scheduledDate"), submitted)
+                calls.extend(Call(number, ring) for number in called)
     return calls
 
 

@@ -13,12 +13,19 @@ from reconciler.canonical import digest
 from reconciler.config import load_config
 from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.state import CampaignRecord, State, Submission, SubmissionStatus
+from reconciler.policy.frequency import Call
 from reconciler.policy.report import Send, check_sends, earlier_calls, submission_estimates
 from reconciler.policy.screening import screen_campaigns
 from reconciler.policy.settings import Policy
 from reconciler.policy.suppression import parse_suppression
 
 WEDNESDAY_NOON = datetime(2027, 3, 3, 12, 0, tzinfo=UTC)
+
+
+def no_earlier_calls(numbers: object) -> list[Call]:
+    return []
+
+
 SUNDAY_3AM = datetime(2027, 3, 7, 3, 0, tzinfo=UTC)
 GR = ["+306912345678", "+306912345679"]
 NY = "+12125550123"
@@ -49,7 +56,9 @@ def request(**fields: Any) -> dict[str, Any]:
 
 
 def test_defaults_at_noon_on_a_wednesday(tmp_path: Path) -> None:
-    report = check_sends([Send("a", request(to=GR), 2)], [], policy(tmp_path), WEDNESDAY_NOON)
+    report = check_sends(
+        [Send("a", request(to=GR), 2)], no_earlier_calls, policy(tmp_path), WEDNESDAY_NOON
+    )
     check = report.campaigns[0]
     assert check.immediate
     assert check.ring_time == "2027-03-03T12:00:00+00:00"
@@ -66,7 +75,9 @@ def test_defaults_at_noon_on_a_wednesday(tmp_path: Path) -> None:
 
 
 def test_defaults_at_3am_on_a_sunday(tmp_path: Path) -> None:
-    report = check_sends([Send("a", request(to=[*GR, NY]), 3)], [], policy(tmp_path), SUNDAY_3AM)
+    report = check_sends(
+        [Send("a", request(to=[*GR, NY]), 3)], no_earlier_calls, policy(tmp_path), SUNDAY_3AM
+    )
     assert report.outside_window == 3
     rows = {row.zone: row for row in report.campaigns[0].zones}
     assert rows["America/New_York"].window == "08:00-21:00 mon-sat"
@@ -76,7 +87,7 @@ def test_defaults_at_3am_on_a_sunday(tmp_path: Path) -> None:
 
 def test_a_scheduled_send_is_checked_at_its_date(tmp_path: Path) -> None:
     scheduled = request(to=GR, scheduledDate="2027-03-08T10:00:00+02:00")  # Monday 10:00
-    report = check_sends([Send("a", scheduled, 2)], [], policy(tmp_path), SUNDAY_3AM)
+    report = check_sends([Send("a", scheduled, 2)], no_earlier_calls, policy(tmp_path), SUNDAY_3AM)
     assert not report.campaigns[0].immediate
     assert report.outside_window == 0
 
@@ -85,7 +96,7 @@ def test_cost_and_frequency(tmp_path: Path) -> None:
     dtmf = request(to=[*GR, NY], collectDtmfDigits=True, collectDtmfAwaitSeconds=5)
     recorded = {"from": "+306900000000", "fileURL": "https://x.example/a.wav", "to": [GR[0]]}
     sends = [Send("a", dtmf, 3), Send("b", recorded, 1, estimated_seconds=75)]
-    report = check_sends(sends, [], policy(tmp_path, PRICED), WEDNESDAY_NOON)
+    report = check_sends(sends, no_earlier_calls, policy(tmp_path, PRICED), WEDNESDAY_NOON)
     first, second = report.campaigns
     assert first.duration == "3 words at 150 words/min + 5 s waiting for key presses"
     assert first.call_seconds == 7
@@ -102,7 +113,9 @@ def test_cost_and_frequency(tmp_path: Path) -> None:
 
 def test_a_recorded_message_without_a_length_has_no_cost(tmp_path: Path) -> None:
     recorded = {"from": "+306900000000", "fileURL": "https://x.example/a.wav", "groups": ["vip"]}
-    report = check_sends([Send("b", recorded, 0)], [], policy(tmp_path, PRICED), WEDNESDAY_NOON)
+    report = check_sends(
+        [Send("b", recorded, 0)], no_earlier_calls, policy(tmp_path, PRICED), WEDNESDAY_NOON
+    )
     check = report.campaigns[0]
     assert check.cost is None
     assert check.duration == "a fileURL campaign without estimatedSeconds"
@@ -134,6 +147,7 @@ def test_earlier_calls_skip_cancelled_submissions() -> None:
         (NY, "2027-03-01T10:00:00+00:00"),
     ]
     assert [c.number for c in earlier_calls(state, cancelled={"t-2"})] == [NY]
+    assert [c.number for c in earlier_calls(state, numbers={NY})] == [NY]
 
 
 def campaign(id_: str, to: list[str], **fields: Any) -> Campaign:
