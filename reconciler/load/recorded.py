@@ -7,20 +7,24 @@ request. The request is in the state already, in the submissions. A file is take
 only when all of this holds, otherwise it is parsed as usual:
 
 - the key computed now equals the recorded key, and every recorded toFile is unchanged;
-- every campaign of the file has a last submission whose ``specHash`` equals the recorded one
-  (the last submission only: what was sent before it would cost a search for little gain);
-- that submission's request digests to that ``specHash`` (so a hand-edited state cannot
-  change what a campaign asks for), and it was not cancelled by a replace (the diff would send
-  it again; a parsed request keeps the key order written, which a POST body shows).
+- every campaign of the file has a last submission whose request digests to its own
+  ``specHash`` and, with the numbers suppression took out of it put back at their places
+  (``dropped``, docs/policy.md; none without suppression), to the recorded ``specHash`` (the
+  last submission only: what was sent before it would cost a search for little gain); so a
+  hand-edited state cannot change what a campaign asks for;
+- that submission was not cancelled by a replace (the diff would send it again; a parsed
+  request keeps the key order written, which a POST body shows).
 
 Correctness never depends on which state is passed: everything taken from it is checked
-against the file. The requests are shared with the state, never copied (nothing mutates them).
+against the file. The requests are shared with the state, never copied (nothing mutates them),
+except one with numbers put back, which is a new dict.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import Path
+from typing import Any
 
 from reconciler.canonical import digest
 from reconciler.load.keys import CleanFile, Placed, ToFile
@@ -62,19 +66,17 @@ def _rebuild(state: State, rel: str, recorded: Sequence[SourceCampaign]) -> list
     for item in recorded:
         record = state.campaigns.get(item.id)
         last = record.last if record is not None else None
-        if (
-            last is None
-            or last.spec_hash != item.spec_hash
-            or last.cancel_reason is CancelReason.REPLACE
-            or digest(last.request) != item.spec_hash
-        ):
+        if last is None or last.cancel_reason is CancelReason.REPLACE:
+            return None
+        request = _declared(last.request, item.dropped)
+        if digest(last.request) != last.spec_hash or digest(request) != item.spec_hash:
             return None
         campaign = Campaign(
             id=item.id,
             revision=item.revision,
             cancel=item.cancel,
             label=item.label,
-            request=last.request,
+            request=request,
             spec_hash=item.spec_hash,
             decl_hash=item.decl_hash,
             source=SourceRef(rel, item.line, item.column),
@@ -83,6 +85,33 @@ def _rebuild(state: State, rel: str, recorded: Sequence[SourceCampaign]) -> list
         )
         placed.append(Placed(campaign, item.index))
     return placed
+
+
+def _declared(request: dict[str, Any], dropped: Sequence[tuple[int, str]]) -> dict[str, Any]:
+    """The declared request: the submitted one with the numbers suppression dropped put back at
+    their places (the submitted one itself when nothing was dropped)."""
+    if not dropped:
+        return request
+    numbers = list(request.get("to", ()))
+    for index, number in sorted(dropped):
+        numbers.insert(index, number)
+    return {**request, "to": numbers}
+
+
+def with_dropped(
+    sources: dict[str, SourceRecord], campaigns: Sequence[Campaign], listed: Collection[str]
+) -> dict[str, SourceRecord]:
+    """``sources`` with, per campaign, the declared numbers that suppression (``listed``) takes
+    out of its request: what :func:`recorded_file` needs to rebuild the declared request."""
+    numbers = {campaign.id: campaign.numbers for campaign in campaigns}
+    updated = {}
+    for rel, record in sources.items():
+        items = []
+        for item in record.campaigns:
+            dropped = [(i, n) for i, n in enumerate(numbers.get(item.id, ())) if n in listed]
+            items.append(item.model_copy(update={"dropped": dropped}) if dropped else item)
+        updated[rel] = record.model_copy(update={"campaigns": items})
+    return updated
 
 
 def _source_campaign(item: Placed) -> SourceCampaign:

@@ -205,6 +205,9 @@ class SourceCampaign(_Model):
     estimated_seconds: int | None = Field(default=None, exclude_if=lambda value: value is None)
     #: ``optOutDigits``: refresh records the numbers that pressed one of these keys.
     opt_out_digits: str | None = Field(default=None, exclude_if=lambda value: value is None)
+    #: Numbers suppression took out of the declared ``to`` at that apply, with their positions:
+    #: the declared request is the submitted one with them put back (docs/policy.md).
+    dropped: list[tuple[int, str]] = Field(default_factory=list, exclude_if=lambda value: not value)
 
 
 class SourceToFile(_Model):

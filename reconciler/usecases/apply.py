@@ -27,6 +27,7 @@ from reconciler.clock import current_time
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, HumanNeeded
 from reconciler.load.paths import require_campaigns_dir
+from reconciler.load.recorded import with_dropped
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import OutcomeKind, Sources, Track
 from reconciler.models.plan import GuardKind, Plan
@@ -36,7 +37,7 @@ from reconciler.plan.saved import check_saved_plan
 from reconciler.state.journal import Journal
 from reconciler.state.store import load_state, state_path
 from reconciler.usecases import Target
-from reconciler.usecases.plan import load_declarations, plan_for
+from reconciler.usecases.plan import load_declarations, plan_for, policy_inputs
 from reconciler.usecases.session import WorkspaceSession, open_session, require_state_dir
 
 
@@ -77,7 +78,10 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
             view.note(line)
         loaded = load_declarations(config, session.state)
         plan = _plan(target, session.state, loaded.campaigns, saved)
-        sources = Sources(sources=loaded.sources, at=utc_now())
+        listed = policy_inputs(config, workspace, session.state).listed
+        sources = Sources(
+            sources=with_dropped(loaded.sources, loaded.campaigns, listed), at=utc_now()
+        )
         if not plan.changes:
             return _track_again(session, plan, sources)
         if policy_tripped(plan, options.allow):  # before any remote call, analysis included

@@ -68,11 +68,17 @@ def plan_for(
 ) -> Plan:
     """The diff of the declarations against ``state`` with the safe-to-send checks
     (docs/policy.md: suppression lists read here), and the workspace's guard limits."""
-    inputs = read_policy(config, workspace.name)
-    if state.opt_outs:  # numbers opted out by DTMF are suppressed like a list's (lists win)
-        listed = {**suppressed_by_opt_outs(state.opt_outs), **inputs.listed}
-        inputs = PolicyInputs(inputs.policy, listed)
+    inputs = policy_inputs(config, workspace, state)
     return plan_with_policy(campaigns, state, now, inputs, limits=guard_limits(workspace))
+
+
+def policy_inputs(config: Config, workspace: Workspace, state: State) -> PolicyInputs:
+    """The policy in force and every suppressed number: the lists' and the state's opt-outs
+    (a list's entry wins for a number in both)."""
+    inputs = read_policy(config, workspace.name)
+    if not state.opt_outs:
+        return inputs
+    return PolicyInputs(inputs.policy, {**suppressed_by_opt_outs(state.opt_outs), **inputs.listed})
 
 
 def plan_workspace(target: Target, now: datetime, *, refresh: bool = False) -> PlanResult:

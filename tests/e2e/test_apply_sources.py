@@ -68,3 +68,24 @@ def test_validate_always_parses_and_a_deleted_file_drops_out(
     forgot = project.run("apply", "--auto-approve")
     assert forgot.exit_code == 0 and "1 forgotten" in forgot.output
     assert sorted(project.state().sources) == ["campaigns/c0.yaml"]
+
+
+def test_a_file_with_suppressed_numbers_is_taken_from_the_state_too(
+    project: Project, parsed: list[str]
+) -> None:
+    numbers = ["+306912300000", "+306912300001", "+306912300002"]
+    (project.root / "dnc.csv").write_text(f"{numbers[1]}\n")
+    policy = '[policy]\ncalling_window = "00:00-24:00"\ncalling_days = "mon-sun"\n'
+    project.configure(policy=policy + 'suppress = ["dnc.csv"]\n')
+    project.declare("c0", to=numbers)
+    assert project.run("apply", "--auto-approve").exit_code == 0
+    [recorded] = project.state().sources["campaigns/c0.yaml"].campaigns
+    assert recorded.dropped == [(1, numbers[1])]
+    parsed.clear()
+    plan = project.run("plan", "--detailed-exitcode")
+    assert plan.exit_code == 0, plan.output
+    assert parsed == []  # rebuilt from the state: the submitted request, the number put back
+    (project.root / "dnc.csv").write_text("")  # no longer suppressed: it is called again
+    plan = project.run("plan", "--detailed-exitcode")
+    assert plan.exit_code == 2 and "-/+ replace c0" in plan.output, plan.output
+    assert "recipients: 2 → 3 (+1/-0)" in plan.output

@@ -420,3 +420,12 @@ def test_estimated_seconds_survives_the_recorded_path() -> None:
     assert "estimatedSeconds" not in _source_campaign(
         Placed(Campaign("x", 1, False, "x", {}, "s", "d", SourceRef("a", 1, 1)), 0)
     ).model_dump(by_alias=True)
+
+
+def test_numbers_put_back_where_suppression_took_them_out() -> None:
+    from reconciler.load.recorded import _declared
+
+    submitted = {"from": "+306900000000", "to": ["+306912300000", "+306912300003"]}
+    dropped = [(4, "+306912300004"), (1, "+306912300001"), (2, "+306912300002")]
+    assert _declared(submitted, dropped)["to"] == [f"+30691230000{i}" for i in range(5)]
+    assert _declared(submitted, []) is submitted
