@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 
+from reconciler.escape import for_terminal, md_code, md_text
 from reconciler.policy.calendar import Ring, by_day
-from reconciler.render.inert import inert_markdown, plain
 
 PRODUCT = "-//routee-campaigns//calendar//EN"
 
@@ -24,7 +24,7 @@ def _what(ring: Ring) -> str:
     """Planned, or the submission's name and last state (both read from the state file)."""
     if ring.status == "planned":
         return "planned, rings at apply" if ring.immediate else "planned"
-    return plain(f"submitted {ring.name} ({ring.status})")
+    return for_terminal(f"submitted {ring.name} ({ring.status})", single_line=True)
 
 
 def calendar_text(rings: Iterable[Ring]) -> list[str]:
@@ -50,8 +50,8 @@ def calendar_markdown(rings: Iterable[Ring], title: str = "#### Timeline") -> li
     lines.append("|---|---|---|---:|---|---|")
     for day, entries in days.items():
         lines += [
-            f"| {day:%Y-%m-%d %a} | {r.ring_time:%H:%M} | `{r.campaign}` | {r.recipients:,} | "
-            f"{inert_markdown(_what(r))} | {_local(r)} |"
+            f"| {day:%Y-%m-%d %a} | {r.ring_time:%H:%M} | {md_code(r.campaign)} | {r.recipients:,} | "
+            f"{md_text(_what(r))} | {_local(r)} |"
             for r in entries
         ]
     return lines

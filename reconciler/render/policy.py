@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
+from reconciler.escape import for_terminal, md_code, md_text
+from reconciler.masking import mask_number
 from reconciler.models.policy import CampaignCheck, PolicyReport, ZoneRow
 from reconciler.policy.calendar import planned_rings
 from reconciler.render.calendar import calendar_markdown
-from reconciler.render.inert import inert_markdown, plain
-from reconciler.render.mask import mask_number
 
 LISTED = 10
 DOCS = "`campaigns help policy`"
@@ -68,6 +68,11 @@ def _listed(items: Sequence[str]) -> Iterator[str]:
         yield f"... and {len(items) - LISTED:,} more"
 
 
+def _shown(text: str) -> str:
+    """A list name or reason (from a file) for a terminal: control characters made visible."""
+    return for_terminal(text, single_line=True)
+
+
 def text_lines(report: PolicyReport) -> list[str]:
     """The section for ``--format text``, indented under its heading."""
     lines = [f"Safe to send ({DOCS}):"]
@@ -86,7 +91,7 @@ def _campaign_text(report: PolicyReport, check: CampaignCheck) -> Iterator[str]:
     yield f"  {check.id}: rings {check.ring_time}{when}"
     yield f"    recipients: {recipients_line(check)}"
     suppressed = [
-        f"{mask_number(s.number)} ({plain(s.listed_at)}{': ' + plain(s.reason) if s.reason else ''})"
+        f"{mask_number(s.number)} ({_shown(s.listed_at)}{': ' + _shown(s.reason) if s.reason else ''})"
         for s in check.suppressed
     ]
     yield from (f"      suppressed: {item}" for item in _listed(suppressed))
@@ -117,7 +122,7 @@ def markdown_lines(report: PolicyReport, budget: int) -> list[str]:
         cost = f"{check.cost} {report.currency}" if check.cost and report.currency else "—"
         when = "at apply" if check.immediate else check.ring_time
         lines.append(
-            f"| `{check.id}` | {when} | {recipients_line(check)} | "
+            f"| {md_code(check.id)} | {when} | {recipients_line(check)} | "
             f"{check.outside_window:,} | {over} | {cost} |"
         )
     total = total_text(report)
@@ -143,7 +148,7 @@ def _zone_table(checks: Iterable[CampaignCheck]) -> Iterator[str]:
     )
     for campaign, row in rows:
         yield (
-            f"| `{campaign}` | {row.country or '??'} {row.zone} | {row.count:,} | "
+            f"| {md_code(campaign)} | {row.country or '??'} {row.zone} | {row.count:,} | "
             f"{_local(row)} | {row.window} | {_verdict(row)} |"
         )
 
@@ -152,14 +157,14 @@ def _named_numbers(report: PolicyReport) -> Iterator[str]:
     """Suppressed and over-cap numbers per campaign; the caller masks them for the comment."""
     first = True
     for check in report.campaigns:
-        suppressed = [f"{s.number} ({inert_markdown(s.listed_at)})" for s in check.suppressed]
+        suppressed = [f"{s.number} ({md_text(s.listed_at)})" for s in check.suppressed]
         over = list(check.over_frequency)
         for title, items in (("suppressed", suppressed), ("over the frequency cap", over)):
             if items:
                 if first:
                     yield ""
                     first = False
-                yield f"- `{check.id}` {title}: {', '.join(_listed(items))}"
+                yield f"- {md_code(check.id)} {title}: {', '.join(_listed(items))}"
 
 
 def _within(lines: Sequence[str], budget: int) -> Iterator[str]:

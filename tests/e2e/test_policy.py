@@ -55,7 +55,7 @@ def test_a_suppressed_number_is_never_in_an_accepted_request(project: Project) -
     planned = project.run("plan")
     assert planned.exit_code == 0, planned.output
     assert "recipients: 3 − 1 suppressed = 2" in planned.output
-    assert "+30691230••01 (lists/dnc.csv:2: asked not to be called)" in planned.output
+    assert "+30 •••••••• 01 (lists/dnc.csv:2: asked not to be called)" in planned.output
     applied = project.run("apply", "--auto-approve")
     assert applied.exit_code == 0, applied.output
     assert SUPPRESSED not in sent_numbers(project)
@@ -204,7 +204,7 @@ def test_a_number_opted_out_by_dtmf_is_not_called_by_the_next_campaign(
     project.declare("next", to=[leaver, newcomer])
     planned = project.run("plan")
     assert "recipients: 2 − 1 suppressed = 1" in planned.output, planned.output
-    assert "+30691230••00 (opt-out by DTMF in survey: pressed 19)" in planned.output
+    assert "+30 •••••••• 00 (opt-out by DTMF in survey: pressed 19)" in planned.output
     assert project.run("apply", "--auto-approve").exit_code == 0
     calls = {c["campaignName"][:4]: c["request"]["to"] for c in sandbox_campaigns(sandbox)}
     assert calls["next"] == [newcomer]

@@ -106,4 +106,4 @@ def test_names_from_the_state_are_escaped() -> None:
     odd = Ring(datetime(2027, 3, 2, 9, tzinfo=UTC), "c", 1, "Sched|<b>@all\x1b[2J", name="n`x")
     assert "\x1b" not in "".join(calendar_text([odd]))
     row = calendar_markdown([odd])[-1]
-    assert "\\|&lt;b&gt;&#64;all" in row and "n\\`x" in row
+    assert "Sched\\|&lt;b&gt;@&#8203;all" in row and "`c`" in row

@@ -98,7 +98,9 @@ def command(
     # First: a pull request's edit of the state must be reported even when it breaks the state.
     protected = protected_problems(target, base) if base is not None else []
     try:
-        result = plan_workspace(target, current_time(os.environ, sandbox=target.workspace.is_sandbox), refresh=refresh)
+        result = plan_workspace(
+            target, current_time(os.environ, sandbox=target.workspace.is_sandbox), refresh=refresh
+        )
     except CampaignsError as exc:
         lines = [p.text for p in protected]
         for line in lines:
