@@ -27,7 +27,8 @@ from tests.e2e.project import sandbox_campaigns
 
 WORKSPACE = "production"
 LEGIT = "+306912300001"
-FUTURE = "2031-06-01T10:00:00Z"
+#: A Monday, 13:00 in Athens: inside the shipped calling window (`campaigns help policy`).
+FUTURE = "2031-06-02T10:00:00Z"
 #: The apply environment's CAMPAIGNS_STATE_KEY in tests (48 bytes; never printed).
 KEY = "tK3r9-QmZx7wV2pL8sN4bY6cH1jD5fG0aE3uR7iO9kMnBvCx"
 #: Any full E.164 number in an output (masked ones have a space and bullets).
