@@ -13,7 +13,8 @@
     concurrency = 8                # campaigns submitted at once
     canary_to = "+306900000000"    # number for the dedupe canary (campaigns doctor)
     timeout_seconds = 30           # per HTTP request
-    name_key = "campaignName"      # request key Routee reads the campaign name from ("name")
+    name_key = "campaignName"      # pin the request key of the campaign name (default: "name",
+                                   # Routee's published voice schema, or what doctor recorded)
 
     [policy]                       # safe to send: suppression, calling windows, caps, cost
     calling_window = "09:00-20:00" # (reconciler.policy.settings, docs/policy.md)
@@ -127,7 +128,8 @@ class WorkspaceSettings(BaseModel):
     concurrency: int = Field(default=8, ge=1, le=64)
     canary_to: Annotated[str, AfterValidator(check_canary_number)] | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
-    name_key: Literal["campaignName", "name"] = "campaignName"
+    #: None: ``name`` (the published schema), or the key ``campaigns doctor`` found honoured.
+    name_key: Literal["name", "campaignName"] | None = None
     policy: PolicySettings | None = None
 
 

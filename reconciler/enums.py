@@ -82,6 +82,13 @@ DOCUMENTED_LANGUAGES: tuple[str, ...] = (
 )
 
 
+class NameKey(StrEnum):
+    """The request key of the campaign name (routee-voice-api.md decision 1)."""
+
+    NAME = "name"  # the published voice request schema: the default
+    CAMPAIGN_NAME = "campaignName"  # the SMS/Viber request key, and the voice *response* key
+
+
 class ErrorCode(StrEnum):
     """Routee error codes the tool and the sandbox both know (routee-voice-api.md section 8)."""
 
@@ -90,5 +97,6 @@ class ErrorCode(StrEnum):
     NOT_SCHEDULED = "400009002"
     NO_RECIPIENTS = "400009004"
     CONTACT_NOT_FOUND = "404002001"
+    TRACKING_NOT_FOUND = "404005000"  # SMS tracking's "Tracking not found"; voice may answer it
     CAMPAIGN_NOT_FOUND = "404009001"
     NAME_CONFLICT = "409009003"

@@ -31,6 +31,9 @@ class CanaryResult:
     #: False when no answer settled the question (every attempt in doubt): not a finding that
     #: dedupe is missing, so it is not recorded and a later apply tries again.
     conclusive: bool = True
+    #: Whether Routee read the name under the key sent: True when it echoed it (or a 409 on the
+    #: name showed it), False when the answer did not echo it, None when no answer told.
+    honoured: bool | None = None
 
 
 def canary_name() -> str:
@@ -83,6 +86,7 @@ def _attempt(client: Routee, number: str, now: datetime, name: str) -> CanaryRes
                 True,
                 f"a re-send of the in-doubt canary {name!r} answered 409 409009003 (that canary "
                 "landed and may be left scheduled a year ahead: cancel it in Routee)",
+                honoured=True,
             )
         except RouteeError as exc:
             return CanaryResult(False, f"the canary POST was refused: {exc}")
@@ -110,13 +114,17 @@ def _second(
 ) -> CanaryResult:
     if not echoed:
         return CanaryResult(
-            False, f"Routee did not echo the campaign name {name!r}: it ignores the name we send"
+            False,
+            f"Routee did not echo the campaign name {name!r}: it ignores the name we send",
+            honoured=False,
         )
     for _ in range(ATTEMPTS):
         try:
             second = client.submit_campaign(body, name)
         except NameConflict:
-            return CanaryResult(True, f"a second POST under {name!r} answered 409 409009003")
+            return CanaryResult(
+                True, f"a second POST under {name!r} answered 409 409009003", honoured=True
+            )
         except InDoubtError:
             continue  # with uniqueness it cannot have been created: ask again
         except RouteeError as exc:
@@ -124,10 +132,15 @@ def _second(
         break
     else:
         return CanaryResult(
-            False, f"the second canary POST under {name!r} got no answer", conclusive=False
+            False,
+            f"the second canary POST under {name!r} got no answer",
+            conclusive=False,
+            honoured=True,
         )
     created.append(second.tracking_id)
-    return CanaryResult(False, f"a second POST under {name!r} was accepted: no name uniqueness")
+    return CanaryResult(
+        False, f"a second POST under {name!r} was accepted: no name uniqueness", honoured=True
+    )
 
 
 def _cancel_all(client: Routee, tracking_ids: list[str]) -> list[str]:

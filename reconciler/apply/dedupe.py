@@ -13,7 +13,24 @@ from collections.abc import Callable
 
 from reconciler.apply.canary import CanaryResult
 from reconciler.apply.ports import RecordSink
+from reconciler.enums import NameKey
 from reconciler.models.journal import DedupeProof
+from reconciler.models.state import DedupeCheck
+
+
+def request_name_key(pinned: str | None, dedupe: DedupeCheck) -> str:
+    """The key the name is sent under: ``name_key`` of campaigns.toml, else the key doctor found
+    Routee honours (recorded with a verified verdict), else ``name`` (the published schema)."""
+    if pinned:
+        return pinned
+    if dedupe.verified and dedupe.name_key:
+        return dedupe.name_key
+    return NameKey.NAME.value
+
+
+def verified_for(dedupe: DedupeCheck, name_key: str) -> bool:
+    """True if dedupe was verified for names sent under ``name_key`` (an old record names none)."""
+    return dedupe.verified and dedupe.name_key in (None, name_key)
 
 
 class DedupeGate:
@@ -25,8 +42,10 @@ class DedupeGate:
         clock: Callable[[], str],
         canary: Callable[[], CanaryResult] | None = None,
         detail: str | None = None,
+        name_key: str | None = None,
     ) -> None:
         self._verified = verified
+        self._name_key = name_key
         self._journal = journal
         self._clock = clock
         self._canary = canary
@@ -73,5 +92,11 @@ class DedupeGate:
         self._verified = verified
         self._detail = detail
         self._journal.append(
-            DedupeProof(verified=verified, method=method, detail=detail, at=self._clock())
+            DedupeProof(
+                verified=verified,
+                method=method,
+                detail=detail,
+                at=self._clock(),
+                name_key=self._name_key,
+            )
         )

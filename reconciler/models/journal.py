@@ -77,6 +77,8 @@ class DedupeProof(_Record):
     method: str
     detail: str | None = None
     at: str
+    #: The request key the name was sent under (``name`` or ``campaignName``).
+    name_key: str | None = None
 
 
 class Sources(_Record):

@@ -123,6 +123,8 @@ class DedupeCheck(_Model):
     method: str | None = None
     checked_at: str | None = None
     detail: str | None = None
+    #: The request key (``name`` or ``campaignName``) the verdict is about; None: not recorded.
+    name_key: str | None = None
 
 
 class Pending(_Model):

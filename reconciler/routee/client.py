@@ -64,7 +64,7 @@ class RouteeClient:
         read_retries: int = 4,
         backoff: Callable[[int], float] | None = None,
         sleep: Callable[[float], None] = time.sleep,
-        name_key: str = "campaignName",
+        name_key: str = "name",
         scope: str | None = None,
         page_size: int = DEFAULT_PAGE_SIZE,
         clock: Callable[[], float] = time.monotonic,
@@ -108,10 +108,21 @@ class RouteeClient:
     def close(self) -> None:
         self._http.close()
 
+    @property
+    def name_key(self) -> str:
+        """The request key the submission name is sent under (``name``: Routee's voice schema)."""
+        return self._name_key
+
+    @name_key.setter
+    def name_key(self, key: str) -> None:
+        self._name_key = key
+
     # -- writes: repeated only while not processed --------------------------------------------
 
     def submit_campaign(self, body: dict[str, Any], name: str) -> SubmitResult:
-        """POST the campaign under ``name``; repeated only while Routee did not process it."""
+        """POST the campaign with ``name`` under :attr:`name_key`; repeated only while Routee did
+        not process it. The echo check reads the answer's ``campaignName`` (the voice response key).
+        """
         operation = "POST /voice/campaign"
         response = self._write("POST", "/voice/campaign", json={**body, self._name_key: name})
         return _submit_result(json_body(response, operation), name, operation)

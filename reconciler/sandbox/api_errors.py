@@ -52,6 +52,11 @@ def campaign_not_found(tracking_id: str) -> ApiError:
     return _coded(404, ErrorCode.CAMPAIGN_NOT_FOUND, f"Campaign {tracking_id} not found")
 
 
+def tracking_not_found(tracking_id: str) -> ApiError:
+    """No messages (yet) for a campaign: what SMS tracking documents, the harsher voice reading."""
+    return _coded(404, ErrorCode.TRACKING_NOT_FOUND, f"Tracking not found for {tracking_id}")
+
+
 def message_not_found(message_id: str) -> ApiError:
     return _coded(404, ErrorCode.CAMPAIGN_NOT_FOUND, f"Message {message_id} not found")
 

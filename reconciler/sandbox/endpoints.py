@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reconciler.sandbox import tracking
-from reconciler.sandbox.api_errors import ApiError, validation_error
+from reconciler.sandbox.api_errors import ApiError, tracking_not_found, validation_error
 from reconciler.sandbox.clock import iso
 
 if TYPE_CHECKING:
@@ -105,7 +105,10 @@ class Endpoints:
 
     def campaign_tracking(self, request: Request) -> Result:
         record = self.state.desk.campaign(request.params["trackingId"])
-        items = tracking.campaign_records(record, self.state.clock.now(), self.state.options)
+        options = self.state.options
+        items = tracking.campaign_records(record, self.state.clock.now(), options)
+        if not items and options.empty_tracking == "404":
+            raise tracking_not_found(request.params["trackingId"])
         return 200, tracking.page(items, request.query)
 
     def search(self, request: Request) -> Result:

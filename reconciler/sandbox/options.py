@@ -1,8 +1,10 @@
 """Every switch of the sandbox, in one mutable dataclass (changed at run time by /_sandbox/faults).
 
-Defaults follow routee-voice-api.md: names unique per account and read from ``campaignName``
-(``name`` accepted as an alias), tokens valid for an hour, the 14 documented languages, tracking
-items without ``campaignTrackingId``, and short simulated timings so tests move by clock offsets.
+Defaults follow routee-voice-api.md, taking the harsher reading where the sources are unclear
+(decision 8): names unique per account and read only from ``name`` (the published voice request
+key, decision 1), the tracking of a campaign with no messages answering 404 ``404005000``
+(decision 6), tokens valid for an hour, the 14 documented languages, tracking items without
+``campaignTrackingId``, and short simulated timings so tests move by clock offsets.
 """
 
 from __future__ import annotations
@@ -10,12 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from reconciler.enums import DOCUMENTED_LANGUAGES
+from reconciler.enums import DOCUMENTED_LANGUAGES, NameKey
 
 #: Fault switches readable and settable through ``/_sandbox/faults``.
 FAULT_RATES = ("error_rate", "rate_limit_rate", "reset_rate", "lose_response_rate")
 FAULT_FIELDS = ("latency_ms", *FAULT_RATES)
-NAME_KEYS = ("campaignName", "name")
+NAME_KEYS = tuple(key.value for key in NameKey)
+EMPTY_TRACKING_MODES = ("404", "page")
 POST_DELETE_MODES = ("404", "record")
 
 
@@ -30,11 +33,13 @@ class SandboxOptions:
     lose_response_rate: float = 0.0
     seed: int | None = None
     name_uniqueness: bool = True
-    name_key: str = "campaignName"
+    name_key: str = "name"
     token_ttl: int = 3600
     languages: tuple[str, ...] = DOCUMENTED_LANGUAGES
     tracking_includes_campaign_id: bool = False
     post_delete: str = "404"
+    #: The tracking of a campaign with no messages: ``404`` (``404005000``) or an empty ``page``.
+    empty_tracking: str = "page"
     callback_retries: int = 5
     callback_poll_seconds: float = 0.2
     queued_seconds: float = 1.0
@@ -60,6 +65,8 @@ class SandboxOptions:
             raise ValueError(f"latency_ms must be >= 0, got {self.latency_ms}")
         if self.name_key not in NAME_KEYS:
             raise ValueError(f"name_key must be one of {', '.join(NAME_KEYS)}")
+        if self.empty_tracking not in EMPTY_TRACKING_MODES:
+            raise ValueError(f"empty_tracking must be one of {', '.join(EMPTY_TRACKING_MODES)}")
         if self.post_delete not in POST_DELETE_MODES:
             raise ValueError(f"post_delete must be one of {', '.join(POST_DELETE_MODES)}")
         low, high = self.message_seconds

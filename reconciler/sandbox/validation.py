@@ -2,8 +2,8 @@
 
 Every problem found is collected into one ``properties`` map (field -> message), answered as a single
 400 ``400000000`` "Validation Error!". Unknown keys are ignored, as a Jackson-based API does by
-default. The name is read from ``campaignName`` (``name`` accepted as an alias) or, with
-``name_key="name"``, from ``name`` only.
+default. The name is read from one key only: ``name`` (the published voice request key, the
+default) or, with ``name_key="campaignName"``, ``campaignName``; the other key is ignored.
 """
 
 from __future__ import annotations
@@ -54,11 +54,7 @@ def validate_body(body: Any, options: SandboxOptions, *, with_name: bool) -> Cam
 
 def read_name(body: dict[str, Any], options: SandboxOptions) -> tuple[str, Any]:
     """The key the name is read from and its value (None when absent)."""
-    if options.name_key == "name":
-        return "name", body.get("name")
-    if body.get("campaignName") is not None:
-        return "campaignName", body["campaignName"]
-    return "name", body.get("name")
+    return options.name_key, body.get(options.name_key)
 
 
 def _check_sender(body: dict[str, Any], problems: dict[str, str]) -> None:

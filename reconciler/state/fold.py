@@ -134,6 +134,7 @@ class _Folding:
                 method=record.method,
                 checked_at=record.at,
                 detail=record.detail,
+                name_key=record.name_key,
             )
         elif isinstance(record, Sources):
             self.sources = dict(record.sources)

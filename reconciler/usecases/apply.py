@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Protocol
 
 from reconciler.apply.canary import SANDBOX_CANARY_TO, CanaryResult, run_canary
-from reconciler.apply.dedupe import DedupeGate
+from reconciler.apply.dedupe import DedupeGate, request_name_key, verified_for
 from reconciler.apply.executor import execute
 from reconciler.apply.ports import Routee
 from reconciler.apply.preflight import count_recipients, enforce, policy_tripped
@@ -143,14 +143,17 @@ def _perform(
     """Execute ``plan`` under one journal, folded into the state at the end whatever happens."""
     workspace, state = session.workspace, session.state
     view.start(sum(1 for action in plan.changes if action.id not in failures))
+    name_key = request_name_key(workspace.settings.name_key, state.dedupe)
+    session.client.name_key = name_key
     try:
         with _start_journal(session, plan, sources) as journal:
             gate = DedupeGate(
-                verified=state.dedupe.verified,
+                verified=verified_for(state.dedupe, name_key),
                 journal=journal,
                 clock=utc_now,
                 canary=_canary(session.client, workspace, state),
                 detail=state.dedupe.detail,
+                name_key=name_key,
             )
             report = execute(
                 plan.actions,

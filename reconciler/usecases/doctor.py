@@ -1,8 +1,13 @@
 """``campaigns doctor``: configuration, credentials, endpoint binding, and name dedupe (5.4).
 
-The dedupe verdict is recorded in the state through a journal (a ``dedupe`` record folded into the
-state, serial + 1), like any other change an apply makes. The canary campaigns themselves are not
-campaigns of the project and are not recorded; each one accepted is cancelled at once.
+The canary is sent with the name under the request key apply would use (``name_key`` of
+campaigns.toml, else the key recorded by an earlier doctor, else ``name``, Routee's published
+voice schema). If Routee's answer does not echo it, the canary is tried once more under the other
+key, so doctor can say which key Routee honours. The verdict and that key are recorded in the
+state through a journal (a ``dedupe`` record folded into the state, serial + 1), like any other
+change an apply makes; a later apply sends the recorded key unless campaigns.toml pins one. The
+canary campaigns themselves are not campaigns of the project and are not recorded; each one
+accepted is cancelled at once.
 """
 
 from __future__ import annotations
@@ -11,10 +16,14 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from reconciler.apply.canary import CanaryResult, run_canary
+from reconciler.apply.dedupe import request_name_key, verified_for
 from reconciler.apply.ports import Routee
 from reconciler.apply.steps import utc_now
+from reconciler.enums import NameKey
 from reconciler.errors import ConfigError, HumanNeeded
 from reconciler.models.journal import DedupeProof
+from reconciler.models.state import DedupeCheck
+from reconciler.routee.client import RouteeClient
 from reconciler.routee.errors import RouteeError
 from reconciler.usecases import Target
 from reconciler.usecases.apply import canary_number
@@ -38,15 +47,69 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
                 "you own; the canary call is scheduled a year ahead and cancelled at once) "
                 "or set canary_to in campaigns.toml"
             )
-        result = run_canary(session.client, number, datetime.now(UTC))
-        _record(session, result)
-    if not result.verified:
+        pinned = workspace.settings.name_key
+        key = request_name_key(pinned, session.state.dedupe)
+        result, honoured = probe_name_key(
+            session.client, key, lambda: run_canary(session.client, number, datetime.now(UTC))
+        )
+        echo(name_key_line(key, honoured, pinned))
+        recorded = _record(session, result, honoured)
+    if honoured is not None and pinned and honoured != pinned:
+        raise HumanNeeded(
+            f"name dedupe NOT verified for the key apply sends: campaigns.toml pins name_key = "
+            f'"{pinned}" (workspace {workspace.name}) but Routee honours "{honoured}". Set '
+            f'name_key = "{honoured}" there, or remove it (doctor recorded "{honoured}")'
+        )
+    if not verified_for(recorded, request_name_key(pinned, recorded)):
         raise HumanNeeded(
             f"name dedupe NOT verified on {endpoint}: {result.detail}. An in-doubt "
             "submission on this endpoint cannot be settled by re-sending it (`campaigns help recovery`)"
         )
     echo(f"ok   name dedupe verified: {result.detail}")
     return result
+
+
+def probe_name_key(
+    client: RouteeClient, key: str, canary: Callable[[], CanaryResult]
+) -> tuple[CanaryResult, str | None]:
+    """The canary under ``key``, then (if Routee ignored it) under the other key.
+
+    Returns the verdict for the key Routee honours and that key (None: no answer told, or Routee
+    echoed the name under neither key; the verdict is then the first canary's).
+    """
+    client.name_key = key
+    result = canary()
+    if result.honoured is not False:
+        return result, key if result.honoured else None
+    other = other_name_key(key)
+    client.name_key = other
+    try:
+        second = canary()
+    finally:
+        client.name_key = key
+    if second.honoured:
+        return second, other
+    return result, None
+
+
+def other_name_key(key: str) -> str:
+    return NameKey.CAMPAIGN_NAME.value if key == NameKey.NAME.value else NameKey.NAME.value
+
+
+def name_key_line(key: str, honoured: str | None, pinned: str | None) -> str:
+    """What doctor says about the name key, naming where the key sent came from."""
+    source = "name_key in campaigns.toml" if pinned else "the default or the recorded key"
+    if honoured == key:
+        return f"ok   name key: Routee honours {key!r} ({source}); echoed as campaignName"
+    if honoured is None:
+        return (
+            f"FAIL name key: Routee echoed the name neither under {key!r} nor under "
+            f"{other_name_key(key)!r}, or no answer told"
+        )
+    return (
+        f"WARN name key: Routee ignored {key!r} ({source}) and honours {honoured!r}: recorded"
+        + ("" if pinned else f"; apply sends {honoured!r} from now on")
+    )
 
 
 def _check_token(client: Routee) -> str:
@@ -58,13 +121,19 @@ def _check_token(client: Routee) -> str:
     return "token obtained, an authenticated read succeeded"
 
 
-def _record(session: WorkspaceSession, result: CanaryResult) -> None:
-    """The verdict as a journalled ``dedupe`` record, folded into the state (serial + 1)."""
+def _record(session: WorkspaceSession, result: CanaryResult, honoured: str | None) -> DedupeCheck:
+    """The verdict and the key Routee honoured as a journalled ``dedupe`` record, folded into the
+    state (serial + 1); returns the state's record."""
     proof = DedupeProof(
-        verified=result.verified, method="canary", detail=result.detail, at=utc_now()
+        verified=result.verified,
+        method="canary",
+        detail=result.detail,
+        at=utc_now(),
+        name_key=honoured,
     )
     try:
         with session.start_journal("doctor") as journal:
             journal.append(proof)
     finally:
         session.fold()
+    return session.state.dedupe

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reconciler.config import Config, Workspace
+from reconciler.enums import NameKey
 from reconciler.errors import ConfigError
 from reconciler.routee.client import RouteeClient
 from reconciler.routee.credentials import Credentials
@@ -74,7 +75,7 @@ def _client(
         auth_url,
         credentials,
         timeout=settings.timeout_seconds,
-        name_key=settings.name_key,
+        name_key=settings.name_key or NameKey.NAME.value,
     )
 
 

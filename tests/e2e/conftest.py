@@ -86,7 +86,7 @@ def campaign_body(**overrides: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "from": "306900000000",
         "to": ["+306912345678", "+447123123456"],
-        "campaignName": "Spring promo",
+        "name": "Spring promo",
         "message": {
             "text": "Your appointment is tomorrow",
             "language": "en-GB",

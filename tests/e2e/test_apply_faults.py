@@ -88,12 +88,17 @@ def test_lost_responses_without_name_uniqueness_are_held_never_resent(
 def test_name_key_mismatch_is_unverified_and_holds(
     tmp_path: Path, sandbox_factory: SandboxFactory
 ) -> None:
-    sandbox = sandbox_factory(name_key="name")
+    """An endpoint that ignores the key sent (campaigns.toml pins it) never gets a re-send."""
+    sandbox = sandbox_factory(name_key="campaignName")
     project = Project(tmp_path / "p", sandbox)
+    project.configure(name_key="name")
     project.init()
     doctor = project.run("doctor")
     assert doctor.exit_code == ExitCode.IN_DOUBT, doctor.output
-    assert "did not echo" in doctor.output
+    assert "Routee ignored 'name' (name_key in campaigns.toml) and honours 'campaignName'" in (
+        doctor.output
+    )
+    assert 'Set name_key = "campaignName" there, or remove it' in doctor.output
     declare_all(project, 1)
     sandbox.options.lose_response_rate = 1.0
     held = project.run("apply", "--auto-approve")

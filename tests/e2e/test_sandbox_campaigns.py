@@ -50,7 +50,7 @@ def test_accepted_campaign_has_the_documented_shape(sandbox_client: httpx.Client
 def test_immediate_campaign_is_queued(sandbox_client: httpx.Client) -> None:
     for scheduled in (None, "2020-01-01T00:00:00Z"):
         name = f"now {scheduled is None}"
-        body = campaign_body(scheduledDate=scheduled, campaignName=name)
+        body = campaign_body(scheduledDate=scheduled, name=name)
         assert sandbox_client.post("/voice/campaign", json=body).json()["state"] == "Queued"
 
 
@@ -80,10 +80,10 @@ INVALID: list[tuple[dict[str, Any], str]] = [
     ({"message": {"text": "x" * 1001, "language": "en-GB"}}, "message.text"),
     ({"message": {"language": "en-GB"}}, "message.text"),
     ({"message": "hi"}, "message"),
-    ({"campaignName": "x"}, "campaignName"),
-    ({"campaignName": "y" * 31}, "campaignName"),
-    ({"campaignName": "Promo_2030!"}, "campaignName"),
-    ({"campaignName": None, "name": "é"}, "name"),
+    ({"name": "x"}, "name"),
+    ({"name": "y" * 31}, "name"),
+    ({"name": "Promo_2030!"}, "name"),
+    ({"name": "é"}, "name"),
     ({"scheduledDate": "2030-06-01 10:00"}, "scheduledDate"),
     ({"scheduledDate": "2030-06-01T10:00:00"}, "scheduledDate"),
     ({"scheduledDate": 1893492000}, "scheduledDate"),
@@ -108,9 +108,9 @@ def test_validation_errors(
 
 
 def test_every_problem_is_reported_at_once(sandbox_client: httpx.Client) -> None:
-    body = {"to": ["bad"], "campaignName": "x"}
+    body = {"to": ["bad"], "name": "x"}
     properties = sandbox_client.post("/voice/campaign", json=body).json()["properties"]
-    assert set(properties) == {"from", "message", "to", "campaignName"}
+    assert set(properties) == {"from", "message", "to", "name"}
     assert properties["to"] == "Invalid mobile number"
 
 
@@ -129,7 +129,7 @@ def test_language_list_is_configurable(sandbox_factory: SandboxFactory) -> None:
     body = campaign_body(message={"text": "hi", "language": "ar-SA"})
     with bearer_client(running) as client:
         assert client.post("/voice/campaign", json=body).status_code == 200
-        german = campaign_body(campaignName="German", message={"text": "hi", "language": "de-DE"})
+        german = campaign_body(name="German", message={"text": "hi", "language": "de-DE"})
         assert client.post("/voice/campaign", json=german).status_code == 400
 
 
@@ -153,19 +153,23 @@ def test_cancelled_name_stays_taken(sandbox_client: httpx.Client) -> None:
     assert sandbox_client.post("/voice/campaign", json=campaign_body()).status_code == 409
 
 
-def test_name_alias_is_read_and_echoed_as_campaign_name(sandbox_client: httpx.Client) -> None:
-    body = campaign_body(campaignName=None, name="Alias name")
-    answer = sandbox_client.post("/voice/campaign", json=body)
-    assert answer.json()["campaignName"] == "Alias name"
-    duplicate = sandbox_client.post(
-        "/voice/campaign", json=campaign_body(campaignName="Alias name")
-    )
+def test_name_is_read_from_name_only_and_echoed_as_campaign_name(
+    sandbox_client: httpx.Client,
+) -> None:
+    """By default (Routee's published voice schema) ``campaignName`` in a request is ignored."""
+    answer = sandbox_client.post("/voice/campaign", json=campaign_body(name="Real name"))
+    assert answer.json()["campaignName"] == "Real name"
+    ignored = campaign_body(name=None, campaignName="Real name")
+    unnamed = sandbox_client.post("/voice/campaign", json=ignored)
+    assert unnamed.status_code == 200
+    assert unnamed.json()["campaignName"] is None
+    duplicate = sandbox_client.post("/voice/campaign", json=campaign_body(name="Real name"))
     assert duplicate.status_code == 409
 
 
 def test_unnamed_campaigns_never_conflict(sandbox_client: httpx.Client) -> None:
     for _ in range(2):
-        answer = sandbox_client.post("/voice/campaign", json=campaign_body(campaignName=None))
+        answer = sandbox_client.post("/voice/campaign", json=campaign_body(name=None))
         assert answer.status_code == 200
         assert answer.json()["campaignName"] is None
 
@@ -177,13 +181,13 @@ def test_no_name_uniqueness_accepts_duplicates(sandbox_factory: SandboxFactory) 
     assert codes == [200, 200]
 
 
-def test_name_key_name_ignores_campaign_name(sandbox_factory: SandboxFactory) -> None:
-    running = sandbox_factory(name_key="name")
+def test_name_key_campaign_name_ignores_name(sandbox_factory: SandboxFactory) -> None:
+    running = sandbox_factory(name_key="campaignName")
     with bearer_client(running) as client:
         first = client.post("/voice/campaign", json=campaign_body())
         second = client.post("/voice/campaign", json=campaign_body())
-        named = client.post("/voice/campaign", json=campaign_body(name="Real name"))
-        again = client.post("/voice/campaign", json=campaign_body(name="Real name"))
+        named = client.post("/voice/campaign", json=campaign_body(campaignName="Real name"))
+        again = client.post("/voice/campaign", json=campaign_body(campaignName="Real name"))
     assert first.json()["campaignName"] is None
     assert second.status_code == 200
     assert named.json()["campaignName"] == "Real name"
@@ -226,7 +230,7 @@ def test_account_contacts_and_groups(sandbox_factory: SandboxFactory) -> None:
 def test_analysis_needs_no_name_and_creates_nothing(
     sandbox: RunningSandbox, sandbox_client: httpx.Client
 ) -> None:
-    body = campaign_body(campaignName="x", to=["+306912345678", "+80012345678"])
+    body = campaign_body(name="x", to=["+306912345678", "+80012345678"])
     answer = sandbox_client.post("/voice/analysis", json=body)
     assert answer.status_code == 200
     analysis = answer.json()

@@ -104,7 +104,7 @@ def test_seeded_faults_repeat(sandbox_factory: SandboxFactory, tmp_path) -> None
         running = sandbox_factory(error_rate=0.5, seed=42, data_dir=tmp_path / f"run{run}")
         with bearer_client(running) as client:
             codes = [
-                client.post("/voice/campaign", json=campaign_body(campaignName=f"c{i}")).status_code
+                client.post("/voice/campaign", json=campaign_body(name=f"c{i}")).status_code
                 for i in range(12)
             ]
         outcomes.append(codes)

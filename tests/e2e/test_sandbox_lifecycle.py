@@ -138,7 +138,7 @@ def test_search_operators_and_fields(sandbox_factory: SandboxFactory) -> None:
         ).json()
         client.post(
             "/voice/campaign",
-            json=campaign_body(campaignName="Autumn promo", to=NUMBERS[:1], scheduledDate=None),
+            json=campaign_body(name="Autumn promo", to=NUMBERS[:1], scheduledDate=None),
         )
         advance(running, 10)
 
@@ -171,7 +171,7 @@ def test_cancel_rules(slow_queue: RunningSandbox) -> None:
             "/voice/campaign", json=campaign_body(scheduledDate=in_an_hour(slow_queue))
         ).json()
         now = client.post(
-            "/voice/campaign", json=campaign_body(campaignName="At once", scheduledDate=None)
+            "/voice/campaign", json=campaign_body(name="At once", scheduledDate=None)
         ).json()
         cancelled = client.delete(f"/voice/campaign/{later['trackingId']}")
         started = client.delete(f"/voice/campaign/{now['trackingId']}")

@@ -40,7 +40,7 @@ def test_restart_keeps_campaigns_names_clock_and_identity(
     first = sandbox_factory(data_dir=data_dir)
     with bearer_client(first) as client:
         created = client.post("/voice/campaign", json=campaign_body()).json()
-        other = client.post("/voice/campaign", json=campaign_body(campaignName="Other")).json()
+        other = client.post("/voice/campaign", json=campaign_body(name="Other")).json()
         client.delete(f"/voice/campaign/{other['trackingId']}")
     httpx.post(f"{first.base_url}/_sandbox/clock", json={"offsetSeconds": 42})
     before = httpx.get(f"{first.base_url}/_sandbox/campaigns").json()
@@ -80,7 +80,7 @@ def test_log_grows_by_one_line_per_post(sandbox_factory: SandboxFactory, tmp_pat
     before = len((data_dir / LOG_FILE).read_text().splitlines())
     with bearer_client(running) as client:
         for index in range(5):
-            client.post("/voice/campaign", json=campaign_body(campaignName=f"c{index}"))
+            client.post("/voice/campaign", json=campaign_body(name=f"c{index}"))
     assert len((data_dir / LOG_FILE).read_text().splitlines()) == before + 5
 
 
@@ -111,7 +111,7 @@ def test_bad_line_before_the_last_stops_the_start_and_keeps_the_file(
     first = sandbox_factory(data_dir=data_dir)
     with bearer_client(first) as client:
         client.post("/voice/campaign", json=campaign_body())
-        client.post("/voice/campaign", json=campaign_body(campaignName="Second"))
+        client.post("/voice/campaign", json=campaign_body(name="Second"))
     first.close()
     log = data_dir / LOG_FILE
     lines = log.read_text().splitlines()

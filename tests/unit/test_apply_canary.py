@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from types import SimpleNamespace
+from typing import Any
 
 from reconciler.apply.canary import CanaryResult, run_canary
-from reconciler.apply.dedupe import DedupeGate
+from reconciler.apply.dedupe import DedupeGate, request_name_key, verified_for
 from reconciler.models.journal import DedupeProof
+from reconciler.models.state import DedupeCheck
 from reconciler.routee.errors import NameConflict, OutcomeUnknown
+from reconciler.usecases.doctor import name_key_line, probe_name_key
 from tests.unit.test_apply_protocol import Answer, FakeRoutee, Recorder
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
@@ -69,3 +73,69 @@ def test_a_conclusive_canary_is_recorded_once() -> None:
     assert not gate.allows_resend()
     assert [type(r) for r in journal.records] == [DedupeProof]
     assert journal.records[0].verified is False
+
+
+def test_the_canary_says_whether_routee_honoured_the_name_key() -> None:
+    echoed = canary(FakeRoutee(Answer(tracking_id="c-1"), NameConflict("409"), None))
+    ignored = canary(FakeRoutee(Answer(tracking_id="c-1", name_echoed=False), None))
+    lost = canary(FakeRoutee(*[OutcomeUnknown("lost") for _ in range(9)]))
+    assert (echoed.honoured, ignored.honoured, lost.honoured) == (True, False, None)
+
+
+def test_the_gate_journals_the_key_it_sends() -> None:
+    journal = Recorder()
+    gate = DedupeGate(verified=False, journal=journal, clock=lambda: "t", name_key="campaignName")
+    gate.proven_by_resend("409 on a re-send")
+    [proof] = journal.records
+    assert isinstance(proof, DedupeProof)
+    assert (proof.verified, proof.name_key) == (True, "campaignName")
+
+
+def test_the_key_sent_is_the_pin_else_the_recorded_verified_key_else_name() -> None:
+    recorded = DedupeCheck(verified=True, name_key="campaignName")
+    assert request_name_key(None, DedupeCheck()) == "name"
+    assert request_name_key(None, recorded) == "campaignName"
+    assert request_name_key("name", recorded) == "name"
+    assert request_name_key(None, DedupeCheck(verified=False, name_key="campaignName")) == "name"
+    assert verified_for(recorded, "campaignName")
+    assert not verified_for(recorded, "name")  # verified for another key proves nothing
+    assert verified_for(DedupeCheck(verified=True), "name")  # a state from before the key
+    assert not verified_for(DedupeCheck(verified=False, name_key="name"), "name")
+
+
+class KeyedCanary:
+    """A canary that Routee honours only under ``honoured``; records the keys it was run with."""
+
+    def __init__(self, client: Any, honoured: str | None) -> None:
+        self.client, self.honoured = client, honoured
+        self.keys: list[str] = []
+
+    def __call__(self) -> CanaryResult:
+        key = self.client.name_key
+        self.keys.append(key)
+        if key == self.honoured:
+            return CanaryResult(True, f"409 under {key}", honoured=True)
+        return CanaryResult(False, "did not echo", honoured=False)
+
+
+def test_doctor_tries_the_other_key_when_routee_ignores_the_first() -> None:
+    client = SimpleNamespace(name_key="name")
+    run = KeyedCanary(client, "campaignName")
+    result, honoured = probe_name_key(client, "name", run)  # type: ignore[arg-type]
+    assert (result.verified, honoured, run.keys) == (True, "campaignName", ["name", "campaignName"])
+    assert client.name_key == "name"  # restored: the pin or default decides what apply sends
+
+
+def test_doctor_stops_at_the_first_key_routee_honours() -> None:
+    client = SimpleNamespace(name_key="campaignName")
+    run = KeyedCanary(client, "name")
+    result, honoured = probe_name_key(client, "name", run)  # type: ignore[arg-type]
+    assert (result.verified, honoured, run.keys) == (True, "name", ["name"])
+
+
+def test_doctor_names_no_key_when_routee_echoes_neither() -> None:
+    client = SimpleNamespace(name_key="name")
+    run = KeyedCanary(client, None)
+    result, honoured = probe_name_key(client, "name", run)  # type: ignore[arg-type]
+    assert (result.verified, honoured, run.keys) == (False, None, ["name", "campaignName"])
+    assert name_key_line("name", None, None).startswith("FAIL name key:")

@@ -138,7 +138,7 @@ def test_every_problem_is_reported_by_line_with_the_nearest_key(tmp_path: Path) 
     path = tmp_path / "campaigns.toml"
     assert str(caught.value).splitlines() == [
         f"{path}:3:1: workspaces.production.max_send: unknown key (did you mean max_sends?)",
-        f"{path}:4:1: workspaces.production.name_key: Input should be 'campaignName' or 'name'",
+        f"{path}:4:1: workspaces.production.name_key: Input should be 'name' or 'campaignName'",
         f"{path}:6:1: declarations.languages.0: 'cs_CZ' is not a language tag like cs-CZ "
         "(language-COUNTRY)",
         f"{path}:8:1: workspaces.staging.canary_to: '6900000000' is not a phone number in "

@@ -457,12 +457,13 @@ def test_huge_retry_after_is_capped(client, routee, sleeps):
 # -- submit result ----------------------------------------------------------------------------
 
 
-def test_name_sent_under_name_key_and_echo_checked(client, routee):
+def test_name_sent_under_name_by_default_and_echo_read_from_campaign_name(client, routee):
     items = [{"code": "400013001", "developerMessage": "bad", "property": "+3000"}]
     routee.on("POST", "/voice/campaign", accepted("promo-ABCDEFGH", errors=items))
     result = client.submit_campaign(BODY, "promo-ABCDEFGH")
     sent = json.loads(routee.calls("POST", "/voice/campaign")[0].content)
-    assert sent == {**BODY, "campaignName": "promo-ABCDEFGH"}
+    assert client.name_key == "name"
+    assert sent == {**BODY, "name": "promo-ABCDEFGH"}
     assert (result.tracking_id, result.state, result.name_echoed) == ("t-1", "Scheduled", True)
     assert result.errors == items
     assert result.raw["campaignName"] == "promo-ABCDEFGH"
@@ -471,13 +472,23 @@ def test_name_sent_under_name_key_and_echo_checked(client, routee):
 def test_name_not_echoed(routee):
     routee.on("POST", "/voice/campaign", accepted("something else"))
     with RouteeClient(
-        API, AUTH, CREDENTIALS, transport=httpx.MockTransport(routee), name_key="name"
+        API, AUTH, CREDENTIALS, transport=httpx.MockTransport(routee), name_key="campaignName"
     ) as c:
         result = c.submit_campaign(BODY, "promo-ABCDEFGH")
     assert result.name_echoed is False
-    assert (
-        json.loads(routee.calls("POST", "/voice/campaign")[0].content)["name"] == "promo-ABCDEFGH"
-    )
+    sent = json.loads(routee.calls("POST", "/voice/campaign")[0].content)
+    assert sent["campaignName"] == "promo-ABCDEFGH"
+    assert "name" not in sent
+
+
+def test_name_key_can_be_switched_between_submissions(client, routee):
+    routee.on("POST", "/voice/campaign", accepted("a-name"), accepted("a-name"))
+    client.submit_campaign(BODY, "a-name")
+    client.name_key = "campaignName"
+    assert client.submit_campaign(BODY, "a-name").name_echoed is True
+    first, second = (json.loads(c.content) for c in routee.calls("POST", "/voice/campaign"))
+    assert (first.get("name"), first.get("campaignName")) == ("a-name", None)
+    assert (second.get("name"), second.get("campaignName")) == (None, "a-name")
 
 
 # -- pagination -------------------------------------------------------------------------------

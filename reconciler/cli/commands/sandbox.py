@@ -14,7 +14,12 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reconciler.sandbox.options import NAME_KEYS, POST_DELETE_MODES, SandboxOptions
+from reconciler.sandbox.options import (
+    EMPTY_TRACKING_MODES,
+    NAME_KEYS,
+    POST_DELETE_MODES,
+    SandboxOptions,
+)
 
 if TYPE_CHECKING:  # the server (and its HTTP stack) loads only when the sandbox runs
     from reconciler.sandbox.server import RunningSandbox
@@ -63,9 +68,18 @@ RATE = click.FloatRange(0.0, 1.0)
 @click.option(
     "--name-key",
     type=click.Choice(NAME_KEYS),
-    default="campaignName",
+    default="name",
     show_default=True,
-    help="Request key the campaign name is read from ('name' ignores campaignName).",
+    help="The one request key the campaign name is read from; the other is ignored "
+    "('name' is Routee's published voice key; the answer always echoes it as campaignName).",
+)
+@click.option(
+    "--empty-tracking",
+    type=click.Choice(EMPTY_TRACKING_MODES),
+    default="page",
+    show_default=True,
+    help="What the tracking of a campaign with no messages (yet) answers: 404 (404005000, as "
+    "SMS tracking documents) or an empty page.",
 )
 @click.option(
     "--post-delete",
@@ -101,6 +115,7 @@ def command(
     lose_response_rate: float,
     no_name_uniqueness: bool,
     name_key: str,
+    empty_tracking: str,
     post_delete: str,
     tracking_includes_campaign_id: bool,
     seed: int | None,
@@ -127,6 +142,7 @@ def command(
         seed=seed,
         name_uniqueness=not no_name_uniqueness,
         name_key=name_key,
+        empty_tracking=empty_tracking,
         post_delete=post_delete,
         tracking_includes_campaign_id=tracking_includes_campaign_id,
     )
