@@ -48,7 +48,7 @@ class SubmissionStatus(StrEnum):
 
     ACCEPTED = "accepted"  # Routee accepted it; it is scheduled, running or done
     CANCELLED = "cancelled"  # we cancelled it (``cancel: true``, or the first half of a replace)
-    CANCELLED_EXTERNALLY = "cancelledExternally"  # refresh got 404: someone else removed it
+    CANCELLED_EXTERNALLY = "cancelledExternally"  # older states only: a 404 is no longer read so
     UNKNOWN = "unknown"  # refresh saw a Routee state the tool does not know
 
 

@@ -39,7 +39,7 @@ class SandboxOptions:
     tracking_includes_campaign_id: bool = False
     post_delete: str = "404"
     #: The tracking of a campaign with no messages: ``404`` (``404005000``) or an empty ``page``.
-    empty_tracking: str = "page"
+    empty_tracking: str = "404"
     callback_retries: int = 5
     callback_poll_seconds: float = 0.2
     queued_seconds: float = 1.0

@@ -3,8 +3,10 @@
 The declared campaign ``ID`` gets a submission with origin ``imported`` and ``specVerified``
 false (the tool did not send it, so it cannot vouch that Routee holds the declared spec). Its
 tracking is read when Routee has any (its name comes from the messages' ``campaign`` field,
-else the declared label). Refused for an undeclared id, one whose last submission is live, and a
-trackingId the state already holds (for any campaign).
+else the declared label). A 404 from tracking is "no messages yet" (routee-voice-api.md decision
+6: a campaign still ``Scheduled`` may answer so), so the campaign is recorded with its state
+unknown, possibly ``Scheduled``. Refused for an undeclared id, one whose last submission is live,
+and a trackingId the state already holds (for any campaign).
 
 Import is also how a held submission is settled by hand (docs/recovery.md): when the id has an
 in-doubt submit intent, the imported submission takes that intent's seq, name and recorded
@@ -37,7 +39,7 @@ from reconciler.usecases.tracking import progress_of
 
 
 class ImportRefused(CampaignsError):
-    """The campaign cannot be imported (undeclared, already tracked, unknown to Routee)."""
+    """The campaign cannot be imported (undeclared, already tracked, another campaign's name)."""
 
 
 def import_campaign(
@@ -49,7 +51,7 @@ def import_campaign(
     try:
         items = client.campaign_tracking(tracking_id)
     except NotFound:
-        raise ImportRefused(f"Routee does not know trackingId {tracking_id} (404)") from None
+        items = []  # no messages yet: possibly Scheduled (decision 6)
     entry = _in_doubt_submit(state, campaign.id, record.next_seq)
     in_doubt = entry.intent if entry and isinstance(entry.intent, SubmitIntent) else None
     name = _imported_name(campaign, tracking_id, items, in_doubt)

@@ -2,13 +2,19 @@
 
 Finished submissions (``Sent``/``Failed``/``Finished``) and cancelled ones are never read again.
 A pending trackingId is looked for by a tracking search on the submission's name; items need not
-carry ``campaignTrackingId`` (then it stays pending, with a note). A 404 marks the submission
-``cancelledExternally`` with a warning. The state is written once, atomically, serial + 1.
+carry ``campaignTrackingId`` (then it stays pending, with a note). The state is written once,
+atomically, serial + 1.
+
+Only explicit evidence means cancelled (routee-voice-api.md decision 6): a 404 from campaign
+tracking is "no messages yet", as SMS tracking documents 404 ``404005000`` "Tracking not found"
+for it. It never marks a submission cancelled: one last seen ``Scheduled`` (or in an unknown
+state) stays possibly ``Scheduled``, with a note; one last seen past ``Scheduled`` keeps its state,
+with a warning. Only a DELETE of ours that Routee answered, or a state Routee reports, cancels.
 
 A held cancel (a DELETE in doubt, then ``400009002`` on its re-send) is settled here when tracking
-can tell: 404 means our DELETE worked (the submission is marked cancelled); messages mean the
-campaign started, so the cancel did not happen (the intent is dropped, with a warning). With no
-messages either way it stays pending.
+can tell: messages mean the campaign started, so the cancel did not happen (the intent is
+dropped, with a warning). No messages (an empty page or a 404) cannot tell a cancelled campaign
+from one not started yet, so the intent stays pending, with a note.
 """
 
 from __future__ import annotations
@@ -20,10 +26,9 @@ from typing import Any
 from reconciler.apply.ports import Routee
 from reconciler.apply.steps import utc_now
 from reconciler.apply.submit import tracking_id_in
-from reconciler.enums import FINAL_CAMPAIGN_STATES
+from reconciler.enums import FINAL_CAMPAIGN_STATES, CampaignState
 from reconciler.models.intent import CancelIntent
 from reconciler.models.state import (
-    CampaignRecord,
     OptOut,
     State,
     Submission,
@@ -70,55 +75,38 @@ def refresh_state(
             for s in record.submissions
         ]
         campaigns[campaign_id] = record.model_copy(update={"submissions": subs})
-    pending = []
     for entry in state.pending:
-        intent = entry.intent
-        if isinstance(intent, CancelIntent) and _settled(intent, client, report):
-            _mark_cancelled(campaigns, intent, clock())
-        elif intent not in report.dropped:
-            pending.append(entry)
+        if isinstance(entry.intent, CancelIntent):
+            _check_held_cancel(entry.intent, client, report)
+    pending = [entry for entry in state.pending if entry.intent not in report.dropped]
     opt_outs = {**report.opt_outs, **state.opt_outs}  # the first time a number opted out stays
     update = {"campaigns": campaigns, "pending": pending, "opt_outs": opt_outs}
     return state.model_copy(update=update), report
 
 
-def _settled(intent: CancelIntent, client: Routee, report: RefreshReport) -> bool:
-    """True if the in-doubt cancel worked; a started campaign drops the intent (returns False)."""
+def _check_held_cancel(intent: CancelIntent, client: Routee, report: RefreshReport) -> None:
+    """A started campaign drops the in-doubt cancel; anything else keeps it pending.
+
+    Tracking alone never shows that the cancel worked: no messages (404 or empty) fits a
+    cancelled campaign and one that has not started alike.
+    """
     report.read += 1
     try:
         items = client.campaign_tracking(intent.tracking_id)
     except NotFound:
-        report.notes.append(
-            f"{intent.id}: the in-doubt cancel of {intent.tracking_id} worked (404): "
-            "recorded as cancelled"
-        )
-        return True
+        items = []
     if progress_of(items).messages:
         report.dropped.append(intent)
         report.warnings.append(
             f"{intent.id}: {intent.tracking_id} has started, so the in-doubt cancel did not "
             "happen; the intent is settled and the campaign runs"
         )
-    return False
-
-
-def _mark_cancelled(campaigns: dict[str, CampaignRecord], intent: CancelIntent, now: str) -> None:
-    record = campaigns.get(intent.id)
-    if record is None:
-        return
-    subs = [
-        s.model_copy(
-            update={
-                "status": SubmissionStatus.CANCELLED,
-                "cancelled_at": now,
-                "cancel_reason": intent.reason,
-            }
+    else:
+        report.notes.append(
+            f"{intent.id}: the in-doubt cancel of {intent.tracking_id} stays held: Routee's "
+            "tracking has no messages for it, which fits a cancelled campaign and one not "
+            "started alike (`campaigns help recovery`)"
         )
-        if s.tracking_id == intent.tracking_id
-        else s
-        for s in record.submissions
-    ]
-    campaigns[intent.id] = record.model_copy(update={"submissions": subs})
 
 
 def _refreshed(
@@ -144,17 +132,8 @@ def _refreshed(
     try:
         items = client.campaign_tracking(tracking_id)
     except NotFound:
-        report.warnings.append(
-            f"{campaign_id}: Routee does not know trackingId {tracking_id} (404): "
-            "marked cancelledExternally"
-        )
-        return sub.model_copy(
-            update={
-                "tracking_id": tracking_id,
-                "status": SubmissionStatus.CANCELLED_EXTERNALLY,
-                "refreshed_at": now,
-            }
-        )
+        _no_messages_yet(campaign_id, sub, tracking_id, report)
+        items = []
     if keys:
         for number, tones in opted_out(items, keys).items():
             report.opt_outs.setdefault(
@@ -164,6 +143,22 @@ def _refreshed(
                 ),
             )
     return _with_progress(sub, items, now, tracking_id)
+
+
+def _no_messages_yet(
+    campaign_id: str, sub: Submission, tracking_id: str, report: RefreshReport
+) -> None:
+    """A 404 from tracking: "no messages yet", never "cancelled" (decision 6)."""
+    if sub.state in (None, CampaignState.SCHEDULED.value):
+        report.notes.append(
+            f"{campaign_id}: no messages yet for {tracking_id} (tracking answered 404): "
+            f"still possibly Scheduled"
+        )
+        return
+    report.warnings.append(
+        f"{campaign_id}: tracking answered 404 for {tracking_id}, last seen {sub.state}: "
+        "state kept (a 404 is not evidence of a cancellation)"
+    )
 
 
 def _with_progress(sub: Submission, items: Any, now: str, tracking_id: str | None) -> Submission:

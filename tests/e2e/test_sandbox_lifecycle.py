@@ -53,7 +53,8 @@ def test_scheduled_queued_running_sent(slow_queue: RunningSandbox) -> None:
     with bearer_client(slow_queue) as client:
         tracking_id = client.post("/voice/campaign", json=body).json()["trackingId"]
         assert summary(slow_queue, tracking_id)["state"] == "Scheduled"
-        assert client.get(f"/voice/tracking/campaign/{tracking_id}").json()["totalElements"] == 0
+        empty = client.get(f"/voice/tracking/campaign/{tracking_id}")
+        assert (empty.status_code, empty.json()["code"]) == (404, "404005000")
         advance(slow_queue, HOUR + 1)
         queued = summary(slow_queue, tracking_id)
         assert queued["state"] == "Queued"
@@ -201,10 +202,20 @@ def test_cancelled_campaign_kept_as_record(sandbox_factory: SandboxFactory) -> N
         advance(running, 2 * HOUR)
         tracking = client.get(f"/voice/tracking/campaign/{campaign['trackingId']}")
     assert again.json()["code"] == "400009002"
-    assert tracking.status_code == 200
-    assert tracking.json()["totalElements"] == 0
+    assert (tracking.status_code, tracking.json()["code"]) == (404, "404005000")  # no messages
     listed = summary(running, campaign["trackingId"])
     assert (listed["state"], listed["cancelled"]) == ("Scheduled", True)
+
+
+def test_empty_tracking_as_a_page_when_asked(sandbox_factory: SandboxFactory) -> None:
+    running = sandbox_factory(empty_tracking="page")
+    with bearer_client(running) as client:
+        campaign = client.post(
+            "/voice/campaign", json=campaign_body(scheduledDate=in_an_hour(running))
+        ).json()
+        tracking = client.get(f"/voice/tracking/campaign/{campaign['trackingId']}")
+    assert tracking.status_code == 200
+    assert tracking.json()["totalElements"] == 0
 
 
 def test_clock_controls(sandbox: RunningSandbox) -> None:

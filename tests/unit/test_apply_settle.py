@@ -100,14 +100,46 @@ def state(*subs: Submission, pending: list[Pending] | None = None) -> State:
     )
 
 
-def test_refresh_settles_a_held_cancel_that_worked() -> None:
+def test_a_404_never_settles_a_held_cancel_as_worked() -> None:
+    """No messages (404) fits a cancelled campaign and one not started alike (decision 6)."""
     before = state(submission(state="Scheduled"), pending=[held_cancel()])
     after, report = refresh_state(before, Tracking({"t-1": NotFound("404")}), clock=lambda: "N")
-    assert not after.pending
+    assert after.pending == before.pending
     (sub,) = after.campaigns["c1"].submissions
-    assert sub.status is SubmissionStatus.CANCELLED
-    assert sub.cancel_reason is CancelReason.REPLACE
-    assert any("worked (404)" in n for n in report.notes)
+    assert sub.status is SubmissionStatus.ACCEPTED
+    assert any("stays held" in n for n in report.notes)
+
+
+@pytest.mark.parametrize("last_seen", ["Scheduled", None])
+def test_a_404_from_tracking_is_no_messages_yet_never_cancelled(last_seen: str | None) -> None:
+    before = state(submission(state=last_seen))
+    after, report = refresh_state(before, Tracking({"t-1": NotFound("404")}), clock=lambda: "N")
+    (sub,) = after.campaigns["c1"].submissions
+    assert (sub.status, sub.state, sub.tracking_id) == (
+        SubmissionStatus.ACCEPTED,
+        last_seen,
+        "t-1",
+    )
+    assert sub.refreshed_at == "N"
+    assert report.notes == [
+        "c1: no messages yet for t-1 (tracking answered 404): still possibly Scheduled"
+    ]
+    assert not report.warnings
+
+
+def test_a_404_for_a_campaign_seen_running_keeps_its_state_with_a_warning() -> None:
+    before = state(submission(state="Running", statuses={"Ringing": 1}))
+    after, report = refresh_state(before, Tracking({"t-1": NotFound("404")}), clock=lambda: "N")
+    (sub,) = after.campaigns["c1"].submissions
+    assert (sub.status, sub.state, sub.statuses) == (
+        SubmissionStatus.ACCEPTED,
+        "Running",
+        {"Ringing": 1},
+    )
+    assert report.warnings == [
+        "c1: tracking answered 404 for t-1, last seen Running: state kept (a 404 is not "
+        "evidence of a cancellation)"
+    ]
 
 
 def test_refresh_drops_a_held_cancel_whose_campaign_started() -> None:
@@ -146,6 +178,13 @@ def test_import_settles_the_held_submit_with_its_recorded_name_and_body() -> Non
     assert (sub.seq, sub.submission_name, sub.tracking_id) == (1, "C1-held", "t-9")
     assert sub.request == {"to": ["+306912345678"], "sent": True}
     assert sub.spec_hash == "sha256:sent" and not sub.spec_verified
+
+
+def test_import_of_a_campaign_with_no_messages_yet_is_recorded_possibly_scheduled() -> None:
+    after, sub = import_campaign(state(), campaign(), "t-9", Tracking({"t-9": NotFound("404")}))
+    assert (sub.tracking_id, sub.state, sub.status) == ("t-9", None, SubmissionStatus.ACCEPTED)
+    assert sub.submission_name == "C1" and not sub.spec_verified
+    assert after.campaigns["c1"].submissions == [sub]
 
 
 def test_import_refuses_a_tracking_id_of_another_name_than_the_held_submit() -> None:

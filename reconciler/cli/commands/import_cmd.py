@@ -39,3 +39,8 @@ def command(*, target: Target, campaign_id: str, tracking_id: str) -> None:
         f"(trackingId {tracking_id}, name {submission.submission_name!r}, "
         f"state {submission.state or 'unknown'}). Commit the state file."
     )
+    if submission.state is None:
+        click.echo(
+            "Routee's tracking has no messages for it yet (it may still be Scheduled): "
+            "`campaigns refresh` reads it once it starts."
+        )

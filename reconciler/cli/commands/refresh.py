@@ -15,8 +15,8 @@ def command(*, target: Target) -> None:
     """Record state, per-status counts and cost of unfinished campaigns (never finished ones).
 
     Asks Routee's tracking for every submission not yet final, fills in a trackingId still
-    pending after a 409, marks campaigns Routee no longer knows as cancelled externally, and
-    settles held cancels when tracking can tell. Writes the state file (commit it). Needs
+    pending after a 409, and settles held cancels when tracking can tell. A 404 from tracking
+    means "no messages yet" (a campaign still Scheduled may answer so), never "cancelled". Writes the state file (commit it). Needs
     ROUTEE_APPLICATION_ID and ROUTEE_APPLICATION_SECRET; with --sandbox, nothing.
     `campaigns status` then shows the result; `campaigns plan --refresh` does both in one go.
 

@@ -76,7 +76,7 @@ RATE = click.FloatRange(0.0, 1.0)
 @click.option(
     "--empty-tracking",
     type=click.Choice(EMPTY_TRACKING_MODES),
-    default="page",
+    default="404",
     show_default=True,
     help="What the tracking of a campaign with no messages (yet) answers: 404 (404005000, as "
     "SMS tracking documents) or an empty page.",
