@@ -12,6 +12,7 @@
     max_recipients = 50000         # guard: recipients per apply
     concurrency = 8                # campaigns submitted at once
     canary_to = "+306900000000"    # number for the dedupe canary (campaigns doctor)
+    canary_from = "+306900000001"  # the canary's sender (default: from of campaigns/defaults.yaml)
     timeout_seconds = 30           # per HTTP request
     name_key = "campaignName"      # pin the request key of the campaign name (default: "name",
                                    # Routee's published voice schema, or what doctor recorded)
@@ -46,7 +47,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
-from reconciler.enums import DOCUMENTED_LANGUAGES
+from reconciler.enums import DOCUMENTED_LANGUAGES, SENDER_PATTERN
 from reconciler.errors import ConfigError
 from reconciler.policy.settings import Policy, PolicySettings, PriceSettings
 
@@ -59,6 +60,7 @@ DEFAULT_AUTH_URL = "https://auth.routee.net"
 #: An extra TTS language, written like the documented ones (``cs-CZ``, ``es-LA``).
 LANGUAGE_TAG = re.compile(r"[a-z]{2,3}-[A-Z]{2}")
 CANARY_NUMBER = re.compile(r"\+[1-9][0-9]{6,14}")
+SENDER = re.compile(SENDER_PATTERN)
 _LOOPBACK_NAMES = frozenset({"localhost"})
 _USERINFO = re.compile(r"//[^/?#]*@")
 
@@ -113,6 +115,16 @@ def check_canary_number(number: str) -> str:
     return number
 
 
+def check_sender(sender: str) -> str:
+    """``sender`` if Routee takes it as a voice ``from``; ValueError otherwise."""
+    if not SENDER.match(sender):
+        raise ValueError(
+            f"{sender!r} is not a sender: numeric (up to 16 digits, optional leading +) or "
+            "alphanumeric (up to 11 letters and digits)"
+        )
+    return sender
+
+
 Endpoint = Annotated[str, AfterValidator(check_endpoint)]
 
 
@@ -127,6 +139,8 @@ class WorkspaceSettings(BaseModel):
     max_recipients: int = Field(default=50_000, ge=0)
     concurrency: int = Field(default=8, ge=1, le=64)
     canary_to: Annotated[str, AfterValidator(check_canary_number)] | None = None
+    #: The canary's sender; None: the ``from`` of campaigns/defaults.yaml.
+    canary_from: Annotated[str, AfterValidator(check_sender)] | None = None
     timeout_seconds: float = Field(default=30.0, gt=0)
     #: None: ``name`` (the published schema), or the key ``campaigns doctor`` found honoured.
     name_key: Literal["name", "campaignName"] | None = None

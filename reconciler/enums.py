@@ -24,6 +24,9 @@ class VoiceStatus(StrEnum):
     TERMINATED = "Terminated"
 
 
+#: Message statuses final in both published versions of Routee's statuses page. ``Unknown`` is
+#: not among them: one version calls it intermediate, the other final (routee-voice-api.md 4), so
+#: it counts as final only once the campaign itself is reported final.
 FINAL_VOICE_STATUSES = frozenset(
     {
         VoiceStatus.COMPLETED,
@@ -32,7 +35,6 @@ FINAL_VOICE_STATUSES = frozenset(
         VoiceStatus.FAILED,
         VoiceStatus.UNSENT,
         VoiceStatus.TERMINATED,
-        VoiceStatus.UNKNOWN,
     }
 )
 
@@ -80,6 +82,13 @@ DOCUMENTED_LANGUAGES: tuple[str, ...] = (
     "sv-SE",
     "ru-RU",
 )
+
+
+#: A voice sender (``from``): numeric, up to 16 digits with an optional ``+``, or alphanumeric, up
+#: to 11 letters and digits (routee-voice-api.md 5.1, Q12).
+SENDER_PATTERN = r"^(\+?[0-9]{1,16}|[A-Za-z0-9]{1,11})$"
+#: ``hangupDelay`` and ``collectDtmfAwaitSeconds`` are int32 in Routee's reference (decision 7).
+INT32_MAX = 2**31 - 1
 
 
 class NameKey(StrEnum):

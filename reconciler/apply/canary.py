@@ -1,7 +1,8 @@
 """The dedupe canary (design.md 5.4): is a second POST under the same name refused with 409?
 
 A one-recipient campaign scheduled a year ahead is posted under a fresh random name, then the
-same request again. ``409 409009003`` on the second (with the name echoed on the first) shows that
+same request again. It is sent from the workspace's own sender (``canary_from``, else the ``from``
+of ``defaults.yaml``), never from the number it calls. ``409 409009003`` on the second (with the name echoed on the first) shows that
 this endpoint enforces name uniqueness on the key we send; anything else means an in-doubt
 submission can never be settled by re-sending it. Every canary that was accepted is cancelled.
 """
@@ -21,6 +22,8 @@ from reconciler.routee.errors import InDoubtError, NameConflict, NotFound, Route
 CANARY_TEXT = "routee-campaigns dedupe check. This call is cancelled at once."
 #: The sandbox workspace's canary recipient: a fictional Greek mobile number.
 SANDBOX_CANARY_TO = "+306900000099"
+#: The sandbox workspace's canary sender when neither canary_from nor defaults.yaml names one.
+SANDBOX_CANARY_FROM = "+306900000001"
 ATTEMPTS = 3
 
 
@@ -42,10 +45,13 @@ def canary_name() -> str:
     return f"canary-{tag}"
 
 
-def canary_request(number: str, now: datetime) -> dict[str, Any]:
+def canary_request(number: str, now: datetime, *, sender: str) -> dict[str, Any]:
+    """The canary's body: from ``sender`` (the workspace's), to ``number``, a year ahead."""
+    if sender.lstrip("+") == number.lstrip("+"):
+        raise ValueError(f"the canary is never sent from the number it calls ({number})")
     when = (now + timedelta(days=365)).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
-        "from": number,
+        "from": sender,
         "to": [number],
         "message": {"text": CANARY_TEXT, "language": "en-GB", "gender": "female"},
         "scheduledDate": when,
@@ -53,12 +59,13 @@ def canary_request(number: str, now: datetime) -> dict[str, Any]:
     }
 
 
-def run_canary(client: Routee, number: str, now: datetime) -> CanaryResult:
+def run_canary(client: Routee, number: str, now: datetime, *, sender: str) -> CanaryResult:
     """Run the canary, trying again under a new name when an answer was lost (bounded)."""
+    body = canary_request(number, now, sender=sender)
     notes: list[str] = []
     for _ in range(ATTEMPTS):
         name = canary_name()
-        result = _attempt(client, number, now, name)
+        result = _attempt(client, body, name)
         if result is not None:
             return _with_notes(result, notes)
         notes.append(
@@ -69,13 +76,12 @@ def run_canary(client: Routee, number: str, now: datetime) -> CanaryResult:
     return _with_notes(inconclusive, notes)
 
 
-def _attempt(client: Routee, number: str, now: datetime, name: str) -> CanaryResult | None:
+def _attempt(client: Routee, body: dict[str, Any], name: str) -> CanaryResult | None:
     """One canary; ``None`` when no answer to the first POST came back (try another name).
 
     A first POST in doubt is re-sent under the same name: a 409 then proves uniqueness (the
     first one landed and the second was refused), as a 409 on any re-send does (design.md 5.4).
     """
-    body = canary_request(number, now)
     for _ in range(ATTEMPTS):
         try:
             first = client.submit_campaign(body, name)

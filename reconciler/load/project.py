@@ -96,6 +96,20 @@ def load_project(config: Config, state: State | None = None) -> LoadResult:
     return LoadResult(campaigns=campaigns, findings=sorted(run.findings), sources=run.sources)
 
 
+def default_sender(config: Config) -> str | None:
+    """The ``from`` of ``campaigns/defaults.yaml`` (None without one); its findings stop here."""
+    path = config.campaigns_dir / DEFAULTS_FILE
+    if not path.is_file():
+        return None
+    run = _ProjectLoad(config=config)
+    _load_defaults(run, read_yaml(path, _relative(config, path)))
+    if run.findings:
+        lines = "\n".join(str(f) for f in sorted(run.findings))
+        raise LoadError(f"invalid defaults (run `campaigns validate`):\n{lines}")
+    sender = run.defaults.get("from")
+    return sender if isinstance(sender, str) else None
+
+
 def _relative(config: Config, path: Path) -> str:
     return path.relative_to(config.root).as_posix()
 

@@ -19,6 +19,7 @@ checked by the loader, which knows the CSV file's lines.
 from __future__ import annotations
 
 import difflib
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -27,10 +28,17 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 import phonenumbers
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+)
 from pydantic_core import PydanticCustomError
 
-from reconciler.enums import DOCUMENTED_LANGUAGES
+from reconciler.enums import DOCUMENTED_LANGUAGES, INT32_MAX, SENDER_PATTERN
 from reconciler.models.phone import calling_code, fast_valid
 
 #: Routee's limit on each of ``to``, ``contacts`` and ``groups`` (after ``toFile`` is merged).
@@ -42,7 +50,6 @@ OPT_OUT_DIGITS_PATTERN = r"^[0-9*#]{1,12}$"
 
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
 CAMPAIGN_NAME_PATTERN = r"^[A-Za-z0-9 -]{2,30}$"
-SENDER_PATTERN = r"^(\+?[0-9]{1,16}|[A-Za-z0-9]{1,11})$"
 SCHEDULED_DATE_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{3})?(Z|[+-][0-9]{2}:[0-9]{2})$"
 )
@@ -140,6 +147,32 @@ def _sender(value: str) -> str:
             "(up to 11 letters and digits)",
         )
     return value
+
+
+def _whole_number(low: int) -> BeforeValidator:
+    """An int32 from ``low`` up (decision 7): fractions, infinities, NaN and overflow say so."""
+    rule = f"must be a whole number from {low} to {INT32_MAX} (int32)"
+
+    def check(value: Any) -> Any:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return value  # strict int validation names the wrong type
+        if isinstance(value, float):
+            raise PydanticCustomError("int32", f"{rule}, not {_shown_float(value)}")
+        if not low <= value <= INT32_MAX:
+            raise PydanticCustomError("int32", f"{rule}, not {value}")
+        return value
+
+    return BeforeValidator(check)
+
+
+def _shown_float(value: float) -> str:
+    if math.isnan(value):
+        return "NaN"
+    if math.isinf(value):
+        return "infinity (.inf, or a number too large to read, such as 1e400)"
+    if value.is_integer() and abs(value) <= INT32_MAX:
+        return f"{value!r}: write {int(value)}"
+    return f"the fraction {value!r}" if abs(value) < 1e15 else repr(value)
 
 
 def _pattern(pattern: str, rule: str) -> AfterValidator:
@@ -287,12 +320,22 @@ class RequestFields(_Strict):
         json_schema_extra={"pattern": SCHEDULED_DATE_PATTERN},
         description="YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm); absent means immediately.",
     )
-    hangup_delay: float | None = Field(default=None, alias="hangupDelay", gt=0)
+    hangup_delay: Annotated[int, _whole_number(1)] | None = Field(
+        default=None,
+        alias="hangupDelay",
+        ge=1,
+        le=INT32_MAX,
+        description="Whole seconds (int32), at least 1.",
+    )
     callback: Callback | None = None
     campaign_callback: Callback | None = Field(default=None, alias="campaignCallback")
     collect_dtmf_digits: bool | None = Field(default=None, alias="collectDtmfDigits")
-    collect_dtmf_await_seconds: float | None = Field(
-        default=None, alias="collectDtmfAwaitSeconds", ge=0
+    collect_dtmf_await_seconds: Annotated[int, _whole_number(0)] | None = Field(
+        default=None,
+        alias="collectDtmfAwaitSeconds",
+        ge=0,
+        le=INT32_MAX,
+        description="Whole seconds (int32), only with collectDtmfDigits: true.",
     )
 
 

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from reconciler.enums import CallbackStrategy, Gender
+from reconciler.enums import INT32_MAX, CallbackStrategy, Gender
 from reconciler.sandbox.api_errors import validation_error
 from reconciler.sandbox.clock import parse_scheduled_date
 from reconciler.sandbox.options import SandboxOptions
@@ -24,7 +24,7 @@ MAX_TEXT = 1000
 MAX_SENDER = 16
 RECIPIENT_KEYS = ("to", "contacts", "groups")
 BOOLEAN_KEYS = ("respectQuietHours", "ignoreDnd", "collectDtmfDigits")
-NUMBER_KEYS = ("hangupDelay", "collectDtmfAwaitSeconds")
+INT32_KEYS = ("hangupDelay", "collectDtmfAwaitSeconds")  # int32 in the reference (decision 7)
 CALLBACK_KEYS = ("callback", "campaignCallback")
 
 
@@ -121,10 +121,12 @@ def _check_flags(body: dict[str, Any], problems: dict[str, str]) -> None:
     for key in BOOLEAN_KEYS:
         if key in body and body[key] is not None and not isinstance(body[key], bool):
             problems[key] = "must be a boolean"
-    for key in NUMBER_KEYS:
+    for key in INT32_KEYS:
         value = body.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
-            problems[key] = "must be a number"
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= INT32_MAX
+        ):
+            problems[key] = f"must be an integer from 0 to {INT32_MAX}"
     for key in CALLBACK_KEYS:
         if body.get(key) is not None:
             _check_callback(key, body[key], problems)

@@ -16,7 +16,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from reconciler.apply.canary import SANDBOX_CANARY_TO, CanaryResult, run_canary
+from reconciler.apply.canary import (
+    SANDBOX_CANARY_FROM,
+    SANDBOX_CANARY_TO,
+    CanaryResult,
+    run_canary,
+)
 from reconciler.apply.dedupe import DedupeGate, request_name_key, verified_for
 from reconciler.apply.executor import execute
 from reconciler.apply.ports import Routee
@@ -27,6 +32,7 @@ from reconciler.clock import current_time
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, HumanNeeded
 from reconciler.load.paths import require_campaigns_dir
+from reconciler.load.project import default_sender
 from reconciler.load.recorded import with_dropped
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import OutcomeKind, Sources, Track
@@ -151,7 +157,7 @@ def _perform(
                 verified=verified_for(state.dedupe, name_key),
                 journal=journal,
                 clock=utc_now,
-                canary=_canary(session.client, workspace, state),
+                canary=_canary(session.client, session.config, workspace, state),
                 detail=state.dedupe.detail,
                 name_key=name_key,
             )
@@ -219,14 +225,43 @@ def canary_number(workspace: Workspace) -> str | None:
     return SANDBOX_CANARY_TO if workspace.is_sandbox else None
 
 
+def canary_sender(config: Config, workspace: Workspace) -> str | None:
+    """The canary's sender: ``canary_from``, else the ``from`` of defaults.yaml (design.md 5.4).
+
+    The sandbox workspace falls back to a fixed fictional sender. Never the number called.
+    """
+    if workspace.settings.canary_from:
+        return workspace.settings.canary_from
+    sender = default_sender(config)
+    if sender is None and workspace.is_sandbox:
+        return SANDBOX_CANARY_FROM
+    return sender
+
+
+def missing_sender(sender: str | None, number: str, workspace: Workspace) -> str | None:
+    """Why the canary cannot be sent from ``sender`` to ``number`` (None: it can)."""
+    where = f"canary_from in campaigns.toml [workspaces.{workspace.name}]"
+    if sender is None:
+        return f"no sender for the canary: set {where}, or from in campaigns/defaults.yaml"
+    if sender.lstrip("+") == number.lstrip("+"):
+        return (
+            f"the canary's sender {sender} is the number it calls: set {where} to a sender "
+            "of yours (the canary is never sent from the number it calls)"
+        )
+    return None
+
+
 def _canary(
-    client: Routee, workspace: Workspace, state: State
+    client: Routee, config: Config, workspace: Workspace, state: State
 ) -> Callable[[], CanaryResult] | None:
     """The canary apply may run by itself: only where dedupe was never checked (doctor re-checks)."""
     number = canary_number(workspace)
     if number is None or state.dedupe.checked_at is not None:
         return None
-    return lambda: run_canary(client, number, datetime.now(UTC))
+    sender = canary_sender(config, workspace)
+    if sender is None or missing_sender(sender, number, workspace) is not None:
+        return None  # held; doctor names what to set
+    return lambda: run_canary(client, number, datetime.now(UTC), sender=sender)
 
 
 def raise_for_report(report: ApplyReport, workspace: Workspace) -> None:

@@ -26,7 +26,7 @@ from reconciler.models.state import DedupeCheck
 from reconciler.routee.client import RouteeClient
 from reconciler.routee.errors import RouteeError
 from reconciler.usecases import Target
-from reconciler.usecases.apply import canary_number
+from reconciler.usecases.apply import canary_number, canary_sender, missing_sender
 from reconciler.usecases.session import WorkspaceSession, open_session
 
 Echo = Callable[[str], None]
@@ -47,10 +47,16 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
                 "you own; the canary call is scheduled a year ahead and cancelled at once) "
                 "or set canary_to in campaigns.toml"
             )
+        sender = canary_sender(config, workspace)
+        problem = missing_sender(sender, number, workspace)
+        if sender is None or problem is not None:
+            raise ConfigError(f"name dedupe not checked: {problem}")
         pinned = workspace.settings.name_key
         key = request_name_key(pinned, session.state.dedupe)
         result, honoured = probe_name_key(
-            session.client, key, lambda: run_canary(session.client, number, datetime.now(UTC))
+            session.client,
+            key,
+            lambda: run_canary(session.client, number, datetime.now(UTC), sender=sender),
         )
         echo(name_key_line(key, honoured, pinned))
         recorded = _record(session, result, honoured)

@@ -2,7 +2,9 @@
 
 Tracking returns messages, not the campaign, so the campaign's state is inferred: no messages
 yet → unchanged (still ``Scheduled``); every message final → ``Sent``; any message past
-``Queued`` → ``Running``; otherwise ``Queued``. Cost is the sum of the messages' prices.
+``Queued`` → ``Running``; otherwise ``Queued``. ``Unknown`` is not final here: the two versions of
+Routee's statuses page disagree, so it counts as final only once the campaign is reported final,
+and messages alone never report that. Cost is the sum of the messages' prices.
 """
 
 from __future__ import annotations

@@ -37,6 +37,20 @@ EXPECTED: dict[str, list[str]] = {
         "campaigns/a.yaml:7:11: message.gender: input should be 'male' or 'female'",
         "campaigns/a.yaml:8:22: callback.strategy: input should be 'OnChange' or 'OnCompletion'",
     ],
+    "bad-integers": [
+        "campaigns/a.yaml:5:14: hangupDelay: must be a whole number from 1 to 2147483647 (int32),"
+        " not infinity (.inf, or a number too large to read, such as 1e400)",
+        "campaigns/a.yaml:7:26: collectDtmfAwaitSeconds: must be a whole number from 0 to"
+        " 2147483647 (int32), not the fraction 2.5",
+        "campaigns/a.yaml:13:14: hangupDelay: must be a whole number from 1 to 2147483647 (int32),"
+        " not infinity (.inf, or a number too large to read, such as 1e400)",
+        "campaigns/a.yaml:15:26: collectDtmfAwaitSeconds: must be a whole number from 0 to"
+        " 2147483647 (int32), not NaN",
+        "campaigns/a.yaml:21:14: hangupDelay: must be a whole number from 1 to 2147483647 (int32),"
+        " not 3000000000",
+        "campaigns/a.yaml:23:26: collectDtmfAwaitSeconds: must be a whole number from 0 to"
+        " 2147483647 (int32), not 30.0: write 30",
+    ],
     "bad-file-url": ["campaigns/a.yaml:4:10: fileURL: must be an https URL"],
     "bad-scheduled-date": [
         "campaigns/a.yaml:3:16: scheduledDate: must be a date-time with a zone,"
@@ -49,7 +63,8 @@ EXPECTED: dict[str, list[str]] = {
     "defaults-tool-key": [
         "campaigns/defaults.yaml:1:1: id: not allowed in defaults.yaml"
         " (it belongs to each declaration)",
-        "campaigns/defaults.yaml:3:14: hangupDelay: input should be greater than 0",
+        "campaigns/defaults.yaml:3:14: hangupDelay: must be a whole number from 1 to 2147483647"
+        " (int32), not -1",
     ],
     "dtmf-await-without-digits": [
         "campaigns/a.yaml:3:1: collectDtmfAwaitSeconds: only allowed with collectDtmfDigits: true",
@@ -290,3 +305,22 @@ def test_an_id_with_a_trailing_newline_is_refused_where_it_is_written(tmp_path: 
         "at the end)",
         "2 problems in 1 file",
     ]
+
+
+@pytest.mark.parametrize(
+    "command", [["validate"], ["plan", "--sandbox"], ["apply", "--sandbox", "--auto-approve"]]
+)
+def test_non_finite_and_huge_numbers_are_located_errors_in_every_command(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """``hangupDelay: .inf`` (or 1e400) used to crash validate, plan and apply with a traceback."""
+    (tmp_path / "campaigns").mkdir()
+    (tmp_path / "campaigns" / "a.yaml").write_text(
+        'id: a\nfrom: "+306900000000"\nto: ["+306910000001"]\n'
+        "message: {text: Hi, language: en-GB}\nhangupDelay: 1e400\n"
+    )
+    result = CliRunner().invoke(cli, [*command, "--dir", str(tmp_path)])
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "campaigns/a.yaml:5:14: hangupDelay: must be a whole number" in result.output
+    assert "Traceback" not in result.output

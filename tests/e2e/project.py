@@ -45,6 +45,7 @@ class Project:
         lines = [f"[workspaces.{WORKSPACE}]"]
         if canary:
             lines.append('canary_to = "+306900000098"')
+            lines.append('canary_from = "+306900000001"')
         lines += [f"{key} = {json.dumps(value)}" for key, value in settings.items()]
         (self.root / "campaigns.toml").write_text(policy + "\n".join(lines) + "\n")
 

@@ -157,10 +157,22 @@ def test_doctor_checks_credentials_and_endpoint_before_asking_for_a_canary(
         doctor.output
     )
     assert sandbox_campaigns(project.sandbox) == []
+    no_sender = project.run("doctor", "--canary-to", "+306900000097")
+    assert no_sender.exit_code == ExitCode.ERROR, no_sender.output
+    assert (
+        "Error: name dedupe not checked: no sender for the canary: set canary_from in "
+        "campaigns.toml [workspaces.e2e], or from in campaigns/defaults.yaml"
+    ) in no_sender.output
+    assert sandbox_campaigns(project.sandbox, canaries=True) == []
+    (project.root / "campaigns" / "defaults.yaml").write_text('from: "+306900000005"\n')
     verified = project.run("doctor", "--canary-to", "+306900000097")
     assert verified.exit_code == 0, verified.output
     assert "ok   name dedupe verified" in verified.output
     assert project.state().dedupe.verified
+    canaries = sandbox_campaigns(project.sandbox, canaries=True)
+    assert {(c["request"]["from"], tuple(c["request"]["to"])) for c in canaries} == {
+        ("+306900000005", ("+306900000097",))
+    }
 
 
 def test_apply_refuses_a_copy_of_a_sent_campaign_naming_it_once(project: Project) -> None:

@@ -67,6 +67,7 @@ def test_lost_responses_without_name_uniqueness_are_held_never_resent(
 ) -> None:
     sandbox = sandbox_factory(name_uniqueness=False)
     project = Project(tmp_path / "p", sandbox, canary=False)
+    project.configure(canary=False, canary_from="+306900000001")
     project.init()
     doctor = project.run("doctor", "--canary-to", "+306900000097")
     assert doctor.exit_code == ExitCode.IN_DOUBT, doctor.output

@@ -89,6 +89,9 @@ INVALID: list[tuple[dict[str, Any], str]] = [
     ({"scheduledDate": 1893492000}, "scheduledDate"),
     ({"respectQuietHours": "yes"}, "respectQuietHours"),
     ({"hangupDelay": "30"}, "hangupDelay"),
+    ({"hangupDelay": 2.5}, "hangupDelay"),
+    ({"hangupDelay": 2**31}, "hangupDelay"),
+    ({"collectDtmfAwaitSeconds": 1e300}, "collectDtmfAwaitSeconds"),
     ({"callback": {"strategy": "Sometimes", "url": "http://127.0.0.1/"}}, "callback.strategy"),
     ({"campaignCallback": {"strategy": "OnChange"}}, "campaignCallback.url"),
 ]

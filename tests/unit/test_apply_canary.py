@@ -6,7 +6,9 @@ from datetime import UTC, datetime
 from types import SimpleNamespace
 from typing import Any
 
-from reconciler.apply.canary import CanaryResult, run_canary
+import pytest
+
+from reconciler.apply.canary import CanaryResult, canary_request, run_canary
 from reconciler.apply.dedupe import DedupeGate, request_name_key, verified_for
 from reconciler.models.journal import DedupeProof
 from reconciler.models.state import DedupeCheck
@@ -16,10 +18,11 @@ from tests.unit.test_apply_protocol import Answer, FakeRoutee, Recorder
 
 NOW = datetime(2026, 11, 27, tzinfo=UTC)
 NUMBER = "+306900000099"
+SENDER = "+306900000001"
 
 
 def canary(client: FakeRoutee) -> CanaryResult:
-    return run_canary(client, NUMBER, NOW)
+    return run_canary(client, NUMBER, NOW, sender=SENDER)
 
 
 def posted_names(client: FakeRoutee) -> list[str]:
@@ -139,3 +142,21 @@ def test_doctor_names_no_key_when_routee_echoes_neither() -> None:
     result, honoured = probe_name_key(client, "name", run)  # type: ignore[arg-type]
     assert (result.verified, honoured, run.keys) == (False, None, ["name", "campaignName"])
     assert name_key_line("name", None, None).startswith("FAIL name key:")
+
+
+class Capturing(FakeRoutee):
+    def __init__(self, *script: Any) -> None:
+        super().__init__(*script)
+        self.bodies: list[dict[str, Any]] = []
+
+    def submit_campaign(self, body: dict[str, Any], name: str) -> Any:
+        self.bodies.append(body)
+        return super().submit_campaign(body, name)
+
+
+def test_the_canary_is_sent_from_the_workspace_sender_never_the_number_it_calls() -> None:
+    client = Capturing(Answer(tracking_id="c-1"), NameConflict("409"), None)
+    canary(client)
+    assert [(b["from"], b["to"]) for b in client.bodies] == [(SENDER, [NUMBER])] * 2
+    with pytest.raises(ValueError, match="never sent from the number it calls"):
+        canary_request(NUMBER, NOW, sender=NUMBER.lstrip("+"))

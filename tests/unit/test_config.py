@@ -152,3 +152,18 @@ def test_a_syntax_error_names_line_and_column(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as caught:
         load_config(tmp_path)
     assert str(caught.value).startswith(f"{tmp_path / 'campaigns.toml'}:2:15: ")
+
+
+def test_canary_from_is_a_sender(tmp_path: Path) -> None:
+    (tmp_path / "campaigns.toml").write_text(
+        '[workspaces.a]\ncanary_from = "Routee"\n[workspaces.b]\ncanary_from = "+30 690"\n'
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(tmp_path)
+    assert str(caught.value) == (
+        f"{tmp_path / 'campaigns.toml'}:4:1: workspaces.b.canary_from: '+30 690' is not a "
+        "sender: numeric (up to 16 digits, optional leading +) or alphanumeric (up to 11 "
+        "letters and digits)"
+    )
+    (tmp_path / "campaigns.toml").write_text('[workspaces.a]\ncanary_from = "Routee"\n')
+    assert load_config(tmp_path).workspace("a", env={}).settings.canary_from == "Routee"
