@@ -13,6 +13,7 @@ stderr and exits with the error's ``exit_code`` (``--debug`` shows the traceback
     ├── StateError                  state file, journal or lock           state.errors
     │   ├── StateMissing            no state: run ``campaigns init``
     │   ├── StateCorrupt            unreadable, or breaks the schema
+    │   │   └── StateBehind         older than the journal an apply wrote on it
     │   ├── StateFutureVersion      written by a newer version
     │   ├── EndpointMismatch        bound to another endpoint (API or auth)
     │   ├── LineageMismatch         a journal of another state

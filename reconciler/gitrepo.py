@@ -78,3 +78,14 @@ def git_text(cwd: Path, args: Sequence[str], *, stdin: str | None = None, timeou
     data = None if stdin is None else stdin.encode("utf-8")
     out = run_git(cwd, args, stdin=data, timeout=timeout).decode("utf-8", "replace")
     return out.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def tracked_by_git(path: Path, *, timeout: float = 5.0) -> bool:
+    """True if git tracks ``path`` (committed or staged); False for an ignored or untracked
+    file, outside a repository, or without git: only then may a message say "restore it from git".
+    """
+    try:
+        run_git(path.parent, ["ls-files", "--error-unmatch", "--", path.name], timeout=timeout)
+    except GitError:
+        return False
+    return True

@@ -80,8 +80,12 @@ def translate(error: ErrorDetails) -> Issue:
     message = error["msg"]
     if kind in ("model_type", "model_attributes_type", "dict_type"):
         message = "Input should be a mapping of keys to values"
-    if kind == "string_type" and isinstance(error.get("input"), int) and loc[0] in ("from", "to"):
+    value = error.get("input")
+    if kind == "string_type" and isinstance(value, int) and loc[0] in ("from", "to"):
         message += '; quote numbers in YAML (write "+306900000000", not +306900000000)'
+    elif kind == "string_type" and isinstance(value, int | float) and not isinstance(value, bool):
+        key = f"{loc[-1]}: " if loc and isinstance(loc[-1], str) else ""
+        message += f'; YAML reads the unquoted {value} as a number: quote it (write {key}"{value}")'
     if kind == "bool_type":
         message += "; write true or false"
     return Issue(loc, message[0].lower() + message[1:])

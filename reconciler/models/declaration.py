@@ -18,12 +18,14 @@ checked by the loader, which knows the CSV file's lines.
 
 from __future__ import annotations
 
+import calendar
 import difflib
 import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
@@ -192,7 +194,8 @@ def _language(value: str, info: ValidationInfo) -> str:
     allowed = frozenset(context.get("languages", DOCUMENTED_LANGUAGES))
     if value not in allowed:
         message = f"unknown language {value!r}"
-        close = difflib.get_close_matches(value, sorted(allowed), n=1)
+        same = [tag for tag in sorted(allowed) if tag.lower() == value.lower()]
+        close = same or difflib.get_close_matches(value, sorted(allowed), n=1)
         if close:
             message += f"; did you mean {close[0]}?"
         message += " (more can be allowed in campaigns.toml [declarations] languages)"
@@ -201,24 +204,41 @@ def _language(value: str, info: ValidationInfo) -> str:
 
 
 def _scheduled_date(value: str) -> str:
-    error = PydanticCustomError(
-        "scheduled_date", "must be a date-time with a zone, YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm)"
-    )
     if not _SCHEDULED_DATE.fullmatch(value):
-        raise error
+        raise PydanticCustomError(
+            "scheduled_date",
+            "must be a date-time with a zone, YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm)",
+        )
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        raise error from None
+    except ValueError as exc:
+        raise PydanticCustomError("scheduled_date", _impossible_date(value, exc)) from None
     return value
+
+
+def _impossible_date(value: str, exc: ValueError) -> str:
+    """``2027-02-30``: the format is right but no such day (or time, or zone) exists."""
+    year, month, day = (int(part) for part in value[:10].split("-"))
+    if not 1 <= month <= 12:
+        return f"{value[:10]} is not a date: there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        name = calendar.month_name[month]
+        return f"{value[:10]} is not a date: {name} {year} has {days} days"
+    return f"{value} is not a real date-time ({exc})"
 
 
 def _file_url(value: str) -> str:
     parts = urlsplit(value)
+    problems = []
     if parts.scheme != "https" or not parts.netloc:
-        raise PydanticCustomError("url", "must be an https URL")
+        problems.append("must be an https URL")
     if not parts.path.lower().endswith(".wav"):
-        raise PydanticCustomError("url", "must point to a .wav file (Routee plays only WAV)")
+        suffix = PurePosixPath(parts.path).suffix
+        found = f" (it points to a {suffix} file: convert it to .wav)" if suffix else ""
+        problems.append(f"must point to a .wav file, the only audio Routee plays{found}")
+    if problems:
+        raise PydanticCustomError("url", "; ".join(problems))
     return value
 
 

@@ -20,6 +20,10 @@ class StateCorrupt(StateError):
     """A state file or journal cannot be read as what it should be."""
 
 
+class StateBehind(StateCorrupt):
+    """The journal starts from a later serial than the state file: a newer state was lost."""
+
+
 class StateFutureVersion(StateError):
     """The state file's ``formatVersion`` is newer than this tool understands."""
 

@@ -48,7 +48,7 @@ from reconciler.models.state import (
     SubmissionOrigin,
     SubmissionStatus,
 )
-from reconciler.state.errors import LineageMismatch, StateCorrupt
+from reconciler.state.errors import LineageMismatch, StateBehind, StateCorrupt
 
 _SUBMITTED = {
     OutcomeKind.ACCEPTED: SubmissionOrigin.APPLY,
@@ -96,10 +96,9 @@ def _check_header(state: State, first: JournalRecord) -> JournalHeader:
             f"{state.lineage}: it was written for another copy of this workspace's state"
         )
     if first.base_serial > state.serial:
-        raise StateCorrupt(
+        raise StateBehind(
             f"the journal starts from serial {first.base_serial} but the state is at serial "
-            f"{state.serial}: the state file is older than the apply that wrote the journal "
-            "(restore the newer state from git)"
+            f"{state.serial}: the state file is older than the apply that wrote the journal"
         )
     return first
 

@@ -19,7 +19,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from reconciler.config import Config
+from reconciler.config import SANDBOX_WORKSPACE, Config
+from reconciler.gitrepo import tracked_by_git
 from reconciler.models.state import FORMAT_VERSION, State
 from reconciler.models.validation import some_errors
 from reconciler.safefile import MIB, FileRefused, check_directory, open_directory, read_bounded
@@ -58,6 +59,24 @@ def new_state(workspace: str, endpoint: str, auth_endpoint: str | None = None) -
     )
 
 
+def restore_hint(path: Path) -> str:
+    """What to do with a damaged state file: git only when git tracks it (never an ignored one)."""
+    if tracked_by_git(path):
+        return (
+            f"restore it from git (git checkout -- {path.name}, in {path.parent}) rather than "
+            "deleting it"
+        )
+    if path.stem == SANDBOX_WORKSPACE:
+        return (
+            "the sandbox state is not in git (it is git-ignored): delete it together with the "
+            "project's .sandbox/ directory to start the sandbox over"
+        )
+    return (
+        "git does not track it, so git cannot restore it: restore it from a backup rather than "
+        "deleting it (its lineage seeds every submission name)"
+    )
+
+
 def load_state(path: Path, *, verify: bool = True) -> State:
     """Read and validate a state file; :class:`StateMissing` if there is none.
 
@@ -79,19 +98,19 @@ def parse_state(raw: bytes, path: Path, *, verify: bool = True) -> State:
     """Validate the bytes of a state file; errors name ``path`` (and line:col for bad JSON)."""
     if not raw.strip():
         raise StateCorrupt(
-            f"{path}: the file is empty (a truncated write?); the file was left as is: restore it "
-            "from git (git checkout -- FILE) rather than deleting it"
+            f"{path}: the file is empty (a truncated write?); the file was left as is: "
+            f"{restore_hint(path)}"
         )
     try:
         data = json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise StateCorrupt(
-            f"{path}: not UTF-8 (byte {exc.start}); the file was left as is"
+            f"{path}: not UTF-8 (byte {exc.start}); the file was left as is: {restore_hint(path)}"
         ) from exc
     except json.JSONDecodeError as exc:
         raise StateCorrupt(
             f"{path}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); the file was left as "
-            "is: restore it from git (git checkout -- FILE) rather than deleting it"
+            f"is: {restore_hint(path)}"
         ) from exc
     if not isinstance(data, dict):
         raise StateCorrupt(f"{path}: a state file must hold a JSON object")

@@ -14,7 +14,13 @@ from pathlib import Path
 
 from reconciler.config import Config, Workspace
 from reconciler.models.state import State
-from reconciler.state.errors import EndpointMismatch, StateError
+from reconciler.state.errors import (
+    EndpointMismatch,
+    LineageMismatch,
+    StateBehind,
+    StateCorrupt,
+    StateError,
+)
 from reconciler.state.fold import fold
 from reconciler.state.journal import read_journal, remove_journal
 from reconciler.state.lock import WorkspaceLock
@@ -25,6 +31,7 @@ from reconciler.state.store import (
     load_state,
     lock_path,
     new_state,
+    restore_hint,
     state_path,
     write_state,
 )
@@ -189,7 +196,10 @@ def fold_journal(config: Config, name: str) -> tuple[State, list[str]]:
     state = load_state(path)
     if not os.path.lexists(journal):  # another command folded it while we waited
         return state, []
-    result = fold(state, read_journal(journal), _now())
+    try:
+        result = fold(state, read_journal(journal), _now())
+    except (StateCorrupt, LineageMismatch) as exc:
+        raise type(exc)(f"{exc}. {journal_advice(path, journal, exc)}") from exc
     if result.changed:
         try:
             write_state(path, result.state)
@@ -205,6 +215,29 @@ def fold_journal(config: Config, name: str) -> tuple[State, list[str]]:
         for p in result.state.pending
     )
     return result.state, notes
+
+
+def journal_advice(path: Path, journal: Path, exc: StateError) -> str:
+    """What to do next about a journal that cannot be folded into the state at ``path``."""
+    aside = f"mv {journal} {journal}.unfolded"
+    if isinstance(exc, StateBehind):
+        return (
+            f"Next: put back the newer state the apply ran on ({restore_hint(path)}); then any "
+            "command folds the journal"
+        )
+    if isinstance(exc, LineageMismatch):
+        return (
+            "Next: if the state file was restored or re-created, put back the state this journal "
+            "was written for (its lineage is in the journal's first line) and any command folds "
+            f"it; if that state is gone, move the journal aside ({aside}) and look up in Routee "
+            "the submission names it records (`campaigns help recovery`)"
+        )
+    return (
+        f"Next: keep it, but move it aside ({aside}) and run `campaigns plan`: nothing is sent "
+        "twice without it, since the next apply derives the same submission names and Routee "
+        "refuses a name it already has (409); a submission it finds that way is adopted as "
+        "'spec unverified' (`campaigns help recovery`)"
+    )
 
 
 def _now() -> str:

@@ -51,7 +51,10 @@ EXPECTED: dict[str, list[str]] = {
         "campaigns/a.yaml:23:26: collectDtmfAwaitSeconds: must be a whole number from 0 to"
         " 2147483647 (int32), not 30.0: write 30",
     ],
-    "bad-file-url": ["campaigns/a.yaml:4:10: fileURL: must be an https URL"],
+    "bad-file-url": [
+        "campaigns/a.yaml:4:10: fileURL: must be an https URL; must point to a .wav file, the"
+        " only audio Routee plays (it points to a .mp3 file: convert it to .wav)",
+    ],
     "bad-scheduled-date": [
         "campaigns/a.yaml:3:16: scheduledDate: must be a date-time with a zone,"
         " YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm)",
@@ -95,6 +98,15 @@ EXPECTED: dict[str, list[str]] = {
     ],
     "message-and-fileurl": [
         "campaigns/a.yaml:3:1: fileURL: set either message or fileURL, not both",
+    ],
+    "messages-that-lead": [
+        "campaigns/a.yaml:1:5: id: input should be a valid string; YAML reads the unquoted 12345"
+        ' as a number: quote it (write id: "12345")',
+        "campaigns/a.yaml:4:31: message.language: unknown language 'en-gb'; did you mean en-GB?"
+        " (more can be allowed in campaigns.toml [declarations] languages)",
+        "campaigns/a.yaml:5:16: scheduledDate: 2027-02-30 is not a date: February 2027 has 28 days",
+        "campaigns/a.yaml:10:10: fileURL: must point to a .wav file, the only audio Routee plays"
+        " (it points to a .mp3 file: convert it to .wav)",
     ],
     "missing-id": ["campaigns/a.yaml:1:1: id: required key is missing"],
     "no-message-or-fileurl": [

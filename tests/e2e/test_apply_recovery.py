@@ -137,3 +137,34 @@ def test_an_in_doubt_send_resolved_by_409_gets_its_tracking_id_from_refresh(
     (landed,) = sandbox_campaigns(sandbox)
     assert project.state().campaigns["later"].submissions[0].tracking_id == landed["trackingId"]
     assert_exactly_once(project)
+
+
+def test_a_corrupt_journal_says_what_to_do_and_doing_it_sends_nothing_twice(
+    tmp_path: Path, sandbox_factory: SandboxFactory
+) -> None:
+    sandbox = sandbox_factory()
+    project = Project(tmp_path / "p", sandbox)
+    project.init()
+    project.declare("a", number=1)
+    state_file = project.root / "state" / "e2e.json"
+    before = state_file.read_bytes()
+    assert project.run("apply", "--auto-approve").exit_code == 0
+    # The apply's state write was lost and its journal survived with a damaged record.
+    state_file.write_bytes(before)
+    journal = project.root / "state" / "e2e.journal"
+    lineage = project.state().lineage
+    journal.write_text(
+        f'{{"type":"header","lineage":"{lineage}","baseSerial":0,"startedAt":"t"}}\n'
+        '{"type":"submit","key":"k","id":"a","seq":"one"}\n'
+    )
+    refused = project.run("apply", "--auto-approve")
+    assert refused.exit_code == ExitCode.ERROR, refused.output
+    assert "corrupt journal record" in refused.output
+    advice = f"move it aside (mv {journal} {journal}.unfolded)"
+    assert advice in refused.output
+    journal.rename(f"{journal}.unfolded")
+    again = project.run("apply", "--auto-approve")
+    assert again.exit_code == 0, again.output
+    assert "spec unverified" in again.output
+    assert len(sandbox_campaigns(sandbox)) == 1
+    assert_exactly_once(project)

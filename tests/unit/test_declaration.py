@@ -93,7 +93,11 @@ def test_valid_declaration_keeps_defaults() -> None:
             "'male' or 'female'",
         ),
         ({"scheduledDate": "2027-03-01T09:00:00"}, ("scheduledDate",), "date-time with a zone"),
-        ({"scheduledDate": "2027-02-30T09:00:00Z"}, ("scheduledDate",), "date-time with a zone"),
+        (
+            {"scheduledDate": "2027-02-30T09:00:00Z"},
+            ("scheduledDate",),
+            "February 2027 has 28 days",
+        ),
         ({"scheduledDate": "2027-03-01T09:00:00.5Z"}, ("scheduledDate",), "date-time with a zone"),
         (
             {"callback": {"strategy": "Always", "url": "https://h.example.com"}},

@@ -248,7 +248,8 @@ def test_wrong_shapes_read_well(tmp_path: Path) -> None:
         "callback: [1]\ncontacts: [~]\n1: x\n"
     )
     assert messages(load_project(project(tmp_path, {"a.yaml": text}))) == [
-        "campaigns/a.yaml:1:5: id: input should be a valid string",
+        "campaigns/a.yaml:1:5: id: input should be a valid string; YAML reads the unquoted 5 as"
+        ' a number: quote it (write id: "5")',
         "campaigns/a.yaml:2:7: from: input should be a valid string;"
         ' quote numbers in YAML (write "+306900000000", not +306900000000)',
         "campaigns/a.yaml:3:5: to: input should be a valid list",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -172,3 +173,28 @@ def test_unreadable_state_is_a_clean_error(tmp_path: Path) -> None:
     (tmp_path / "s.json").mkdir()
     with pytest.raises(StateError, match="is a directory, not a regular file"):
         load_state(tmp_path / "s.json")
+
+
+def test_a_damaged_state_is_told_to_come_from_git_only_when_git_tracks_it(
+    tmp_path: Path,
+) -> None:
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    (tmp_path / ".gitignore").write_text("state/sandbox.json\n")
+    state_dir = tmp_path / "state"
+    state_dir.mkdir()
+    for name in ("prod", "sandbox", "staging"):
+        (state_dir / f"{name}.json").write_bytes(b"")
+    git("add", ".gitignore", "state/prod.json")
+    messages = {}
+    for name in ("prod", "sandbox", "staging"):
+        with pytest.raises(StateCorrupt) as caught:
+            load_state(state_dir / f"{name}.json")
+        messages[name] = str(caught.value)
+    assert "restore it from git (git checkout -- prod.json, in" in messages["prod"]
+    assert "git checkout" not in messages["sandbox"]
+    assert "delete it together with the project's .sandbox/ directory" in messages["sandbox"]
+    assert "git checkout" not in messages["staging"]
+    assert "git does not track it, so git cannot restore it" in messages["staging"]

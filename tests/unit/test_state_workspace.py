@@ -8,7 +8,15 @@ import pytest
 
 from reconciler.config import Config
 from reconciler.models.journal import JournalHeader, Outcome, OutcomeKind, SubmitIntent
-from reconciler.state.errors import EndpointMismatch, LockHeld, StateError, StateMissing
+from reconciler.state.errors import (
+    EndpointMismatch,
+    LineageMismatch,
+    LockHeld,
+    StateBehind,
+    StateCorrupt,
+    StateError,
+    StateMissing,
+)
 from reconciler.state.journal import Journal
 from reconciler.state.lock import WorkspaceLock
 from reconciler.state.store import (
@@ -217,3 +225,49 @@ def test_the_sandbox_binds_itself(tmp_path: Path) -> None:
     config = _config(tmp_path)
     with pytest.raises(StateError, match="binds itself"):
         bind_workspace(config, config.workspace("sandbox", env={}))
+
+
+def test_a_corrupt_journal_says_what_to_do_next(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    _leftover(config)
+    journal = journal_path(config, "prod")
+    journal.write_bytes(journal.read_bytes().replace(b'"seq":1', b'"seq":"x"', 1))
+    with pytest.raises(StateCorrupt) as caught:
+        fold_journal(config, "prod")
+    message = str(caught.value)
+    assert "corrupt journal record" in message
+    assert f"Next: keep it, but move it aside (mv {journal} {journal}.unfolded)" in message
+    assert "Routee refuses a name it already has (409)" in message
+    assert journal.exists()  # left as is
+
+
+def test_a_foreign_journal_says_what_to_do_next(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    _leftover(config)
+    path = state_path(config, "prod")
+    path.unlink()
+    create_state(path, new_state("prod", API))  # a re-created state: another lineage
+    with pytest.raises(LineageMismatch) as caught:
+        fold_journal(config, "prod")
+    assert "Next: if the state file was restored or re-created, put back the state" in str(
+        caught.value
+    )
+
+
+def test_a_state_behind_its_journal_is_never_told_to_come_from_git_when_git_ignores_it(
+    tmp_path: Path,
+) -> None:
+    config = _config(tmp_path)
+    path = state_path(config, "sandbox")
+    state = new_state("sandbox", "sandbox:x")
+    create_state(path, state)
+    Journal.create(
+        journal_path(config, "sandbox"),
+        JournalHeader(lineage=state.lineage, base_serial=5, started_at="t0"),
+    ).close()
+    with pytest.raises(StateBehind) as caught:
+        fold_journal(config, "sandbox")
+    message = str(caught.value)
+    assert "Next: put back the newer state the apply ran on" in message
+    assert "restore it from git" not in message and "git checkout" not in message
+    assert "delete it together with the project's .sandbox/ directory" in message
