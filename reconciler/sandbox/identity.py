@@ -21,7 +21,7 @@ from reconciler.sandbox.files import publish_once
 
 IDENTITY_FILE = "identity.json"
 
-__all__ = ["IDENTITY_FILE", "IdentityError", "account_id"]
+__all__ = ["IDENTITY_FILE", "IdentityError", "account_id", "existing_account_id"]
 
 
 def account_id(data_dir: Path) -> str:
@@ -40,6 +40,14 @@ def account_id(data_dir: Path) -> str:
         publish_once(path, json.dumps(identity, indent=2, sort_keys=True) + "\n")
     except (OSError, FileRefused) as exc:
         raise IdentityError(f"{path}: cannot create the sandbox identity ({exc})") from exc
+    return _read(path)
+
+
+def existing_account_id(data_dir: Path) -> str | None:
+    """The account id if ``data_dir`` has one; None otherwise. Creates nothing (read-only use)."""
+    path = data_dir / IDENTITY_FILE
+    if not path.exists():
+        return None
     return _read(path)
 
 

@@ -151,6 +151,30 @@ def read_lock_info(path: Path) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
+def live_holder(path: Path) -> dict[str, Any] | None:
+    """What the lock file says about its holder if that holder seems alive; never locks.
+
+    A read-only command must neither create the lock file nor take the flock (a probe, however
+    brief, could make an apply starting at that moment fail). So it trusts the file: a holder on
+    this host is alive if its pid is; one on another host is taken to be.
+    """
+    info = read_lock_info(path)
+    if not info:
+        return None
+    pid, host = info.get("pid"), info.get("host")
+    if host != socket.gethostname():
+        return info
+    if not isinstance(pid, int) or pid <= 0:
+        return None
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return None
+    except PermissionError:
+        return info  # alive, owned by another user
+    return info
+
+
 def held_message(path: Path, info: dict[str, Any]) -> str:
     """Who holds the lock, and how to release it if that holder is gone."""
     workspace = path.stem

@@ -23,7 +23,7 @@ from reconciler.state.errors import (
 )
 from reconciler.state.fold import fold
 from reconciler.state.journal import read_journal, remove_journal
-from reconciler.state.lock import WorkspaceLock
+from reconciler.state.lock import WorkspaceLock, live_holder
 from reconciler.state.seal import KEY_ENV, state_key
 from reconciler.state.store import (
     create_state,
@@ -90,6 +90,72 @@ def open_workspace(
         state, folded = _fold_leftover(config, workspace.name, lock_held)
         notes.extend(folded)
     return OpenedWorkspace(state=state, path=path, notes=notes)
+
+
+def read_workspace(config: Config, workspace: Workspace) -> OpenedWorkspace:
+    """The workspace as a read-only command (status, plan) sees it: creates, locks, writes nothing.
+
+    No state: :class:`StateMissing` naming ``init``, except for the sandbox workspace, which is
+    shown as an empty state in memory. An apply running (its lock's holder alive): the state as
+    last written, with a note saying so. A journal left by an earlier command: folded in memory
+    only; the next apply, refresh or doctor writes it.
+    """
+    path = state_path(config, workspace.name)
+    endpoint = _existing_endpoint(config, workspace)
+    if not os.path.lexists(path) and workspace.is_sandbox:
+        state = new_state(workspace.name, endpoint or "sandbox:(no identity yet)")
+        note = (
+            f"{path} does not exist yet: `campaigns apply --sandbox` creates it (the submission "
+            "names shown here are provisional until then)"
+        )
+        return OpenedWorkspace(state=state, path=path, notes=[note])
+    state = load_state(path)
+    bound = endpoint or "sandbox:(no identity in .sandbox/)"
+    _check_endpoint(state, bound, path, workspace)
+    _check_auth_endpoint(state, auth_endpoint_for(workspace, bound), path, workspace)
+    holder = live_holder(lock_path(config, workspace.name))
+    if holder is not None:
+        note = (
+            f"{holder.get('operation', 'an apply')} is running on this workspace "
+            f"({holder.get('owner', '?')}@{holder.get('host', '?')}, pid {holder.get('pid', '?')}, "
+            f"since {holder.get('createdAt', '?')}): showing the state as last written "
+            f"(serial {state.serial}); run again once it has finished"
+        )
+        return OpenedWorkspace(state=state, path=path, notes=[note])
+    journal = journal_path(config, workspace.name)
+    if not os.path.lexists(journal):
+        return OpenedWorkspace(state=state, path=path)
+    return _fold_in_memory(path, journal, state)
+
+
+def _existing_endpoint(config: Config, workspace: Workspace) -> str | None:
+    """:func:`endpoint_for` without creating the sandbox identity (None: it has none yet)."""
+    if not workspace.is_sandbox:
+        return workspace.api_url
+    from reconciler.sandbox.identity import IdentityError, existing_account_id
+
+    try:
+        found = existing_account_id(config.sandbox_dir)
+    except (IdentityError, OSError) as exc:
+        raise StateError(f"sandbox identity: {exc}") from exc
+    return None if found is None else f"sandbox:{found}"
+
+
+def _fold_in_memory(path: Path, journal: Path, state: State) -> OpenedWorkspace:
+    try:
+        result = fold(state, read_journal(journal), _now())
+    except (StateCorrupt, LineageMismatch) as exc:
+        raise type(exc)(f"{exc}. {journal_advice(path, journal, exc)}") from exc
+    notes = [
+        f"{journal} (left by an earlier apply) is folded in memory for this view; the next "
+        f"apply, refresh or doctor writes it into {path}",
+        *result.notes,
+    ]
+    notes.extend(
+        f"{p.intent.id}: {p.intent.type} {p.intent.key} is unresolved (in doubt)"
+        for p in result.state.pending
+    )
+    return OpenedWorkspace(state=result.state, path=path, notes=notes)
 
 
 def _create(path: Path, name: str, endpoint: str, auth_endpoint: str) -> None:
@@ -206,7 +272,7 @@ def fold_journal(config: Config, name: str) -> tuple[State, list[str]]:
         except StateError as exc:
             raise StateError(
                 f"{exc}. Nothing is lost: {journal} keeps every submission, and the next "
-                "command folds it in once the state can be written"
+                "apply, refresh or doctor folds it in once the state can be written"
             ) from exc
     remove_journal(journal)
     notes = [f"folded the journal left by an earlier apply into {path}", *result.notes]

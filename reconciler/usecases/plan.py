@@ -1,6 +1,8 @@
-"""``campaigns plan`` below the CLI: load, open the workspace, diff; returns what to show.
+"""``campaigns plan`` below the CLI: load, read the workspace, diff; returns what to show.
 
-Offline unless asked to refresh first. Invalid declarations are reported before a workspace
+Offline unless asked to refresh first, and read-only: the workspace is read with
+:func:`reconciler.state.workspace.read_workspace`, which creates, locks and writes nothing (a
+running apply does not block a plan; a leftover journal is folded in memory only). Invalid declarations are reported before a workspace
 that cannot be opened (no state, another endpoint): the load runs either way, and the opening
 error is raised only when there is nothing else to report.
 """
@@ -24,7 +26,7 @@ from reconciler.plan.policy import plan_with_policy
 from reconciler.policy.optouts import suppressed_by_opt_outs
 from reconciler.policy.report import PolicyInputs
 from reconciler.state.seal import state_key
-from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
+from reconciler.state.workspace import OpenedWorkspace, read_workspace
 from reconciler.usecases import Target
 
 if TYPE_CHECKING:  # refresh (and httpx with it) loads only for plan --refresh
@@ -84,11 +86,11 @@ def policy_inputs(config: Config, workspace: Workspace, state: State) -> PolicyI
 def plan_workspace(target: Target, now: datetime, *, refresh: bool = False) -> PlanResult:
     """Plan ``target``'s workspace (reading Routee tracking first with ``refresh``)."""
     config, workspace = target.config, target.workspace
-    require_campaigns_dir(config)  # before a sandbox state or data dir is created
+    require_campaigns_dir(config)
     report = _refresh(target) if refresh else None
     opened: OpenedWorkspace | None = None
     try:
-        opened = open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))
+        opened = read_workspace(config, workspace)
     except CampaignsError as exc:
         unopened = exc
     loaded = load_project(config, opened.state if opened else None)

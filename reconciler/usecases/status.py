@@ -18,7 +18,7 @@ from reconciler.models.state import (
     Submission,
     SubmissionStatus,
 )
-from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
+from reconciler.state.workspace import OpenedWorkspace, read_workspace
 from reconciler.usecases import Target
 
 
@@ -108,8 +108,9 @@ def cost_estimates(target: Target, state: State) -> dict[str, str]:
 
 
 def open_for_status(target: Target) -> OpenedWorkspace:
-    """The workspace's state as it is (a leftover journal folded in); offline, no credentials."""
-    config, workspace = target.config, target.workspace
-    if workspace.is_sandbox:
-        config.state_dir.mkdir(parents=True, exist_ok=True)
-    return open_workspace(config, workspace, endpoint=endpoint_for(config, workspace))
+    """The workspace's state, read-only: offline, no credentials, creates and writes nothing.
+
+    A running apply does not block it (the state as last written, with a note); a leftover
+    journal is folded in memory only (:func:`reconciler.state.workspace.read_workspace`).
+    """
+    return read_workspace(target.config, target.workspace)

@@ -65,8 +65,9 @@ def test_from_a_subdirectory_the_root_is_found_and_named(
     assert code == 0, err
     assert err.splitlines()[0] == f"campaigns: project root {root}"
     assert "+ send a  campaigns/a.yaml:1:1" in out
-    assert (root / "state" / "sandbox.json").is_file()
-    assert not (root / below / "state").exists()
+    # plan only reads: it names the root's sandbox state, and creates it nowhere
+    assert f"{root / 'state' / 'sandbox.json'} does not exist yet" in err
+    assert not (root / "state").exists() and not (root / below / "state").exists()
     code, out, err = run_split("validate")
     assert (code, out, err) == (
         0,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import textwrap
@@ -139,3 +140,19 @@ def test_lock_with_unreadable_info_still_reports(tmp_path: Path) -> None:
         path.write_text("")
         with pytest.raises(LockHeld, match="locked by another process"):
             WorkspaceLock(path, "apply").acquire()
+
+
+def test_live_holder_reads_the_file_and_never_locks(tmp_path: Path) -> None:
+    from reconciler.state.lock import live_holder
+
+    path = tmp_path / "w.lock"
+    assert live_holder(path) is None and not path.exists()  # nothing created
+    with WorkspaceLock(path, "apply"):
+        held = live_holder(path)
+        assert held is not None and held["operation"] == "apply"
+    assert live_holder(path) is None
+    dead = {"pid": 2**22 + 7, "host": socket.gethostname(), "operation": "apply"}
+    path.write_text(json.dumps(dead))
+    assert live_holder(path) is None  # a killed holder's leftover file
+    path.write_text(json.dumps({**dead, "host": "another-host"}))
+    assert live_holder(path) == {**dead, "host": "another-host"}  # cannot tell: assume alive

@@ -27,7 +27,13 @@ from reconciler.state.store import (
     new_state,
     state_path,
 )
-from reconciler.state.workspace import bind_workspace, endpoint_for, fold_journal, open_workspace
+from reconciler.state.workspace import (
+    bind_workspace,
+    endpoint_for,
+    fold_journal,
+    open_workspace,
+    read_workspace,
+)
 
 API = "https://connect.routee.net"
 AUTH = "https://auth.routee.net"
@@ -149,8 +155,8 @@ def test_a_state_that_cannot_be_written_keeps_the_journal_and_says_so(
     path = state_path(config, "prod")
     assert str(caught.value) == (
         f"{path}: cannot write (no file can be created in {path.parent}): Permission denied. "
-        f"Nothing is lost: {journal} keeps every submission, and the next command folds it in "
-        "once the state can be written"
+        f"Nothing is lost: {journal} keeps every submission, and the next apply, refresh or "
+        "doctor folds it in once the state can be written"
     )
     assert journal.read_bytes() == kept
     monkeypatch.undo()
@@ -271,3 +277,32 @@ def test_a_state_behind_its_journal_is_never_told_to_come_from_git_when_git_igno
     assert "Next: put back the newer state the apply ran on" in message
     assert "restore it from git" not in message and "git checkout" not in message
     assert "delete it together with the project's .sandbox/ directory" in message
+
+
+def test_read_workspace_creates_nothing_for_a_fresh_sandbox(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    opened = read_workspace(config, config.workspace("sandbox", env={}))
+    assert opened.state.campaigns == {} and opened.state.serial == 0
+    assert "does not exist yet" in opened.notes[0]
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_read_workspace_folds_a_leftover_journal_in_memory_only(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    _leftover(config)
+    on_disk = state_path(config, "prod").read_bytes()
+    opened = read_workspace(config, config.workspace("prod", env={}))
+    assert opened.state.campaigns["a"].submissions[0].tracking_id == "t-a"
+    assert [p.intent for p in opened.state.pending] == [_submit("k2", "b")]
+    assert state_path(config, "prod").read_bytes() == on_disk
+    assert journal_path(config, "prod").exists()
+    assert not lock_path(config, "prod").exists()
+
+
+def test_read_workspace_under_a_live_lock_shows_the_state_as_written(tmp_path: Path) -> None:
+    config = _config(tmp_path)
+    _leftover(config)
+    with WorkspaceLock(lock_path(config, "prod"), "apply"):
+        opened = read_workspace(config, config.workspace("prod", env={}))
+    assert opened.state.campaigns == {}  # the journal is the running apply's, not folded
+    assert "apply is running on this workspace" in opened.notes[0]

@@ -29,7 +29,9 @@ def command(*, target: Target, fmt: str) -> None:
     pending trackingId, origin (resolved/adopted/imported), forgotten, and
     "held"/"in doubt" for a remote call whose outcome is unknown.
 
-    Offline: needs no credentials. Exit codes: 0 shown, 1 no state or unreadable state.
+    Offline and read-only: needs no credentials, creates and writes nothing, and is not blocked
+    by a running apply (it shows the state as last written and says so). Exit codes: 0 shown,
+    1 no state or unreadable state.
     """
     from reconciler.render.status import render_status_json, render_status_text
     from reconciler.usecases.status import cost_estimates, open_for_status, status_rows
