@@ -14,6 +14,7 @@ import json
 import os
 import tempfile
 import uuid
+from glob import escape as glob_escape
 from pathlib import Path
 from typing import Any
 
@@ -154,6 +155,7 @@ def render_state(state: State, key: bytes | None = None) -> bytes:
 
 def write_state(path: Path, state: State) -> None:
     """Replace ``path`` with ``state`` atomically (temp file, fsync, rename, fsync directory)."""
+    remove_leftover_temps(path)
     tmp = _write_temp(path, render_state(state, state_key()))
     try:
         tmp.replace(path)
@@ -171,6 +173,7 @@ def create_state(path: Path, state: State) -> None:
     ``init`` runs can never both believe they created the workspace.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    remove_leftover_temps(path)
     tmp = _write_temp(path, render_state(state, state_key()))
     try:
         os.link(tmp, path)
@@ -183,13 +186,50 @@ def create_state(path: Path, state: State) -> None:
     fsync_dir(path.parent)
 
 
+def remove_leftover_temps(path: Path) -> list[Path]:
+    """Remove the temp files of writes of ``path`` that a kill interrupted; return them.
+
+    A temp file's name carries its writer's pid (``.W.json.<pid>.<random>.tmp``), so only files
+    whose writer is gone are removed: a write in progress in another process is never touched.
+    """
+    removed = []
+    with contextlib.suppress(OSError):
+        for tmp in path.parent.glob(f".{glob_escape(path.name)}.*.tmp"):
+            pid = _writer_pid(tmp, path)
+            if pid is not None and not _alive(pid) and tmp.is_file() and not tmp.is_symlink():
+                with contextlib.suppress(FileNotFoundError):
+                    tmp.unlink()
+                    removed.append(tmp)
+    return removed
+
+
+def _writer_pid(tmp: Path, path: Path) -> int | None:
+    middle = tmp.name[len(path.name) + 2 : -len(".tmp")]
+    pid, _, _ = middle.partition(".")
+    return int(pid) if pid.isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True  # a write of this process may be in progress in another thread
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _write_temp(path: Path, data: bytes) -> Path:
     try:
         check_directory(path.parent)
     except FileRefused as exc:
         raise StateError(str(exc)) from None
     try:
-        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        fd, name = tempfile.mkstemp(
+            prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=path.parent
+        )
     except OSError as exc:
         raise StateError(
             f"{path}: cannot write (no file can be created in {path.parent}): {exc.strerror or exc}"

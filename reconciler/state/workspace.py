@@ -31,6 +31,7 @@ from reconciler.state.store import (
     load_state,
     lock_path,
     new_state,
+    remove_leftover_temps,
     restore_hint,
     state_path,
     write_state,
@@ -85,6 +86,12 @@ def open_workspace(
     state = load_state(path)
     _check_endpoint(state, endpoint, path, workspace)
     _check_auth_endpoint(state, auth_endpoint, path, workspace)
+    leftovers = remove_leftover_temps(path)
+    if leftovers:
+        notes.append(
+            f"removed {len(leftovers)} temporary file(s) left in {path.parent} by a state write "
+            "that was interrupted"
+        )
     journal = journal_path(config, workspace.name)
     if os.path.lexists(journal):
         state, folded = _fold_leftover(config, workspace.name, lock_held)

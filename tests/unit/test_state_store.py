@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ from reconciler.state.store import (
     load_state,
     lock_path,
     new_state,
+    remove_leftover_temps,
     render_state,
     state_path,
     write_state,
@@ -198,3 +200,23 @@ def test_a_damaged_state_is_told_to_come_from_git_only_when_git_tracks_it(
     assert "delete it together with the project's .sandbox/ directory" in messages["sandbox"]
     assert "git checkout" not in messages["staging"]
     assert "git does not track it, so git cannot restore it" in messages["staging"]
+
+
+def test_temp_files_of_killed_writers_are_removed_by_the_next_write(tmp_path: Path) -> None:
+    path = tmp_path / "s.json"
+    write_state(path, _state())
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        text=True,
+        capture_output=True,
+        check=True,
+    )
+    left = tmp_path / f".s.json.{dead.stdout.strip()}.abc123.tmp"
+    live = tmp_path / f".s.json.{os.getppid()}.def456.tmp"  # a writer still running
+    other = tmp_path / ".t.json.1.x.tmp"  # another file's temp
+    for tmp in (left, live, other):
+        tmp.write_bytes(b"{half")
+    write_state(path, _state())
+    assert not left.exists()
+    assert live.exists() and other.exists()
+    assert remove_leftover_temps(path) == []
