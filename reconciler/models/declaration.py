@@ -18,9 +18,7 @@ checked by the loader, which knows the CSV file's lines.
 
 from __future__ import annotations
 
-import calendar
 import difflib
-import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -33,7 +31,6 @@ import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Field,
     ValidationInfo,
@@ -42,6 +39,7 @@ from pydantic_core import PydanticCustomError
 
 from reconciler.enums import DOCUMENTED_LANGUAGES, INT32_MAX, SENDER_PATTERN
 from reconciler.models.phone import calling_code, fast_valid
+from reconciler.models.rules import impossible_date, whole_number
 
 #: Routee's limit on each of ``to``, ``contacts`` and ``groups`` (after ``toFile`` is merged).
 MAX_RECIPIENTS = 1000
@@ -151,32 +149,6 @@ def _sender(value: str) -> str:
     return value
 
 
-def _whole_number(low: int) -> BeforeValidator:
-    """An int32 from ``low`` up (decision 7): fractions, infinities, NaN and overflow say so."""
-    rule = f"must be a whole number from {low} to {INT32_MAX} (int32)"
-
-    def check(value: Any) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return value  # strict int validation names the wrong type
-        if isinstance(value, float):
-            raise PydanticCustomError("int32", f"{rule}, not {_shown_float(value)}")
-        if not low <= value <= INT32_MAX:
-            raise PydanticCustomError("int32", f"{rule}, not {value}")
-        return value
-
-    return BeforeValidator(check)
-
-
-def _shown_float(value: float) -> str:
-    if math.isnan(value):
-        return "NaN"
-    if math.isinf(value):
-        return "infinity (.inf, or a number too large to read, such as 1e400)"
-    if value.is_integer() and abs(value) <= INT32_MAX:
-        return f"{value!r}: write {int(value)}"
-    return f"the fraction {value!r}" if abs(value) < 1e15 else repr(value)
-
-
 def _pattern(pattern: str, rule: str) -> AfterValidator:
     """A regex check with a message a YAML author can act on (and the pattern in the schema)."""
     compiled = re.compile(pattern)
@@ -212,20 +184,8 @@ def _scheduled_date(value: str) -> str:
     try:
         datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError as exc:
-        raise PydanticCustomError("scheduled_date", _impossible_date(value, exc)) from None
+        raise PydanticCustomError("scheduled_date", impossible_date(value, exc)) from None
     return value
-
-
-def _impossible_date(value: str, exc: ValueError) -> str:
-    """``2027-02-30``: the format is right but no such day (or time, or zone) exists."""
-    year, month, day = (int(part) for part in value[:10].split("-"))
-    if not 1 <= month <= 12:
-        return f"{value[:10]} is not a date: there is no month {month}"
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        name = calendar.month_name[month]
-        return f"{value[:10]} is not a date: {name} {year} has {days} days"
-    return f"{value} is not a real date-time ({exc})"
 
 
 def _file_url(value: str) -> str:
@@ -340,7 +300,7 @@ class RequestFields(_Strict):
         json_schema_extra={"pattern": SCHEDULED_DATE_PATTERN},
         description="YYYY-MM-DDThh:mm:ss(.fff)?(Z|+hh:mm); absent means immediately.",
     )
-    hangup_delay: Annotated[int, _whole_number(1)] | None = Field(
+    hangup_delay: Annotated[int, whole_number(1)] | None = Field(
         default=None,
         alias="hangupDelay",
         ge=1,
@@ -350,7 +310,7 @@ class RequestFields(_Strict):
     callback: Callback | None = None
     campaign_callback: Callback | None = Field(default=None, alias="campaignCallback")
     collect_dtmf_digits: bool | None = Field(default=None, alias="collectDtmfDigits")
-    collect_dtmf_await_seconds: Annotated[int, _whole_number(0)] | None = Field(
+    collect_dtmf_await_seconds: Annotated[int, whole_number(0)] | None = Field(
         default=None,
         alias="collectDtmfAwaitSeconds",
         ge=0,
