@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 #: Variables of the caller's environment that change the tool's behaviour. CI=true makes apply
@@ -27,5 +29,10 @@ def _isolated_environment(
 ) -> None:
     for name in _AMBIENT:
         monkeypatch.delenv(name, raising=False)
+    # A test run started by git (a hook, `git rebase --exec`) inherits GIT_DIR and friends: the
+    # tests' own `git init`/`commit` in temporary directories would then write into the caller's
+    # repository (seen: core.bare set and test branches created in the checkout's .git).
+    for name in [name for name in os.environ if name.startswith("GIT_")]:
+        monkeypatch.delenv(name)
     # The parse cache lives in the user's cache directory: each test gets its own.
     monkeypatch.setenv("CAMPAIGNS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
