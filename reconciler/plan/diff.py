@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 
 from reconciler.models.campaign import Campaign
 from reconciler.models.intent import SubmitIntent
-from reconciler.models.plan import Plan, Problem
+from reconciler.models.plan import Action, Plan, Problem
 from reconciler.models.state import State
 from reconciler.plan.actions import forget_action, resolve_action
 from reconciler.plan.cautions import request_warnings, shared_number_warnings
@@ -41,7 +41,7 @@ def diff(
     in_flight = {p.intent.id for p in state.pending}
     declared = {c.id for c in campaigns}
     ctx = Context(state.lineage, now, margin, _sent_specs(state))
-    actions = [resolve_action(p, p.intent.id in declared) for p in state.pending]
+    actions: list[Action] = [resolve_action(p, p.intent.id in declared) for p in state.pending]
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for campaign in campaigns:
