@@ -6,6 +6,8 @@ conditions and results, and every action of a kind carries the same fields.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from reconciler.models.campaign import Campaign
 from reconciler.models.intent import CancelIntent, CancelReason, OutcomeKind, SubmitIntent
 from reconciler.models.plan import (
@@ -19,7 +21,8 @@ from reconciler.models.plan import (
     Resolve,
     Send,
 )
-from reconciler.models.state import CampaignRecord, Pending
+from reconciler.models.state import CampaignRecord, Pending, Submission
+from reconciler.plan.live import describe_live, live_submissions
 from reconciler.plan.names import submission_name
 
 PENDING_NOTE = (
@@ -67,11 +70,10 @@ def submit_intent(campaign: Campaign, seq: int, lineage: str) -> SubmitIntent:
     )
 
 
-def cancel_action(campaign: Campaign, record: CampaignRecord) -> Cancel:
-    """DELETE the last submission (``cancel: true``); counts show what is being cancelled."""
-    last = record.last
+def cancel_action(campaign: Campaign, last: Submission) -> Cancel:
+    """DELETE a submission (``cancel: true``); counts show what is being cancelled."""
     # the decision table only cancels a recorded submission whose trackingId is known
-    assert last is not None and last.tracking_id is not None
+    assert last.tracking_id is not None
     return Cancel(
         id=campaign.id,
         source=str(campaign.source),
@@ -100,14 +102,20 @@ def noop_action(campaign: Campaign, record: CampaignRecord | None, *notes: str) 
     )
 
 
-def forget_action(record: CampaignRecord) -> Forget:
+def forget_action(record: CampaignRecord, now: datetime) -> Forget:
+    """Stop tracking a deleted file's id; say which of its submissions will still ring."""
     last = record.last
+    ringing = tuple(
+        f"{describe_live(s)} is still Scheduled and will ring: deleting the file does not "
+        f"cancel it; to cancel instead, restore the file with cancel: true and apply"
+        for s in live_submissions(record, now)
+    )
     return Forget(
         id=record.id,
         source=record.source,
         submission_name=last.submission_name if last else None,
         tracking_id=last.tracking_id if last else None,
-        notes=("no remote call: deleting a file never cancels anything; history is kept",),
+        notes=("no remote call: deleting a file never cancels anything; history is kept", *ringing),
     )
 
 
