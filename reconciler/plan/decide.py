@@ -50,8 +50,9 @@ class Decision:
 
 
 def still_scheduled(submission: Submission, now: datetime, margin: timedelta) -> bool:
-    """Scheduled only if the state says so and its start is later than now plus the margin."""
-    if submission.state != SCHEDULED:
+    """Scheduled (or never seen in any state: a send settled by a 409) and starting later than
+    now plus the margin: a DELETE can still stop it (Routee refuses one that has started)."""
+    if submission.state not in (None, SCHEDULED):
         return False
     start = parse_instant(submission.request.get("scheduledDate"))
     return start is not None and start > now + margin
@@ -108,9 +109,9 @@ def _decide(campaign: Campaign, record: CampaignRecord | None, ctx: Context) -> 
         return _cancel(campaign, record, last, ctx)
     if campaign.revision > last.revision:
         return _resend(campaign, record, ctx)
-    if campaign.id in ctx.replace:
-        return _forced_replace(campaign, record, last, ctx)
     if campaign.spec_hash == last.spec_hash:
+        if campaign.id in ctx.replace:
+            return _forced_replace(campaign, record, last, ctx)
         return _unchanged(campaign, record, last, ctx)
     return _changed(campaign, record, last, ctx)
 

@@ -30,7 +30,7 @@ from reconciler.load.paths import require_campaigns_dir
 from reconciler.load.recorded import with_dropped
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import OutcomeKind, Sources, Track
-from reconciler.models.plan import GuardKind, Plan
+from reconciler.models.plan import ActionKind, GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.errors import PlanRefused
 from reconciler.plan.saved import check_saved_plan
@@ -65,6 +65,8 @@ class ApplyOptions:
     auto_approve: bool = False
     concurrency: int | None = None
     allow: Mapping[GuardKind, int] = field(default_factory=dict)
+    #: ``--replace ID``: cancel and send again although unchanged (a spec unverified).
+    replace: frozenset[str] = frozenset()
 
 
 def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> ApplyReport:
@@ -77,7 +79,7 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
         for line in session.notes:
             view.note(line)
         loaded = load_declarations(config, session.state)
-        plan = _plan(target, session.state, loaded.campaigns, saved)
+        plan = _plan(target, session.state, loaded.campaigns, saved, options.replace)
         listed = policy_inputs(config, workspace, session.state).listed
         sources = Sources(
             sources=with_dropped(loaded.sources, loaded.campaigns, listed), at=utc_now()
@@ -119,10 +121,21 @@ def read_saved_plan(config: Config, workspace: Workspace, plan_file: Path | None
     return saved
 
 
-def _plan(target: Target, state: State, campaigns: list[Campaign], saved: Plan | None) -> Plan:
-    """The plan to apply: made now, error-free, and the saved one's if one was given."""
+def _plan(
+    target: Target,
+    state: State,
+    campaigns: list[Campaign],
+    saved: Plan | None,
+    replace: frozenset[str],
+) -> Plan:
+    """The plan to apply: made now, error-free, and the saved one's if one was given.
+
+    A saved plan's replaces are re-planned as replaces (a ``plan --replace ID --out`` file).
+    """
+    if saved is not None:
+        replace |= {a.id for a in saved.actions if a.action is ActionKind.REPLACE}
     now = current_time(os.environ, sandbox=target.workspace.is_sandbox)
-    plan = plan_for(target.config, target.workspace, state, campaigns, now)
+    plan = plan_for(target.config, target.workspace, state, campaigns, now, replace=replace)
     if plan.errored:
         lines = "\n".join(problem.text for problem in plan.errors)
         raise PlanRefused(f"the plan has errors; nothing was applied:\n{lines}")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.options import Target, in_ci, target_options
+from reconciler.cli.options import Target, in_ci, replace_option, target_options
 from reconciler.clock import current_time
 from reconciler.errors import CampaignsError, ExitCode
 from reconciler.escape import for_terminal
@@ -67,10 +67,12 @@ from reconciler.usecases.plan import plan_workspace
     help="Read Routee tracking first (campaigns refresh; needs credentials, except with "
     "--sandbox).",
 )
+@replace_option
 @target_options
 def command(
     *,
     target: Target,
+    replace: tuple[str, ...] = (),
     out: Path | None,
     output_format: str,
     detailed_exitcode: bool,
@@ -99,7 +101,10 @@ def command(
     protected = protected_problems(target, base) if base is not None else []
     try:
         result = plan_workspace(
-            target, current_time(os.environ, sandbox=target.workspace.is_sandbox), refresh=refresh
+            target,
+            current_time(os.environ, sandbox=target.workspace.is_sandbox),
+            refresh=refresh,
+            replace=replace,
         )
     except CampaignsError as exc:
         lines = [p.text for p in protected]
