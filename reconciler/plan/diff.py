@@ -14,7 +14,7 @@ from reconciler.models.intent import SubmitIntent
 from reconciler.models.plan import Action, Plan, Problem
 from reconciler.models.state import State
 from reconciler.plan.actions import forget_action, resolve_action
-from reconciler.plan.cautions import request_warnings, shared_number_warnings
+from reconciler.plan.cautions import defaults_warning, request_warnings, shared_number_warnings
 from reconciler.plan.decide import Context, decide
 from reconciler.plan.guards import GuardLimits, build_guards
 from reconciler.plan.seal import seal
@@ -63,6 +63,7 @@ def diff(
     )
     actions.sort(key=lambda a: a.sort_key)
     warnings += request_warnings(actions, now) + shared_number_warnings(campaigns)
+    warnings += defaults_warning(campaigns, state, actions)
     plan = Plan(
         workspace=state.workspace,
         lineage=state.lineage,

@@ -481,3 +481,31 @@ def test_copy_check_also_guards_replace_and_resend() -> None:
             "campaigns/b.yaml:1:1: b is a copy of a, already sent as a-seq1: change this "
             "declaration, or delete it and set a higher revision on a to send that again"
         )
+
+
+def test_a_defaults_change_lists_every_campaign_whose_next_submission_it_changes() -> None:
+    own = make_request(**{"from": None})
+    scheduled = make_campaign("s", own, defaults={"from": "+306900000001"})
+    sent = make_campaign(
+        "t",
+        make_request(to=["+306911111119"], **{"from": None}),
+        defaults={"from": "+306900000001"},
+    )
+    mine = make_campaign("u", make_request(to=["+306911111118"]))
+    state = make_state(
+        record_of("s", submission_of(scheduled)),
+        record_of("t", submission_of(sent, state="Sent")),
+        record_of("u", submission_of(mine)),
+    )
+    moved = {"from": "+306900000002"}
+    declared = [
+        make_campaign("s", own, defaults=moved),
+        make_campaign("t", make_request(to=["+306911111119"], **{"from": None}), defaults=moved),
+        mine,
+    ]
+    plan = diff(declared, state, NOW)
+    [listing] = [w for w in plan.warnings if w.id is None]
+    assert listing.message == (
+        "defaults.yaml changes the next submission of 2 campaigns: s (from: replaced by this "
+        "plan); t (from: already sent; in its next resend)"
+    )
