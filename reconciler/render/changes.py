@@ -160,4 +160,5 @@ def held_label(action: Action) -> str:
 def errors_line(plan: Plan) -> str:
     count = len(plan.errors)
     noun = "error" if count == 1 else "errors"
-    return f"The plan has {count} {noun}: nothing can be applied until they are fixed."
+    them = "that campaign" if count == 1 else "those campaigns"
+    return f"The plan has {count} {noun}: apply skips {them} until fixed; the others are applied."

@@ -4,12 +4,14 @@
 every plan format, that the earlier one rings too; ``status --live`` lists both; ``cancel: true``
 then cancels both. "Submissions nobody can cancel": a send settled by a 409 after a lost answer
 has no trackingId; every plan format says it cannot be cancelled or replaced until the trackingId
-is known, with the import command, and ``import ID --tracking-id T`` makes it cancellable.
+is known, with the import command, and ``import ID --tracking-id T`` makes it cancellable;
+meanwhile that problem blocks no other campaign (apply sends the rest and exits 1).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from reconciler.errors import ExitCode
@@ -20,9 +22,11 @@ UNTRACKED = "cannot be cancelled or replaced until its trackingId is known"
 
 
 def plan_formats(project: Project) -> dict[str, tuple[int, str]]:
-    """The plan in each format: (exit code, output)."""
+    """The plan in each format: (exit code, output as a reader sees it)."""
     runs = {fmt: project.run("plan", "--format", fmt) for fmt in ("text", "json", "markdown")}
-    return {fmt: (run.exit_code, run.output) for fmt, run in runs.items()}
+    shown = {fmt: run.output for fmt, run in runs.items()}
+    shown["markdown"] = re.sub(r"\\(.)", r"\1", shown["markdown"])  # Markdown's escapes
+    return {fmt: (run.exit_code, shown[fmt]) for fmt, run in runs.items()}
 
 
 def test_a_resend_over_a_scheduled_submission_says_both_ring_and_cancel_stops_both(
@@ -89,6 +93,16 @@ def test_a_submission_with_no_tracking_id_is_shown_and_import_makes_it_cancellab
     assert refused.exit_code == ExitCode.ERROR, refused.output
     assert UNTRACKED in refused.output and "campaigns import lost --tracking-id T" in refused.output
 
+    # That problem blocks only `lost`: apply sends the rest, then exits 1 naming it.
+    project.declare("fresh", number=4)
+    partial = project.run("apply", "--auto-approve")
+    assert partial.exit_code == ExitCode.ERROR, partial.output
+    assert "1 sent" in partial.output
+    assert "those campaigns were not applied (the others were)" in partial.output
+    assert UNTRACKED in partial.output
+    assert project.state().campaigns["fresh"].submissions
+    assert len(sandbox_campaigns(sandbox)) == 3
+
     (landed,) = [
         c for c in sandbox_campaigns(sandbox) if c["campaignName"] == submission.submission_name
     ]
@@ -106,4 +120,4 @@ def test_a_submission_with_no_tracking_id_is_shown_and_import_makes_it_cancellab
     assert applied.exit_code == 0, applied.output
     (remote,) = [c for c in sandbox_campaigns(sandbox) if c["trackingId"] == landed["trackingId"]]
     assert remote["cancelled"]
-    assert len(sandbox_campaigns(sandbox)) == 2  # nothing sent twice
+    assert len(sandbox_campaigns(sandbox)) == 3  # nothing sent twice

@@ -115,7 +115,7 @@ def test_plan_with_errors_never_claims_no_changes() -> None:
         body = render(fmt, plan)
         assert "No changes" not in body and "up to date" not in body
         assert "Plan: 0 to send, 0 to replace, 0 to cancel, 0 to forget." in body
-        assert "The plan has 1 error: nothing can be applied until they are fixed." in body
+        assert "The plan has 1 error: apply skips that campaign until fixed" in body
     text = render("text", plan)
     assert text.startswith("Campaigns plan for workspace production (state serial 3)\n\nErrors:\n")
     assert "  campaigns/a.yaml:1:1: a changed after it was sent as a-seq1 (state Sent)" in text

@@ -87,8 +87,8 @@ def command(
     outside-window, over-frequency, cost: `campaigns help policy`) are reported with the exact
     --allow-* flag apply would need; they never change plan's exit code. Suppressed numbers are
     dropped from the requests and shown; CAMPAIGNS_NOW sets the clock for the sandbox (tests,
-    demos). A plan with errors is
-    shown but not saved with --out. Campaigns declared again after their file was deleted are
+    demos). A plan error stops only its own campaign (apply performs the others, then exits 1);
+    a plan with errors is shown but not saved with --out. Campaigns declared again after their file was deleted are
     shown as "tracked again"; a resolve Routee refused is shown "held: not re-sent". See
     `campaigns help plan`.
 
@@ -138,7 +138,7 @@ def command(
     RENDERERS[output_format](plan, sys.stdout, options)
     if plan.errored:
         if out is not None:
-            err.write(f"{out}: not written: a plan with errors cannot be applied\n")
+            err.write(f"{out}: not written: a saved plan must have no errors\n")
         ctx.exit(ExitCode.ERROR)
     if out is not None:
         from reconciler.usecases.plan_file import write_plan
