@@ -121,3 +121,20 @@ def test_a_submission_with_no_tracking_id_is_shown_and_import_makes_it_cancellab
     (remote,) = [c for c in sandbox_campaigns(sandbox) if c["trackingId"] == landed["trackingId"]]
     assert remote["cancelled"]
     assert len(sandbox_campaigns(sandbox)) == 3  # nothing sent twice
+
+
+def test_replace_id_cancels_an_unchanged_campaign_and_sends_its_declared_spec(
+    tmp_path: Path, sandbox_factory: SandboxFactory
+) -> None:
+    project = Project(tmp_path / "p", sandbox_factory())
+    project.init()
+    project.declare("kept", number=5)
+    assert project.run("apply", "--auto-approve").exit_code == 0
+    assert "-/+ replace kept" in project.run("plan", "--replace", "kept").output
+    assert "No changes" in project.run("plan").output  # only when asked
+    replaced = project.run("apply", "--auto-approve", "--replace", "kept")
+    assert replaced.exit_code == 0, replaced.output
+    old, new = project.state().campaigns["kept"].submissions
+    remote = {c["campaignName"]: c for c in sandbox_campaigns(project.sandbox)}
+    assert remote[old.submission_name]["cancelled"] and not remote[new.submission_name]["cancelled"]
+    assert new.request == old.request
