@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from reconciler.models.actions import direct_recipients, groups_of
 from reconciler.models.intent import OutcomeKind, SubmitIntent
 from reconciler.models.state import (
     CampaignRecord,
@@ -20,7 +19,6 @@ from reconciler.models.state import (
     Submission,
     SubmissionStatus,
 )
-from reconciler.plan.live import live_submissions
 from reconciler.state.workspace import OpenedWorkspace, endpoint_for, open_workspace
 from reconciler.usecases import Target
 
@@ -113,6 +111,8 @@ def cost_estimates(target: Target, state: State) -> dict[str, str]:
 def live_rows(state: State, now: datetime) -> list[dict[str, Any]]:
     """``status --live``: every submission that may still ring, and every submit in doubt
     (it may have landed), one row each, by id then seq."""
+    from reconciler.plan.live import live_submissions  # only for --live: plain status stays small
+
     rows = [
         _live_row(record.id, sub.seq, sub.submission_name, sub.request, sub.tracking_id)
         | {"flags": _live_flags(sub)}
@@ -130,6 +130,8 @@ def live_rows(state: State, now: datetime) -> list[dict[str, Any]]:
 def _live_row(
     campaign_id: str, seq: int, name: str, request: dict[str, Any], tracking_id: str | None
 ) -> dict[str, Any]:
+    from reconciler.models.actions import direct_recipients, groups_of
+
     return {
         "id": campaign_id,
         "seq": seq,
