@@ -195,8 +195,8 @@ def _unchanged(
 def _resend(campaign: Campaign, record: CampaignRecord, ctx: Context) -> Decision:
     """A higher revision is a new submission: say which earlier ones will ring too."""
     notes = tuple(
-        f"{describe_live(s)} is still Scheduled and will ring too: to call only once, set "
-        f"cancel: true and apply before raising revision"
+        f"{describe_live(s)} is still Scheduled and will ring too: to call only once, add "
+        f"cancel: true and apply first (it cancels that one), then remove it and apply"
         for s in live_submissions(record, ctx.now)
     )
     return _post(ActionKind.RESEND, campaign, record, ctx, *notes)

@@ -138,3 +138,24 @@ def test_replace_id_cancels_an_unchanged_campaign_and_sends_its_declared_spec(
     remote = {c["campaignName"]: c for c in sandbox_campaigns(project.sandbox)}
     assert remote[old.submission_name]["cancelled"] and not remote[new.submission_name]["cancelled"]
     assert new.request == old.request
+
+
+def test_the_resend_notes_way_to_call_once_works(
+    tmp_path: Path, sandbox_factory: SandboxFactory
+) -> None:
+    """cancel: true first (with the raised revision), then without: one call in the end."""
+    project = Project(tmp_path / "p", sandbox_factory())
+    project.init()
+    project.declare("once", number=6)
+    assert project.run("apply", "--auto-approve").exit_code == 0
+    project.declare("once", number=6, revision=2)
+    assert "add cancel: true and apply first" in project.run("plan").output
+    project.declare("once", number=6, revision=2, cancel=True)
+    assert project.run("apply", "--auto-approve").exit_code == 0
+    project.declare("once", number=6, revision=2)
+    resent = project.run("apply", "--auto-approve")
+    assert resent.exit_code == 0, resent.output
+    remote = sandbox_campaigns(project.sandbox)
+    assert sorted(c["cancelled"] for c in remote) == [False, True]
+    rows = json.loads(project.run("status", "--live", "--format", "json").output)
+    assert [(r["id"], r["seq"]) for r in rows] == [("once", 2)]
