@@ -13,254 +13,44 @@ projection and the kind's validator reads it back (a saved plan's intents are re
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
-    ConfigDict,
     Field,
-    GetJsonSchemaHandler,
     TypeAdapter,
-    model_serializer,
-    model_validator,
 )
-from pydantic.alias_generators import to_camel, to_snake
-from pydantic.json_schema import JsonSchemaValue
-from pydantic_core import core_schema as cs
 
+from reconciler.models.action_base import ActionBase, NoCancel, NoSubmit, NotHeld
+from reconciler.models.action_view import (
+    FLAT_FIELDS,
+    ActionKind,
+    cancel_of,
+    direct_recipients,
+    groups_of,
+    scheduled_of,
+    submit_of,
+)
 from reconciler.models.intent import CancelIntent, CancelReason, SubmitIntent
 
-
-class ActionKind(StrEnum):
-    """Plan actions, in the order they run (design.md section 4)."""
-
-    RESOLVE = "resolve"
-    CANCEL = "cancel"
-    REPLACE = "replace"
-    SEND = "send"
-    RESEND = "resend"
-    FORGET = "forget"
-    NOOP = "no-op"
-
-    @property
-    def order(self) -> int:
-        return list(ActionKind).index(self)
-
-    @property
-    def symbol(self) -> str:
-        return _SYMBOLS[self]
+__all__ = [
+    "FLAT_FIELDS",
+    "Action",
+    "ActionKind",
+    "Cancel",
+    "Forget",
+    "NoOp",
+    "PostingAction",
+    "Replace",
+    "Resend",
+    "Resolve",
+    "Send",
+    "action_from_flat",
+    "direct_recipients",
+    "groups_of",
+]
 
 
-_SYMBOLS = {
-    ActionKind.RESOLVE: "?",
-    ActionKind.CANCEL: "-",
-    ActionKind.REPLACE: "-/+",
-    ActionKind.SEND: "+",
-    ActionKind.RESEND: "+",
-    ActionKind.FORGET: "~",
-    ActionKind.NOOP: " ",
-}
-
-#: The keys of every action in the plan's JSON, whatever its kind (camelCase).
-FLAT_FIELDS = (
-    "action",
-    "after",
-    "before",
-    "declHash",
-    "groups",
-    "held",
-    "id",
-    "intent",
-    "journalKey",
-    "notes",
-    "recipients",
-    "request",
-    "retrack",
-    "revision",
-    "scheduledDate",
-    "seq",
-    "source",
-    "specHash",
-    "submissionName",
-    "trackingId",
-)
-
-
-class ActionJson(BaseModel):
-    """The JSON projection of an action (documentation only: ``schema/plan.schema.json``)."""
-
-    model_config = ConfigDict(alias_generator=to_camel, populate_by_name=True, extra="forbid")
-
-    id: str
-    action: ActionKind
-    #: ``path:line:col`` of the declaration (None for forget/resolve of an undeclared id).
-    source: str | None
-    #: The seq of the submission this action creates (send, resend, replace, resolve of a submit).
-    seq: int | None
-    #: The name it POSTs under (design.md 5.1), or re-sends under (resolve).
-    submission_name: str | None
-    #: The trackingId a cancel or replace DELETEs (and a resolve of a cancel re-DELETEs).
-    tracking_id: str | None
-    revision: int | None
-    spec_hash: str | None
-    decl_hash: str | None
-    #: The body to POST, without the name; for a resolve, the journal intent's recorded body.
-    request: dict[str, Any] | None
-    #: For display: the last submitted request (before) and the declared one (after).
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    #: Recipients countable offline (``to`` + ``contacts``); groups are counted by analysis.
-    recipients: int
-    groups: list[str]
-    scheduled_date: str | None
-    #: A forgotten id declared again: apply journals a ``track`` record (design.md 4).
-    retrack: bool
-    #: A resolve whose re-send Routee refused (``heldRefused``): never sent again by apply.
-    held: bool
-    notes: list[str]
-    #: For a resolve: which kind of intent it re-sends, and the journal key it settles.
-    intent: Literal["submit", "cancel"] | None
-    journal_key: str | None
-
-
-def direct_recipients(request: dict[str, Any] | None) -> int:
-    """Recipients countable offline: numbers plus contact ids (groups need Routee's analysis)."""
-    request = request or {}
-    return len(request.get("to", ())) + len(request.get("contacts", ()))
-
-
-def groups_of(request: dict[str, Any] | None) -> tuple[str, ...]:
-    return tuple(str(g) for g in (request or {}).get("groups", ()))
-
-
-def scheduled_of(request: dict[str, Any] | None) -> str | None:
-    value = (request or {}).get("scheduledDate")
-    return value if isinstance(value, str) else None
-
-
-class _Action(BaseModel):
-    """What every kind has; each kind adds its own fields and answers the same questions."""
-
-    model_config = ConfigDict(
-        alias_generator=to_camel, populate_by_name=True, extra="forbid", frozen=True
-    )
-
-    id: str
-    source: str | None = None
-    notes: tuple[str, ...] = ()
-
-    @property
-    def posts(self) -> bool:
-        """Whether performing this action POSTs a campaign: the one answer, for guards and apply."""
-        return False
-
-    @property
-    def seq(self) -> int | None:
-        """The seq of the submission this action creates (or a resolve re-sends)."""
-        return None
-
-    @property
-    def request(self) -> dict[str, Any] | None:
-        """The body it POSTs, without the name (for a resolve, the recorded body)."""
-        return None
-
-    @property
-    def after(self) -> dict[str, Any] | None:
-        """For display: the request declared now (``before`` is the last one submitted)."""
-        return self.request
-
-    @property
-    def intent(self) -> Literal["submit", "cancel"] | None:
-        """For a resolve: which kind of intent it re-sends."""
-        return None
-
-    @property
-    def journal_key(self) -> str | None:
-        """For a resolve: the key of the journalled intent it settles."""
-        return None
-
-    @property
-    def sort_key(self) -> tuple[int, str]:
-        return (self._kind().order, self.id)
-
-    @classmethod
-    def _kind(cls) -> ActionKind:
-        kind = cls.model_fields["action"].default
-        assert isinstance(kind, ActionKind)
-        return kind
-
-    # -- the JSON projection and its reading back --------------------------------------------
-
-    @model_serializer(mode="plain")
-    def flat(self) -> dict[str, Any]:
-        """The action as the plan's JSON shows it: every key of :data:`FLAT_FIELDS`."""
-        view = {name: getattr(self, to_snake(name)) for name in FLAT_FIELDS}
-        view["action"] = view["action"].value
-        for name in ("groups", "notes"):
-            view[name] = list(view[name])
-        return view
-
-    @model_validator(mode="before")
-    @classmethod
-    def _from_flat(cls, data: Any) -> Any:
-        """A saved plan's action (flat JSON): this kind's own fields, its intents rebuilt.
-
-        The other keys are read from those (a saved plan's checksum, over its text, catches
-        an edited count or name: ``plan.saved.parse_plan``).
-        """
-        if not isinstance(data, dict) or "intent" not in data:
-            return data
-        flat = {to_camel(k): v for k, v in data.items()}
-        own: dict[str, Any] = {k: v for k, v in flat.items() if k not in FLAT_FIELDS}
-        for name in cls.model_fields:
-            alias = to_camel(name)
-            if alias in flat:
-                own[name] = flat[alias]
-        own.update(cls._intents(flat))
-        return own
-
-    @classmethod
-    def _intents(cls, flat: dict[str, Any]) -> dict[str, Any]:
-        return {}
-
-    @classmethod
-    def __get_pydantic_json_schema__(
-        cls, schema: cs.CoreSchema, handler: GetJsonSchemaHandler
-    ) -> JsonSchemaValue:
-        """Each kind is documented as the flat projection with its ``action`` fixed."""
-        base = handler(ActionJson.__pydantic_core_schema__)
-        return {
-            "title": cls.__name__,
-            "allOf": [base, {"properties": {"action": {"const": cls._kind().value}}}],
-        }
-
-
-class _NotHeld:
-    """Every kind but a resolve: never held."""
-
-    @property
-    def held(self) -> bool:
-        return False
-
-    @property
-    def held_message(self) -> str | None:
-        return None
-
-
-class _NoSubmit:
-    @property
-    def submit(self) -> SubmitIntent | None:
-        return None
-
-
-class _NoCancel:
-    @property
-    def cancel(self) -> CancelIntent | None:
-        return None
-
-
-class _Posting(_NotHeld, _Action):
+class _Posting(NotHeld, ActionBase):
     """A send, resend or replace: POSTs ``submit`` (everything shown is read from it)."""
 
     submit: SubmitIntent
@@ -311,10 +101,10 @@ class _Posting(_NotHeld, _Action):
 
     @classmethod
     def _intents(cls, flat: dict[str, Any]) -> dict[str, Any]:
-        return {"submit": _submit_of(flat)}
+        return {"submit": submit_of(flat)}
 
 
-class Send(_NoCancel, _Posting):
+class Send(NoCancel, _Posting):
     """POST a campaign never sent (or whose last submission was cancelled by a replace)."""
 
     action: Literal[ActionKind.SEND] = ActionKind.SEND
@@ -324,7 +114,7 @@ class Send(_NoCancel, _Posting):
         return None
 
 
-class Resend(_NoCancel, _Posting):
+class Resend(NoCancel, _Posting):
     """POST a higher revision as a new submission."""
 
     action: Literal[ActionKind.RESEND] = ActionKind.RESEND
@@ -346,10 +136,10 @@ class Replace(_Posting):
 
     @classmethod
     def _intents(cls, flat: dict[str, Any]) -> dict[str, Any]:
-        return {"submit": _submit_of(flat), "cancel": _cancel_of(flat, CancelReason.REPLACE)}
+        return {"submit": submit_of(flat), "cancel": cancel_of(flat, CancelReason.REPLACE)}
 
 
-class Cancel(_NoSubmit, _NotHeld, _Action):
+class Cancel(NoSubmit, NotHeld, ActionBase):
     """DELETE a Scheduled submission (``cancel: true``); ``before`` is what it would have sent."""
 
     action: Literal[ActionKind.CANCEL] = ActionKind.CANCEL
@@ -383,10 +173,10 @@ class Cancel(_NoSubmit, _NotHeld, _Action):
 
     @classmethod
     def _intents(cls, flat: dict[str, Any]) -> dict[str, Any]:
-        return {"cancel": _cancel_of(flat, CancelReason.CANCEL)}
+        return {"cancel": cancel_of(flat, CancelReason.CANCEL)}
 
 
-class _Silent(_NoSubmit, _NoCancel, _NotHeld, _Action):
+class _Silent(NoSubmit, NoCancel, NotHeld, ActionBase):
     """A kind that calls nothing: no request, no recipients."""
 
     submission_name: str | None = None
@@ -440,7 +230,7 @@ class Forget(_Silent):
         return False
 
 
-class Resolve(_Action):
+class Resolve(ActionBase):
     """Settle an intent with no outcome: re-send its recorded POST (``call``) or DELETE.
 
     ``held``: Routee refused its re-send (``heldRefused``), so apply will not send it again and it
@@ -524,8 +314,8 @@ class Resolve(_Action):
     def _intents(cls, flat: dict[str, Any]) -> dict[str, Any]:
         key = flat.get("journalKey") or ""
         if flat.get("intent") == "cancel":
-            return {"call": _cancel_of(flat, CancelReason.CANCEL, key)}
-        return {"call": _submit_of(flat, key)}
+            return {"call": cancel_of(flat, CancelReason.CANCEL, key)}
+        return {"call": submit_of(flat, key)}
 
 
 #: One action of a plan: the kind is its ``action`` key.
@@ -534,30 +324,6 @@ Action = Annotated[
 ]
 #: The kinds that POST a campaign (a resolve of a submit re-POSTs a recorded one).
 PostingAction = Send | Resend | Replace
-
-
-def _submit_of(flat: dict[str, Any], key: str = "") -> SubmitIntent | None:
-    if not isinstance(flat.get("request"), dict):
-        return None
-    return SubmitIntent(
-        key=key,
-        id=flat.get("id") or "",
-        seq=flat.get("seq") or 0,
-        revision=flat.get("revision") or 0,
-        submission_name=flat.get("submissionName") or "",
-        spec_hash=flat.get("specHash") or "",
-        decl_hash=flat.get("declHash") or "",
-        request=flat["request"],
-        source=flat.get("source"),
-    )
-
-
-def _cancel_of(flat: dict[str, Any], reason: CancelReason, key: str = "") -> CancelIntent | None:
-    if not isinstance(flat.get("trackingId"), str):
-        return None
-    return CancelIntent(
-        key=key, id=flat.get("id") or "", tracking_id=flat["trackingId"], reason=reason
-    )
 
 
 def action_from_flat(data: dict[str, Any]) -> Action:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from reconciler.models.actions import direct_recipients, groups_of
+from reconciler.models.action_view import direct_recipients, groups_of
 from reconciler.models.state import CampaignRecord, Submission, SubmissionStatus
 from reconciler.plan.guards import parse_instant
 

@@ -130,7 +130,7 @@ def live_rows(state: State, now: datetime) -> list[dict[str, Any]]:
 def _live_row(
     campaign_id: str, seq: int, name: str, request: dict[str, Any], tracking_id: str | None
 ) -> dict[str, Any]:
-    from reconciler.models.actions import direct_recipients, groups_of
+    from reconciler.models.action_view import direct_recipients, groups_of
 
     return {
         "id": campaign_id,
