@@ -111,12 +111,39 @@ class ActionBase(BaseModel):
     def __get_pydantic_json_schema__(
         cls, schema: cs.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        """Each kind is documented as the flat projection with its ``action`` fixed."""
+        """Each kind is documented as the flat projection with its ``action`` fixed, the keys
+        it always fills not null and the keys it never has null (:data:`SHOWN`)."""
         base = handler(ActionJson.__pydantic_core_schema__)
+        always, never = SHOWN[cls._kind()]
+        properties: dict[str, Any] = {"action": {"const": cls._kind().value}}
+        properties |= {key: {"not": {"type": "null"}} for key in sorted(always)}
+        properties |= {key: {"type": "null"} for key in sorted(never)}
+        doc = (cls.__doc__ or "").strip().split("\n\n")[0]
         return {
             "title": cls.__name__,
-            "allOf": [base, {"properties": {"action": {"const": cls._kind().value}}}],
+            "description": " ".join(doc.split()),
+            "allOf": [base, {"properties": properties}],
         }
+
+
+_POSTED = frozenset(
+    {"seq", "submissionName", "revision", "specHash", "declHash", "request", "after"}
+)
+_RESOLVE_ONLY = frozenset({"intent", "journalKey"})
+_SILENT = frozenset({"seq", "declHash", "request", "before", "after", "scheduledDate"})
+#: Per kind: the flat keys it always fills, and the keys that are always null.
+SHOWN: dict[ActionKind, tuple[frozenset[str], frozenset[str]]] = {
+    ActionKind.SEND: (_POSTED, _RESOLVE_ONLY | {"trackingId"}),
+    ActionKind.RESEND: (_POSTED, _RESOLVE_ONLY | {"trackingId"}),
+    ActionKind.REPLACE: (_POSTED | {"trackingId", "before"}, _RESOLVE_ONLY),
+    ActionKind.CANCEL: (
+        frozenset({"trackingId", "submissionName", "revision", "specHash", "declHash", "before"}),
+        _RESOLVE_ONLY | {"seq", "request", "after"},
+    ),
+    ActionKind.NOOP: (frozenset(), _RESOLVE_ONLY | _SILENT),
+    ActionKind.FORGET: (frozenset(), _RESOLVE_ONLY | _SILENT | {"revision", "specHash"}),
+    ActionKind.RESOLVE: (_RESOLVE_ONLY, frozenset({"before"})),
+}
 
 
 class NotHeld:
