@@ -84,12 +84,12 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
         sources = Sources(
             sources=with_dropped(loaded.sources, loaded.campaigns, listed), at=utc_now()
         )
-        report = _apply_plan(session, _without_errored(plan), options, view, sources)
+        report = _apply_plan(session, without_errored(plan), options, view, sources)
         report.plan_errors = tuple(problem.text for problem in plan.errors)
         return report
 
 
-def _without_errored(plan: Plan) -> Plan:
+def without_errored(plan: Plan) -> Plan:
     """``plan`` without the actions of campaigns that have a plan error (a policy check can
     refuse a campaign that has an action); an error about no campaign stops everything."""
     errored = {problem.id for problem in plan.errors}
@@ -155,7 +155,7 @@ def _plan(
     replace: frozenset[str],
 ) -> Plan:
     """The plan to apply: made now, and the saved one's if one was given. Its errors stop only
-    their campaigns (:func:`_without_errored`): the report carries them and
+    their campaigns (:func:`without_errored`): the report carries them and
     :func:`raise_for_report` exits 1 after the others ran (design.md 4).
 
     A saved plan's replaces are re-planned as replaces (a ``plan --replace ID --out`` file).
