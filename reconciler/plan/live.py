@@ -40,5 +40,6 @@ def describe_live(submission: Submission) -> str:
     people = f"{count} recipient{'s' if count != 1 else ''}"
     if groups:
         people += f" + groups {', '.join(groups)}"
-    when = request.get("scheduledDate") or "no scheduledDate"
-    return f"{submission.submission_name} (scheduled for {when}, {people})"
+    date = request.get("scheduledDate")
+    when = f"scheduled for {date}" if date else "no scheduledDate"
+    return f"{submission.submission_name} ({when}, {people})"
