@@ -122,18 +122,18 @@ def _play(action: Action, state: State, now: datetime) -> None:
         return
     record.forgotten = False
     if kind is ActionKind.CANCEL or (kind is ActionKind.RESOLVE and action.cancel is not None):
-        _cancel_last(record, CancelReason.CANCEL)
+        _cancel(record, action.tracking_id, CancelReason.CANCEL)
     elif kind is ActionKind.REPLACE:
-        _cancel_last(record, CancelReason.REPLACE)
+        _cancel(record, action.tracking_id, CancelReason.REPLACE)
     if action.posts:
         record.submissions.append(_accepted(action, now))
 
 
-def _cancel_last(record: CampaignRecord, reason: CancelReason) -> None:
-    last = record.last
-    assert last is not None
-    last.status = SubmissionStatus.CANCELLED
-    last.cancel_reason = reason
+def _cancel(record: CampaignRecord, tracking_id: str | None, reason: CancelReason) -> None:
+    """Cancel the submission the DELETE names (``cancel: true`` may cancel earlier ones too)."""
+    [sub] = [s for s in record.submissions if s.tracking_id == tracking_id]
+    sub.status = SubmissionStatus.CANCELLED
+    sub.cancel_reason = reason
 
 
 def _accepted(action: Action, now: datetime) -> Submission:

@@ -66,6 +66,8 @@ class ApplyReport:
     results: list[ActionResult] = field(default_factory=list)
     #: Forgotten ids declared again, recorded as tracked again (a state-only change).
     retracked: int = 0
+    #: The plan's errors: those campaigns had no action (the apply still exits 1).
+    plan_errors: tuple[str, ...] = ()
 
     def count(self, status: ResultStatus) -> int:
         return sum(1 for r in self.results if r.status is status)

@@ -1,18 +1,19 @@
 """The audit trail: what was sent, cancelled and forgotten, read from the state file's git history.
 
-``events`` compares two state versions (pure), ``history`` reads the versions from git, and
-``report`` turns events into the ``campaigns log`` listing and the CI's state-commit message.
+``events`` compares two state versions (pure) and ``history`` reads the versions from git;
+``reconciler.render.log`` turns events into the ``campaigns log`` listing and the CI's
+state-commit message.
 """
 
 from reconciler.audit.events import Commit, Event, EventKind, compare_states
 from reconciler.audit.history import (
+    APPLIED_TRAILER,
     AuditError,
     AuditTrail,
     head_sha,
     read_trail,
     uncommitted_events,
 )
-from reconciler.audit.report import APPLIED_TRAILER, commit_message, summary, write_json, write_text
 
 __all__ = [
     "APPLIED_TRAILER",
@@ -21,12 +22,8 @@ __all__ = [
     "Commit",
     "Event",
     "EventKind",
-    "commit_message",
     "compare_states",
     "head_sha",
     "read_trail",
-    "summary",
     "uncommitted_events",
-    "write_json",
-    "write_text",
 ]

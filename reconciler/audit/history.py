@@ -19,6 +19,8 @@ from reconciler.audit.events import Commit, Event, compare_states
 from reconciler.errors import CampaignsError
 
 GIT_TIMEOUT_SECONDS = 60
+#: The state commit's trailer naming the commit an apply worked on (its HEAD when it started).
+APPLIED_TRAILER = "Campaigns-Applied"
 #: Field separator in ``git log --format``; a byte that cannot occur in names or subjects.
 _SEP = "\x1f"
 _LOG_FORMAT = _SEP.join(["%H", "%h", "%an", "%aI", "%s"])

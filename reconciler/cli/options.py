@@ -114,3 +114,14 @@ def target_options(f: F) -> F:
 def in_ci() -> bool:
     """``CI=true`` (GitHub Actions and most CI systems set it): output goes to a shared log."""
     return os.environ.get("CI", "").strip().lower() in ("true", "1")
+
+
+#: ``plan``/``apply --replace ID`` (as Terraform's ``-replace``), repeatable.
+replace_option = click.option(
+    "--replace",
+    "replace",
+    multiple=True,
+    metavar="ID",
+    help="Cancel campaign ID's Scheduled submission and send its declared spec again although "
+    "nothing changed (for a submission marked 'spec unverified'). Repeatable.",
+)

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 from reconciler.models.campaign import Campaign
-from reconciler.models.plan import Action, Problem
+from reconciler.models.plan import Action, ActionKind, Problem
+from reconciler.models.state import State
 from reconciler.plan.guards import is_late
 
 
@@ -80,3 +82,52 @@ def _count(numbers: list[str]) -> str:
 
 def _warn(action: Action, message: str) -> Problem:
     return Problem(id=action.id, source=action.source, message=message)
+
+
+def defaults_warning(
+    campaigns: Sequence[Campaign], state: State, actions: Sequence[Action]
+) -> list[Problem]:
+    """One warning listing every declared campaign whose next submission ``defaults.yaml``
+    changes: its own declaration (and files) is as last sent, but the request it makes is not."""
+    kinds = {a.id: a.action for a in actions}
+    changed = []
+    for campaign in sorted(campaigns, key=lambda c: c.id):
+        record = state.campaigns.get(campaign.id)
+        last = record.last if record else None
+        if last is None or campaign.cancel or campaign.decl_hash != last.decl_hash:
+            continue
+        if campaign.spec_hash == last.spec_hash:
+            continue
+        fields = ", ".join(_changed_keys(last.request, campaign.request))
+        kind = kinds.get(campaign.id)
+        when = _DEFAULTS_EFFECT.get(kind, "in its next submission") if kind else "not planned"
+        changed.append(f"{campaign.id} ({fields}: {when})")
+    if not changed:
+        return []
+    noun = "campaign" if len(changed) == 1 else "campaigns"
+    message = f"defaults.yaml changes the next submission of {len(changed)} {noun}: " + "; ".join(
+        changed
+    )
+    return [Problem(message=message)]
+
+
+_DEFAULTS_EFFECT = {
+    ActionKind.REPLACE: "replaced by this plan",
+    ActionKind.RESEND: "in this plan's resend",
+    ActionKind.SEND: "in this plan's send",
+    ActionKind.NOOP: "already sent; in its next resend",
+}
+
+
+def _changed_keys(before: dict[str, Any], after: dict[str, Any], prefix: str = "") -> list[str]:
+    """The dotted paths whose values differ (``message.text``, ``from``), sorted."""
+    keys = []
+    for key in sorted(before.keys() | after.keys()):
+        old, new = before.get(key), after.get(key)
+        if old == new:
+            continue
+        if isinstance(old, dict) and isinstance(new, dict):
+            keys += _changed_keys(old, new, f"{prefix}{key}.")
+        else:
+            keys.append(f"{prefix}{key}")
+    return keys

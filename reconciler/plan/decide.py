@@ -6,14 +6,21 @@ a fixed order; the first that matches decides. ``docs/plan.md`` lists the same t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from reconciler.models.campaign import Campaign
 from reconciler.models.plan import Action, ActionKind, Problem
-from reconciler.models.state import CampaignRecord, CancelReason, Submission, SubmissionStatus
+from reconciler.models.state import (
+    CampaignRecord,
+    CancelReason,
+    Submission,
+    SubmissionOrigin,
+    SubmissionStatus,
+)
 from reconciler.plan.actions import cancel_action, noop_action, posting_action
 from reconciler.plan.guards import parse_instant
+from reconciler.plan.live import describe_live, live_submissions, may_still_ring
 
 SCHEDULED = "Scheduled"
 
@@ -27,6 +34,8 @@ class Context:
     margin: timedelta
     #: spec hash -> {id: submission name} of every recorded (or in-flight) submission.
     sent_specs: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Ids to replace although nothing changed (``--replace ID``: a spec unverified).
+    replace: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -34,11 +43,16 @@ class Decision:
     action: Action | None = None
     error: Problem | None = None
     warning: Problem | None = None
+    #: Further actions for the same campaign (``cancel: true`` with several live submissions).
+    more: tuple[Action, ...] = ()
+    #: Further warnings (a live earlier submission, a spec unverified).
+    notices: tuple[Problem, ...] = ()
 
 
 def still_scheduled(submission: Submission, now: datetime, margin: timedelta) -> bool:
-    """Scheduled only if the state says so and its start is later than now plus the margin."""
-    if submission.state != SCHEDULED:
+    """Scheduled (or never seen in any state: a send settled by a 409) and starting later than
+    now plus the margin: a DELETE can still stop it (Routee refuses one that has started)."""
+    if submission.state not in (None, SCHEDULED):
         return False
     start = parse_instant(submission.request.get("scheduledDate"))
     return start is not None and start > now + margin
@@ -49,12 +63,30 @@ RETRACK_NOTE = "tracked again: its declaration is back"
 
 def decide(campaign: Campaign, record: CampaignRecord | None, ctx: Context) -> Decision:
     """The first matching rule's decision; a forgotten id declared again is flagged ``retrack``."""
-    decision = _decide(campaign, record, ctx)
+    decision = _with_notices(campaign, record, _decide(campaign, record, ctx))
     if decision.action is None or record is None or not record.forgotten:
         return decision
     action = decision.action
     retracked = action.model_copy(update={"retrack": True, "notes": (RETRACK_NOTE, *action.notes)})
-    return Decision(action=retracked, error=decision.error, warning=decision.warning)
+    return replace(decision, action=retracked)
+
+
+def _with_notices(
+    campaign: Campaign, record: CampaignRecord | None, decision: Decision
+) -> Decision:
+    """A spec unverified on the last submission is shown whatever the decision."""
+    last = record.last if record else None
+    if last is None or last.spec_verified or last.origin is not SubmissionOrigin.ADOPTED:
+        return decision
+    if last.status is not SubmissionStatus.ACCEPTED:
+        return decision
+    message = (
+        f"spec unverified: {last.submission_name} was adopted after a 409 (a campaign of that "
+        f"name existed), so Routee may hold another text than the declared one; "
+        f"`campaigns apply --replace {campaign.id}` cancels it and sends the declared spec"
+    )
+    notice = Problem(id=campaign.id, source=str(campaign.source), message=message)
+    return replace(decision, notices=(*decision.notices, notice))
 
 
 def _decide(campaign: Campaign, record: CampaignRecord | None, ctx: Context) -> Decision:
@@ -76,9 +108,11 @@ def _decide(campaign: Campaign, record: CampaignRecord | None, ctx: Context) -> 
     if campaign.cancel:
         return _cancel(campaign, record, last, ctx)
     if campaign.revision > last.revision:
-        return _post(ActionKind.RESEND, campaign, record, ctx)
+        return _resend(campaign, record, ctx)
     if campaign.spec_hash == last.spec_hash:
-        return Decision(action=_unchanged(campaign, record, last))
+        if campaign.id in ctx.replace:
+            return _forced_replace(campaign, record, last, ctx)
+        return _unchanged(campaign, record, last, ctx)
     return _changed(campaign, record, last, ctx)
 
 
@@ -118,25 +152,70 @@ def _after_cancel(
 
 
 def _cancel(campaign: Campaign, record: CampaignRecord, last: Submission, ctx: Context) -> Decision:
-    if not still_scheduled(last, ctx.now, ctx.margin):
+    """``cancel: true`` cancels every submission of the id that may still be Scheduled."""
+    live = [
+        s
+        for s in record.submissions
+        if s.status is SubmissionStatus.ACCEPTED and still_scheduled(s, ctx.now, ctx.margin)
+    ]
+    if not live:
         message = (
             f"cancel: true, but {last.submission_name} is no longer Scheduled "
             f"(last known state {last.state or 'unknown'}): it cannot be cancelled"
         )
         warning = Problem(id=campaign.id, source=str(campaign.source), message=message)
         return Decision(action=noop_action(campaign, record, message), warning=warning)
-    if last.tracking_id is None:
-        return _pending_tracking(campaign, last, "cancel it")
-    return Decision(action=cancel_action(campaign, record))
+    cancels = [cancel_action(campaign, s) for s in live if s.tracking_id is not None]
+    pending = [s for s in live if s.tracking_id is None]
+    error = _pending_tracking(campaign, pending[0]).error if pending else None
+    if not cancels:
+        return Decision(error=error)
+    return Decision(action=cancels[-1], more=tuple(cancels[:-1]), error=error)
 
 
-def _unchanged(campaign: Campaign, record: CampaignRecord, last: Submission) -> Action:
+def _unchanged(
+    campaign: Campaign, record: CampaignRecord, last: Submission, ctx: Context
+) -> Decision:
     notes: list[str] = []
     if campaign.decl_hash != last.decl_hash:
         notes.append("the declaration changed, but the request it makes did not")
-    if last.tracking_id is None:
-        notes.append("trackingId pending: campaigns refresh looks it up once the campaign starts")
-    return noop_action(campaign, record, *notes)
+    warning = None
+    if last.tracking_id is None and last.status is SubmissionStatus.ACCEPTED:
+        if may_still_ring(last, ctx.now):
+            warning = _pending_tracking(campaign, last, as_warning=True).warning
+            assert warning is not None
+            notes.append(_untracked_text(campaign, last))
+        else:
+            notes.append(
+                "trackingId pending: campaigns refresh looks it up once the campaign starts"
+            )
+    return Decision(action=noop_action(campaign, record, *notes), warning=warning)
+
+
+def _resend(campaign: Campaign, record: CampaignRecord, ctx: Context) -> Decision:
+    """A higher revision is a new submission: say which earlier ones will ring too."""
+    notes = tuple(
+        f"{describe_live(s)} is still Scheduled and will ring too: to call only once, add "
+        f"cancel: true and apply first (it cancels that one), then remove it and apply"
+        for s in live_submissions(record, ctx.now)
+    )
+    return _post(ActionKind.RESEND, campaign, record, ctx, *notes)
+
+
+def _forced_replace(
+    campaign: Campaign, record: CampaignRecord, last: Submission, ctx: Context
+) -> Decision:
+    """``--replace ID``: cancel the last submission and send the declared spec again."""
+    if last.tracking_id is None and may_still_ring(last, ctx.now):
+        return _pending_tracking(campaign, last)
+    if not still_scheduled(last, ctx.now, ctx.margin) or last.tracking_id is None:
+        return _error(
+            campaign,
+            f"--replace: {last.submission_name} is no longer Scheduled (last known state "
+            f"{last.state or 'unknown'}), so it cannot be cancelled and replaced",
+        )
+    note = f"--replace: {last.submission_name} is cancelled and the declared spec sent again"
+    return _post(ActionKind.REPLACE, campaign, record, ctx, note)
 
 
 def _changed(
@@ -149,9 +228,9 @@ def _changed(
             f"different request: revert it to what was sent, or set revision to "
             f"{last.revision + 1} to send it again",
         )
+    if last.tracking_id is None and may_still_ring(last, ctx.now):
+        return _pending_tracking(campaign, last)
     if still_scheduled(last, ctx.now, ctx.margin):
-        if last.tracking_id is None:
-            return _pending_tracking(campaign, last, "replace it")
         return _post(ActionKind.REPLACE, campaign, record, ctx)
     if campaign.decl_hash == last.decl_hash:
         message = (
@@ -167,13 +246,24 @@ def _changed(
     )
 
 
-def _pending_tracking(campaign: Campaign, last: Submission, verb: str) -> Decision:
-    return _error(
-        campaign,
-        f"{last.submission_name} is Scheduled but its trackingId is still pending, so the tool "
-        f"cannot {verb}: run campaigns refresh, or campaigns import {campaign.id} --tracking-id "
-        f"<trackingId> if you know it, then plan again",
+def _untracked_text(campaign: Campaign, submission: Submission) -> str:
+    return (
+        f"{describe_live(submission)} cannot be cancelled or replaced until its trackingId is "
+        f"known: find it in Routee and run `campaigns import {campaign.id} --tracking-id T` "
+        f"(T: that trackingId), then plan again"
     )
+
+
+def _pending_tracking(
+    campaign: Campaign, submission: Submission, *, as_warning: bool = False
+) -> Decision:
+    """A live submission whose trackingId is unknown: nobody can cancel it until it is."""
+    if as_warning:
+        message = _untracked_text(campaign, submission)
+        return Decision(
+            warning=Problem(id=campaign.id, source=str(campaign.source), message=message)
+        )
+    return _error(campaign, _untracked_text(campaign, submission))
 
 
 def _post(

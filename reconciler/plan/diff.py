@@ -6,15 +6,15 @@ same plan, which is what lets a saved plan be checked against a re-plan before i
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
 from reconciler.models.campaign import Campaign
 from reconciler.models.intent import SubmitIntent
-from reconciler.models.plan import Plan, Problem
+from reconciler.models.plan import Action, Plan, Problem
 from reconciler.models.state import State
 from reconciler.plan.actions import forget_action, resolve_action
-from reconciler.plan.cautions import request_warnings, shared_number_warnings
+from reconciler.plan.cautions import defaults_warning, request_warnings, shared_number_warnings
 from reconciler.plan.decide import Context, decide
 from reconciler.plan.guards import GuardLimits, build_guards
 from reconciler.plan.seal import seal
@@ -30,34 +30,40 @@ def diff(
     limits: GuardLimits | None = None,
     margin: timedelta = DEFAULT_MARGIN,
     sealed: bool = True,
+    replace: Iterable[str] = (),
 ) -> Plan:
     """The sealed plan that brings ``state`` to ``campaigns`` (unsealed with ``sealed=False``,
     for a caller that adds to it and seals it then: the checksum of a million numbers is not
     free).
+
+    ``replace`` names ids to cancel and send again although unchanged (``--replace ID``, for a
+    submission whose spec is unverified).
 
     Every intent with no outcome (``state.pending``: a killed apply's journal is folded into the
     state before a plan is made) becomes a ``resolve``, and its campaign waits for it.
     """
     in_flight = {p.intent.id for p in state.pending}
     declared = {c.id for c in campaigns}
-    ctx = Context(state.lineage, now, margin, _sent_specs(state))
-    actions = [resolve_action(p, p.intent.id in declared) for p in state.pending]
+    ctx = Context(state.lineage, now, margin, _sent_specs(state), frozenset(replace))
+    actions: list[Action] = [resolve_action(p, p.intent.id in declared) for p in state.pending]
     errors: list[Problem] = []
     warnings: list[Problem] = []
     for campaign in campaigns:
         if campaign.id in in_flight:
             continue
         decision = decide(campaign, state.campaigns.get(campaign.id), ctx)
-        actions.extend([decision.action] if decision.action else [])
+        actions.extend([*decision.more, decision.action] if decision.action else [])
         errors.extend([decision.error] if decision.error else [])
         warnings.extend([decision.warning] if decision.warning else [])
+        warnings.extend(decision.notices)
     actions.extend(
-        forget_action(record)
+        forget_action(record, now)
         for record in state.campaigns.values()
         if record.id not in declared and record.id not in in_flight and not record.forgotten
     )
     actions.sort(key=lambda a: a.sort_key)
     warnings += request_warnings(actions, now) + shared_number_warnings(campaigns)
+    warnings += defaults_warning(campaigns, state, actions)
     plan = Plan(
         workspace=state.workspace,
         lineage=state.lineage,

@@ -10,7 +10,7 @@ class PlanError(CampaignsError):
 
 
 class PlanRefused(PlanError):
-    """The plan has errors; nothing can be applied until they are fixed."""
+    """The plan has errors: those campaigns were not applied (the others were)."""
 
 
 class PlanFileError(PlanError):

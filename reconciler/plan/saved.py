@@ -18,7 +18,7 @@ from reconciler.models.plan import PLAN_FORMAT_VERSION, Plan
 from reconciler.models.state import State
 from reconciler.models.validation import first_error
 from reconciler.plan.errors import PlanFileError, StalePlan
-from reconciler.plan.seal import actions_checksum, verify_checksum
+from reconciler.plan.seal import actions_checksum, document_checksum, verify_checksum
 
 
 def plan_json(plan: Plan) -> str:
@@ -49,7 +49,7 @@ def parse_plan(raw: bytes, where: str) -> Plan:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise PlanFileError(f"{where}: not a valid plan: {first_error(exc)}") from exc
-    if not verify_checksum(plan):
+    if not verify_checksum(plan) or plan.checksum != document_checksum(data):
         raise PlanFileError(
             f"{where}: checksum mismatch: the plan was edited after it was saved; "
             f"run campaigns plan --out again"

@@ -17,10 +17,12 @@ _UNSEALED = ("checksum", "generatedAt")
 
 def plan_checksum(plan: Plan) -> str:
     """``digest`` of the plan's JSON (by alias) without ``checksum`` and ``generatedAt``."""
-    data: dict[str, Any] = plan.model_dump(mode="json", by_alias=True)
-    for key in _UNSEALED:
-        data.pop(key, None)
-    return digest(data)
+    return document_checksum(plan.model_dump(mode="json", by_alias=True))
+
+
+def document_checksum(data: dict[str, Any]) -> str:
+    """``digest`` of a plan's JSON document without ``checksum`` and ``generatedAt``."""
+    return digest({k: v for k, v in data.items() if k not in _UNSEALED})
 
 
 def actions_checksum(actions: Iterable[Action]) -> str:

@@ -84,6 +84,25 @@ def _leaves(body: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any]]
             yield path, value
 
 
+def spoken(request: dict[str, Any] | None) -> list[str]:
+    """What a call will say and who it comes from, as POSTed (``defaults.yaml`` merged in):
+    ``from: "+30…"``, ``says: "Hello" (en-GB, female)`` or ``plays: "https://…wav"``."""
+    if not request:
+        return []
+    lines = []
+    if "from" in request:
+        lines.append(f"from: {show(request['from'])}")
+    message = request.get("message")
+    message = message if isinstance(message, dict) else {}
+    voice = ", ".join(str(message[k]) for k in ("language", "gender") if message.get(k))
+    voice = f" ({voice})" if voice else ""
+    if "text" in message:
+        lines.append(f"says: {show(message['text'])}{voice}")
+    if "fileURL" in request:
+        lines.append(f"plays: {show(request['fileURL'])}{voice}")
+    return lines
+
+
 def recipients_of(body: dict[str, Any] | None) -> set[str]:
     body = body or {}
     return {str(r) for key in RECIPIENT_KEYS for r in body.get(key, ())}
@@ -141,4 +160,5 @@ def held_label(action: Action) -> str:
 def errors_line(plan: Plan) -> str:
     count = len(plan.errors)
     noun = "error" if count == 1 else "errors"
-    return f"The plan has {count} {noun}: nothing can be applied until they are fixed."
+    them = "that campaign" if count == 1 else "those campaigns"
+    return f"The plan has {count} {noun}: apply skips {them} until fixed; the others are applied."

@@ -16,7 +16,13 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import TextIO
 
-from reconciler.escape import MARKER, md_code, md_code_block, md_document, md_text
+from reconciler.escape import (
+    MARKER,
+    md_code,
+    md_code_block,
+    md_document,
+    md_text,
+)
 from reconciler.masking import mask_numbers, mask_written_numbers
 from reconciler.models.plan import Action, ActionKind, Guard, Plan, Problem
 from reconciler.render.changes import (
@@ -24,6 +30,7 @@ from reconciler.render.changes import (
     field_changes,
     held_label,
     recipients_of,
+    spoken,
     summary_line,
 )
 from reconciler.render.options import RenderOptions
@@ -31,10 +38,6 @@ from reconciler.render.policy import markdown_lines
 from reconciler.render.style import lines_within
 
 __all__ = ["MARKER", "render_failure_markdown", "render_findings_markdown", "render_markdown"]
-TABLE_HEAD = (
-    "| | action | campaign | submission | recipients | scheduledDate | details |",
-    "|---|---|---|---|---:|---|---|",
-)
 _SHARE = {"errors": 0.25, "warnings": 0.15, "tracked": 0.05, "policy": 0.2}
 _FAILURE_CHARS = 20_000
 TRACKED_NOTE = "Declared again after their files were deleted: apply tracks them again."
@@ -109,34 +112,40 @@ def _tracked_again(plan: Plan, budget: int) -> list[str]:
 
 
 def _table(actions: Sequence[Action], budget: int) -> list[str]:
+    """One collapsible block per change, while they fit; the rest summarized by kind."""
     if not actions:
         return []
-    lines = ["", *TABLE_HEAD]
-    used = sum(len(line) + 1 for line in lines)
+    lines = [""]
+    used = 1
     for index, action in enumerate(actions):
-        row = mask_numbers(_row(action))
-        if used + len(row) + 1 > budget:
-            lines += ["", _remaining(actions[index:])]
+        block = mask_numbers(_block(action))
+        if used + len(block) + 1 > budget:
+            lines += [_remaining(actions[index:])]
             break
-        lines.append(row)
-        used += len(row) + 1
+        lines.append(block)
+        used += len(block) + 1
     return lines
 
 
-def _row(action: Action) -> str:
-    submission = md_code(action.submission_name) if action.submission_name else ""
-    if action.seq is not None:
-        submission += f" (seq {action.seq})"
-    cells = [
-        f"`{action.action.symbol}`",
-        f"{action.action.value} (**{held_label(action)}**)" if action.held else action.action.value,
-        md_code(action.id),
-        submission,
-        _recipients(action),
-        md_text(action.scheduled_date or ""),
-        _details(action),
-    ]
-    return "| " + " | ".join(cells) + " |"
+def _block(action: Action) -> str:
+    """``<details>``: the summary line is the old table row, the body what the call says."""
+    kind = action.action.value
+    if action.held:
+        kind += f" (<b>{held_label(action)}</b>)"
+    head = [f"<code>{action.action.symbol}</code> {kind} <code>{_html(action.id)}</code>"]
+    if action.submission_name:
+        seq = f" (seq {action.seq})" if action.seq is not None else ""
+        head.append(f"<code>{_html(action.submission_name)}</code>{seq}")
+    recipients = _recipients(action) if action.request or action.before else ""
+    if recipients:
+        head.append(f"recipients {recipients}")
+    if action.scheduled_date:
+        head.append(_html(action.scheduled_date))
+    body = [f"- {line}" for line in _details(action)]
+    summary = f"<details><summary>{', '.join(head)}</summary>"
+    if not body:
+        return f"{summary}</details>\n"
+    return "\n".join([summary, "", *body, "", "</details>", ""])
 
 
 def _recipients(action: Action) -> str:
@@ -146,18 +155,29 @@ def _recipients(action: Action) -> str:
     if action.before is not None and action.after is not None:
         old, new = recipients_of(action.before), recipients_of(action.after)
         text = f"{len(new)} (+{len(new - old)}/-{len(old - new)})"
-    return text + (f" + groups {md_text(', '.join(action.groups))}" if action.groups else "")
+    return text + (f" + groups {_html(', '.join(action.groups))}" if action.groups else "")
 
 
-def _details(action: Action) -> str:
+def _details(action: Action) -> list[str]:
     parts = []
     if action.tracking_id and action.action in (ActionKind.CANCEL, ActionKind.REPLACE):
         parts.append(f"cancels trackingId {md_code(action.tracking_id)}")
-    changed = [c.path for c in field_changes(action.before, action.after)]
-    if action.posts and action.action is not ActionKind.RESOLVE and changed:
-        parts.append("changed: " + ", ".join(md_code(p) for p in changed))
+    if action.action is ActionKind.RESOLVE and action.tracking_id:
+        parts.append(f"re-sends the DELETE of trackingId {md_code(action.tracking_id)}")
+    if action.posts and action.action is not ActionKind.RESOLVE:
+        parts.extend(md_text(line) for line in spoken(action.request))
+        parts.extend(
+            f"changed: {md_text(change.describe())}"
+            for change in field_changes(action.before, action.after)
+        )
     parts.extend(md_text(note) for note in action.notes)
-    return "; ".join(parts)
+    return parts
+
+
+def _html(text: str) -> str:
+    """``text`` inside the raw HTML of a ``<summary>``: one line, as inert as :func:`md_text`
+    makes it (HTML escaped, no link, no mention, no control), ``|`` as an entity (no table)."""
+    return md_text(" ".join(text.split())).replace("\\|", "&#124;")
 
 
 def _remaining(actions: Sequence[Action]) -> str:

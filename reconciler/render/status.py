@@ -35,6 +35,37 @@ def status_table(rows: Sequence[dict[str, Any]]) -> list[str]:
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
 
 
+LIVE_COLUMNS = ("id", "seq", "submission", "scheduledDate", "recipients", "trackingId", "flags")
+
+
+def render_live_text(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
+    """``status --live``: every submission that may still ring, as aligned text."""
+    if not rows:
+        out.write("No submission may still ring.\n")
+        return
+    cells = [list(LIVE_COLUMNS)]
+    for row in rows:
+        groups = f" + groups {', '.join(row['groups'])}" if row["groups"] else ""
+        cells.append(
+            [
+                row["id"],
+                str(row["seq"]),
+                row["submissionName"],
+                row["scheduledDate"] or "-",
+                f"{row['recipients']}{groups}",
+                row["trackingId"] or "pending",
+                ", ".join(row["flags"]) or "-",
+            ]
+        )
+    widths = [max(len(r[i]) for r in cells) for i in range(len(LIVE_COLUMNS))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
+    out.write("".join(f"{line}\n" for line in lines))
+    out.write(
+        f"{len(rows)} submission(s) may still ring. To stop one, set cancel: true in its "
+        "declaration and apply (it cancels every one of the id).\n"
+    )
+
+
 def render_status_json(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
     out.write(json.dumps(list(rows), indent=2, sort_keys=True) + "\n")
 

@@ -20,6 +20,7 @@ from reconciler.render.changes import (
     field_changes,
     held_label,
     recipient_delta,
+    spoken,
     summary_line,
 )
 from reconciler.render.options import RenderOptions
@@ -94,6 +95,7 @@ def _details(action: Action) -> Iterator[str]:
         yield f"last submission {action.submission_name} (trackingId {action.tracking_id or 'pending'})"
     if action.posts:
         yield f"submits {action.submission_name} (seq {action.seq}, revision {action.revision})"
+        yield from spoken(action.request)
         yield from (change.describe() for change in field_changes(action.before, action.after))
     if kind is not ActionKind.FORGET:
         yield f"recipients: {recipient_delta(action)}"

@@ -36,7 +36,7 @@ from reconciler.load.project import default_sender
 from reconciler.load.recorded import with_dropped
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import OutcomeKind, Sources, Track
-from reconciler.models.plan import GuardKind, Plan
+from reconciler.models.plan import ActionKind, GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.errors import PlanRefused
 from reconciler.plan.saved import check_saved_plan
@@ -71,6 +71,8 @@ class ApplyOptions:
     auto_approve: bool = False
     concurrency: int | None = None
     allow: Mapping[GuardKind, int] = field(default_factory=dict)
+    #: ``--replace ID``: cancel and send again although unchanged (a spec unverified).
+    replace: frozenset[str] = frozenset()
 
 
 def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> ApplyReport:
@@ -83,29 +85,55 @@ def apply_workspace(target: Target, options: ApplyOptions, view: ApplyView) -> A
         for line in session.notes:
             view.note(line)
         loaded = load_declarations(config, session.state)
-        plan = _plan(target, session.state, loaded.campaigns, saved)
+        plan = _plan(target, session.state, loaded.campaigns, saved, options.replace)
         listed = policy_inputs(config, workspace, session.state).listed
         sources = Sources(
             sources=with_dropped(loaded.sources, loaded.campaigns, listed), at=utc_now()
         )
-        if not plan.changes:
-            return _track_again(session, plan, sources)
-        if policy_tripped(plan, options.allow):  # before any remote call, analysis included
-            view.show_plan(plan)
-            enforce(plan, options.allow)
-        checked = count_recipients(plan, session.client)
-        view.show_plan(checked.plan)
-        enforce(checked.plan, options.allow)
-        if options.plan_file is None and not options.auto_approve and not view.confirm():
-            raise ApplyCancelled("Apply cancelled.")
-        return _perform(
-            session,
-            checked.plan,
-            failures=checked.failures,
-            options=options,
-            view=view,
-            sources=sources,
-        )
+        report = _apply_plan(session, without_errored(plan), options, view, sources)
+        report.plan_errors = tuple(problem.text for problem in plan.errors)
+        return report
+
+
+def without_errored(plan: Plan) -> Plan:
+    """``plan`` without the actions of campaigns that have a plan error (a policy check can
+    refuse a campaign that has an action); an error about no campaign stops everything."""
+    errored = {problem.id for problem in plan.errors}
+    if None in errored:
+        lines = "\n".join(problem.text for problem in plan.errors)
+        raise PlanRefused(f"the plan has errors; nothing was applied:\n{lines}")
+    if not errored:
+        return plan
+    kept = tuple(action for action in plan.actions if action.id not in errored)
+    return plan.model_copy(update={"actions": kept})
+
+
+def _apply_plan(
+    session: WorkspaceSession,
+    plan: Plan,
+    options: ApplyOptions,
+    view: ApplyView,
+    sources: Sources,
+) -> ApplyReport:
+    """Perform the plan's actions; a campaign with a plan error has none (the others run)."""
+    if not plan.changes:
+        return _track_again(session, plan, sources)
+    if policy_tripped(plan, options.allow):  # before any remote call, analysis included
+        view.show_plan(plan)
+        enforce(plan, options.allow)
+    checked = count_recipients(plan, session.client)
+    view.show_plan(checked.plan)
+    enforce(checked.plan, options.allow)
+    if options.plan_file is None and not options.auto_approve and not view.confirm():
+        raise ApplyCancelled("Apply cancelled.")
+    return _perform(
+        session,
+        checked.plan,
+        failures=checked.failures,
+        options=options,
+        view=view,
+        sources=sources,
+    )
 
 
 def read_saved_plan(config: Config, workspace: Workspace, plan_file: Path | None) -> Plan | None:
@@ -125,13 +153,23 @@ def read_saved_plan(config: Config, workspace: Workspace, plan_file: Path | None
     return saved
 
 
-def _plan(target: Target, state: State, campaigns: list[Campaign], saved: Plan | None) -> Plan:
-    """The plan to apply: made now, error-free, and the saved one's if one was given."""
+def _plan(
+    target: Target,
+    state: State,
+    campaigns: list[Campaign],
+    saved: Plan | None,
+    replace: frozenset[str],
+) -> Plan:
+    """The plan to apply: made now, and the saved one's if one was given. Its errors stop only
+    their campaigns (:func:`without_errored`): the report carries them and
+    :func:`raise_for_report` exits 1 after the others ran (design.md 4).
+
+    A saved plan's replaces are re-planned as replaces (a ``plan --replace ID --out`` file).
+    """
+    if saved is not None:
+        replace |= {a.id for a in saved.actions if a.action is ActionKind.REPLACE}
     now = current_time(os.environ, sandbox=target.workspace.is_sandbox)
-    plan = plan_for(target.config, target.workspace, state, campaigns, now)
-    if plan.errored:
-        lines = "\n".join(problem.text for problem in plan.errors)
-        raise PlanRefused(f"the plan has errors; nothing was applied:\n{lines}")
+    plan = plan_for(target.config, target.workspace, state, campaigns, now, replace=replace)
     if saved is not None:
         check_saved_plan(saved, state, plan)
     return plan
@@ -265,12 +303,24 @@ def _canary(
 
 
 def raise_for_report(report: ApplyReport, workspace: Workspace) -> None:
-    """Raise the error that gives the apply its exit code: 3 if anything is held, 1 if failed."""
+    """Raise the error that gives the apply its exit code: 3 if anything is held, 1 if failed
+    or if a campaign was left out for a plan error."""
     if report.held:
         raise HumanNeeded(held_message(report, workspace))
+    problems = []
     if report.failed:
         names = ", ".join(sorted({r.action.id for r in report.failed}))
-        raise ApplyFailed(f"{len(report.failed)} action(s) failed ({names}); see above")
+        problems.append(f"{len(report.failed)} action(s) failed ({names}); see above")
+    if report.plan_errors:
+        lines = "\n".join(report.plan_errors)
+        problems.append(
+            f"the plan has {len(report.plan_errors)} error(s); those campaigns were not applied "
+            f"(the others were):\n{lines}"
+        )
+    if report.failed:
+        raise ApplyFailed("\n".join(problems))
+    if problems:
+        raise PlanRefused("\n".join(problems))
 
 
 def held_message(report: ApplyReport, workspace: Workspace) -> str:

@@ -1,12 +1,20 @@
-"""``campaigns import ID --tracking-id T``: adopt a campaign sent outside the tool. Never sends.
+"""``campaigns import ID --tracking-id T``: adopt a campaign sent outside the tool, or settle
+the trackingId of one of ours. Never sends.
+
+When ``ID``'s last submission is live with its trackingId pending (a lost response, a double
+Ctrl-C, a send settled by a 409), import gives it ``T``: Routee must know ``T`` and, once the
+campaign has messages, name them as that submission; the submission is otherwise unchanged (it
+keeps ``specVerified``), and from then on it can be cancelled and replaced.
 
 The declared campaign ``ID`` gets a submission with origin ``imported`` and ``specVerified``
 false (the tool did not send it, so it cannot vouch that Routee holds the declared spec). Its
 tracking is read when Routee has any (its name comes from the messages' ``campaign`` field,
 else the declared label). A 404 from tracking is "no messages yet" (routee-voice-api.md decision
 6: a campaign still ``Scheduled`` may answer so), so the campaign is recorded with its state
-unknown, possibly ``Scheduled``. Refused for an undeclared id, one whose last submission is live,
-and a trackingId the state already holds (for any campaign).
+unknown, possibly ``Scheduled``: while it has no messages, Routee cannot confirm that ``T`` is the
+declared campaign's, and the import takes the operator's word for it. Refused for an undeclared
+id, one whose last submission is live with a known trackingId, and a trackingId the state already
+holds (for any campaign).
 
 Import is also how a held submission is settled by hand (docs/recovery.md): when the id has an
 in-doubt submit intent, the imported submission takes that intent's seq, name and recorded
@@ -39,7 +47,7 @@ from reconciler.usecases.tracking import progress_of
 
 
 class ImportRefused(CampaignsError):
-    """The campaign cannot be imported (undeclared, already tracked, another campaign's name)."""
+    """The campaign cannot be imported (undeclared, already tracked, unknown to Routee)."""
 
 
 def import_campaign(
@@ -47,11 +55,11 @@ def import_campaign(
 ) -> tuple[State, Submission]:
     """A copy of ``state`` with ``campaign`` recorded as imported under ``tracking_id``."""
     record = state.campaigns.get(campaign.id) or CampaignRecord(id=campaign.id)
-    _refuse_tracked(state, record, tracking_id)
-    try:
-        items = client.campaign_tracking(tracking_id)
-    except NotFound:
-        items = []  # no messages yet: possibly Scheduled (decision 6)
+    _refuse_held_elsewhere(state, tracking_id)
+    if _untracked(record):
+        return settle_tracking(state, record, tracking_id, client)
+    _refuse_tracked(record)
+    items = _tracking(client, tracking_id)
     entry = _in_doubt_submit(state, campaign.id, record.next_seq)
     in_doubt = entry.intent if entry and isinstance(entry.intent, SubmitIntent) else None
     name = _imported_name(campaign, tracking_id, items, in_doubt)
@@ -115,13 +123,72 @@ def _imported_submission(
     )
 
 
-def _refuse_tracked(state: State, record: CampaignRecord, tracking_id: str) -> None:
+def settle_tracking(
+    state: State, record: CampaignRecord, tracking_id: str, client: Routee
+) -> tuple[State, Submission]:
+    """Give a submission whose trackingId is pending (a lost response, a 409 adoption) the
+    trackingId ``T``, once Routee knows ``T`` and its messages (if any yet) carry that
+    submission's name: from then on it can be cancelled and replaced."""
+    items = _tracking(client, tracking_id)
+    names = {i.get("campaign") for i in items if isinstance(i, dict)} - {None, ""}
+    candidates = _untracked(record)
+    if names:
+        candidates = [s for s in candidates if s.submission_name in names]
+    pending = ", ".join(s.submission_name for s in _untracked(record))
+    if not candidates:
+        found = ", ".join(sorted(repr(n) for n in names))
+        raise ImportRefused(
+            f"trackingId {tracking_id} belongs to a campaign named {found}, not to a pending "
+            f"submission of {record.id} ({pending}); nothing imported"
+        )
+    if len(candidates) > 1:
+        raise ImportRefused(
+            f"{record.id} has {len(candidates)} submissions whose trackingId is pending "
+            f"({pending}) and Routee has no messages for {tracking_id} yet to tell which it is: "
+            f"import it once the campaign has started, or run campaigns refresh then"
+        )
+    last = candidates[0]
+    progress = progress_of(items)
+    now = utc_now()
+    settled = last.model_copy(
+        update={
+            "tracking_id": tracking_id,
+            "state": progress.state(last.state),
+            "statuses": progress.statuses or last.statuses,
+            "refreshed_at": now,
+        }
+    )
+    submissions = [settled if s is last else s for s in record.submissions]
+    updated = record.model_copy(update={"submissions": submissions})
+    return state.model_copy(update={"campaigns": {**state.campaigns, record.id: updated}}), settled
+
+
+def _untracked(record: CampaignRecord) -> list[Submission]:
+    """The accepted submissions of ``record`` whose trackingId is still pending."""
+    return [
+        s for s in record.submissions if s.status is SubmissionStatus.ACCEPTED and not s.tracking_id
+    ]
+
+
+def _tracking(client: Routee, tracking_id: str) -> Any:
+    """Routee's tracking of ``tracking_id``; a 404 is "no messages yet" (routee-voice-api.md
+    decision 6: a campaign still ``Scheduled`` may answer so), never proof either way."""
+    try:
+        return client.campaign_tracking(tracking_id)
+    except NotFound:
+        return []
+
+
+def _refuse_tracked(record: CampaignRecord) -> None:
     last = record.last
     if last is not None and last.status is SubmissionStatus.ACCEPTED:
-        held = last.tracking_id or "a pending trackingId"
         raise ImportRefused(
-            f"{record.id} is already tracked (submission {last.seq}, {held}); nothing imported"
+            f"{record.id} is already tracked (submission {last.seq}, {last.tracking_id}); "
+            "nothing imported"
         )
+
+
+def _refuse_held_elsewhere(state: State, tracking_id: str) -> None:
     for other in state.campaigns.values():
         for sub in other.submissions:
             if sub.tracking_id == tracking_id:
@@ -139,15 +206,20 @@ def _in_doubt_submit(state: State, campaign_id: str, seq: int) -> Pending | None
     return None
 
 
-def import_into_workspace(target: Target, campaign_id: str, tracking_id: str) -> Submission:
-    """Import under the workspace lock; writes the state (serial + 1)."""
+def import_into_workspace(
+    target: Target, campaign_id: str, tracking_id: str
+) -> tuple[Submission, bool]:
+    """Import under the workspace lock; writes the state (serial + 1). The flag is True when a
+    pending trackingId was settled rather than a submission added."""
     config = target.config
     campaigns = {c.id: c for c in declared_campaigns(config)}
     if campaign_id not in campaigns:
         raise ImportRefused(f"{campaign_id} is not declared in {config.campaigns_dir}")
     with open_session(target, "import") as session:
+        before = session.state.campaigns.get(campaign_id)
+        count = len(before.submissions) if before else 0
         state, submission = import_campaign(
             session.state, campaigns[campaign_id], tracking_id, session.client
         )
         session.write(state)
-    return submission
+    return submission, len(state.campaigns[campaign_id].submissions) == count

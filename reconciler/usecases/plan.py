@@ -9,6 +9,7 @@ error is raised only when there is nothing else to report.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -66,12 +67,22 @@ def guard_limits(workspace: Workspace) -> GuardLimits:
 
 
 def plan_for(
-    config: Config, workspace: Workspace, state: State, campaigns: list[Campaign], now: datetime
+    config: Config,
+    workspace: Workspace,
+    state: State,
+    campaigns: list[Campaign],
+    now: datetime,
+    *,
+    replace: Iterable[str] = (),
 ) -> Plan:
     """The diff of the declarations against ``state`` with the safe-to-send checks
-    (docs/policy.md: suppression lists read here), and the workspace's guard limits."""
+    (docs/policy.md: suppression lists read here), and the workspace's guard limits.
+
+    ``replace``: ids to cancel and send again although unchanged (``--replace ID``).
+    """
     inputs = policy_inputs(config, workspace, state)
-    return plan_with_policy(campaigns, state, now, inputs, limits=guard_limits(workspace))
+    limits = guard_limits(workspace)
+    return plan_with_policy(campaigns, state, now, inputs, limits=limits, replace=replace)
 
 
 def policy_inputs(config: Config, workspace: Workspace, state: State) -> PolicyInputs:
@@ -83,7 +94,9 @@ def policy_inputs(config: Config, workspace: Workspace, state: State) -> PolicyI
     return PolicyInputs(inputs.policy, {**suppressed_by_opt_outs(state.opt_outs), **inputs.listed})
 
 
-def plan_workspace(target: Target, now: datetime, *, refresh: bool = False) -> PlanResult:
+def plan_workspace(
+    target: Target, now: datetime, *, refresh: bool = False, replace: Iterable[str] = ()
+) -> PlanResult:
     """Plan ``target``'s workspace (reading Routee tracking first with ``refresh``)."""
     config, workspace = target.config, target.workspace
     require_campaigns_dir(config)
@@ -100,7 +113,7 @@ def plan_workspace(target: Target, now: datetime, *, refresh: bool = False) -> P
     if opened is None:
         raise unopened
     notes = [*notes, *_seal_note(workspace, opened)]
-    plan = plan_for(config, workspace, opened.state, loaded.campaigns, now)
+    plan = plan_for(config, workspace, opened.state, loaded.campaigns, now, replace=replace)
     return PlanResult(loaded, plan, notes, report, opened.state)
 
 

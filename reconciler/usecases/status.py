@@ -8,6 +8,7 @@ so that a held submission is never invisible.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime
 from typing import Any
 
 from reconciler.models.intent import OutcomeKind, SubmitIntent
@@ -105,6 +106,50 @@ def cost_estimates(target: Target, state: State) -> dict[str, str]:
 
     policy = target.config.policy(target.workspace.name)
     return submission_estimates(state, policy, recorded_lengths(state))
+
+
+def live_rows(state: State, now: datetime) -> list[dict[str, Any]]:
+    """``status --live``: every submission that may still ring, and every submit in doubt
+    (it may have landed), one row each, by id then seq."""
+    from reconciler.plan.live import live_submissions  # only for --live: plain status stays small
+
+    rows = [
+        _live_row(record.id, sub.seq, sub.submission_name, sub.request, sub.tracking_id)
+        | {"flags": _live_flags(sub)}
+        for record in state.campaigns.values()
+        for sub in live_submissions(record, now)
+    ]
+    for entry in state.pending:
+        intent = entry.intent
+        if isinstance(intent, SubmitIntent):
+            row = _live_row(intent.id, intent.seq, intent.submission_name, intent.request, None)
+            rows.append(row | {"flags": [in_doubt_flag(entry)]})
+    return sorted(rows, key=lambda r: (r["id"], r["seq"]))
+
+
+def _live_row(
+    campaign_id: str, seq: int, name: str, request: dict[str, Any], tracking_id: str | None
+) -> dict[str, Any]:
+    from reconciler.models.action_view import direct_recipients, groups_of
+
+    return {
+        "id": campaign_id,
+        "seq": seq,
+        "submissionName": name,
+        "scheduledDate": request.get("scheduledDate"),
+        "recipients": direct_recipients(request),
+        "groups": list(groups_of(request)),
+        "trackingId": tracking_id,
+    }
+
+
+def _live_flags(submission: Submission) -> list[str]:
+    marks = []
+    if submission.tracking_id is None:
+        marks.append("cannot be cancelled until its trackingId is known (campaigns import)")
+    if not submission.spec_verified:
+        marks.append("spec unverified")
+    return marks
 
 
 def open_for_status(target: Target) -> OpenedWorkspace:

@@ -111,7 +111,10 @@ def test_plan_errors_exit_1_and_are_shown(tmp_path: Path) -> None:
         "campaigns/spring.yaml:1:1: spring changed after it was sent as Spring promo-aaaaaaaa "
         "(state Sent): revert the change, or set revision to 2 to send it again" in out
     )
-    assert "The plan has 1 error: nothing can be applied until they are fixed." in out
+    assert (
+        "The plan has 1 error: apply skips that campaign until fixed; the others are applied."
+        in out
+    )
     assert not (tmp_path / "plan.json").exists()
 
 

@@ -62,8 +62,10 @@ def test_a_pending_id_cannot_spoof_rows_headings_links_or_mentions(repo: AttackR
         "state/production.json: modified since main; only `campaigns apply` writes" in plan.stdout
     )
     assert_inert(plan.stdout)
-    rows = [line for line in plan.stdout.splitlines() if line.startswith("| `?`")]
-    assert len(rows) == 1 and "Plan approved by @org/owners" in rows[0]  # shown, as code
+    rows = [line for line in plan.stdout.splitlines() if line.startswith("<details><summary>")]
+    assert len(rows) == 1 and rows[0].endswith("</summary>")  # one block, its summary one line
+    assert plan.stdout.count("</details>") == 1
+    assert "Plan approved by @&#8203;org/owners" in rows[0]  # shown, escaped
 
 
 def test_a_file_name_with_a_fence_cannot_hide_validate_findings(repo: AttackRepo) -> None:

@@ -14,6 +14,7 @@ from reconciler.apply.executor import execute
 from reconciler.apply.results import ResultStatus
 from reconciler.apply.steps import StepContext
 from reconciler.apply.submit import submit
+from reconciler.models.actions import action_from_flat
 from reconciler.models.journal import (
     CancelIntent,
     DedupeProof,
@@ -21,7 +22,7 @@ from reconciler.models.journal import (
     OutcomeKind,
     SubmitIntent,
 )
-from reconciler.models.plan import Action, ActionKind, intents_from_fields
+from reconciler.models.plan import Action, ActionKind
 from reconciler.models.state import CancelReason
 from reconciler.render.apply import summary
 from reconciler.routee.errors import (
@@ -216,7 +217,7 @@ def action(kind: ActionKind, campaign_id: str = "c1", **extra: Any) -> Action:
         "request": {"to": ["+1"]},
         **extra,
     }
-    return Action(**fields, **intents_from_fields(fields, None, ""))
+    return action_from_flat(fields)
 
 
 def test_replace_does_not_post_when_its_cancel_fails_and_others_go_on() -> None:

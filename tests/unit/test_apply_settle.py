@@ -200,3 +200,31 @@ def test_status_shows_held_intents_also_for_ids_never_accepted() -> None:
     assert row["id"] == "c1" and row["state"] == "in doubt"
     assert row["flags"] == ["held: submit C1-held"]
     assert row["pending"][0]["outcome"] == "held"
+
+
+def test_import_gives_a_pending_tracking_id_to_the_live_submission_it_belongs_to() -> None:
+    untracked = submission(tracking_id=None, state="Scheduled")
+    before = state(untracked)
+    after, sub = import_campaign(before, campaign(), "t-9", Tracking({"t-9": []}))
+    (settled,) = after.campaigns["c1"].submissions
+    assert settled == sub
+    assert (settled.seq, settled.submission_name, settled.tracking_id) == (1, "C1-tag1", "t-9")
+    assert settled.state == "Scheduled" and settled.request == untracked.request
+
+
+def test_import_refuses_to_settle_with_a_tracking_id_of_another_campaign() -> None:
+    untracked = submission(tracking_id=None, state="Scheduled")
+    before = state(untracked)
+    items = [{"campaign": "Someone-else", "status": {"status": "Queued"}}]
+    with pytest.raises(ImportRefused, match="not to a pending submission of c1"):
+        import_campaign(before, campaign(), "t-9", Tracking({"t-9": items}))
+
+
+def test_import_reads_a_404_as_no_messages_yet_and_settles_the_live_submission() -> None:
+    # routee-voice-api.md decision 6: a campaign still Scheduled may answer 404 404005000.
+    untracked = submission(tracking_id=None, state="Scheduled")
+    after, sub = import_campaign(
+        state(untracked), campaign(), "t-404", Tracking({"t-404": NotFound("404")})
+    )
+    assert (sub.tracking_id, sub.state) == ("t-404", "Scheduled")
+    assert after.campaigns["c1"].submissions == [sub]

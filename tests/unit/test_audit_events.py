@@ -5,7 +5,8 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from reconciler.audit import Commit, EventKind, commit_message, compare_states, summary
+from reconciler.audit import Commit, EventKind, compare_states
+from reconciler.render.log import commit_message, summary
 
 
 def submission(seq: int, **extra: Any) -> dict[str, Any]:

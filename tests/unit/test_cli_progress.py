@@ -11,16 +11,24 @@ from reconciler.apply.results import ActionResult, ResultStatus
 from reconciler.cli.commands.apply import ClickApplyView
 from reconciler.cli.progress import ERASE_LINE, ProgressBar, bar_text
 from reconciler.models.intent import CancelIntent, CancelReason
-from reconciler.models.plan import Action, ActionKind
+from reconciler.models.plan import Cancel, Forget
 
 
 def forget(campaign_id: str) -> ActionResult:
-    return ActionResult(Action(id=campaign_id, action=ActionKind.FORGET), ResultStatus.DONE)
+    return ActionResult(Forget(id=campaign_id), ResultStatus.DONE)
 
 
 def failed(campaign_id: str) -> ActionResult:
     intent = CancelIntent(id=campaign_id, tracking_id="t-1", reason=CancelReason.CANCEL)
-    action = Action(id=campaign_id, action=ActionKind.CANCEL, cancel=intent)
+    action = Cancel(
+        id=campaign_id,
+        cancel=intent,
+        submission_name=f"{campaign_id}-seq1",
+        revision=1,
+        spec_hash="sha256:s",
+        decl_hash="sha256:d",
+        before={"to": ["+306911111111"]},
+    )
     return ActionResult(action, ResultStatus.FAILED, message="not scheduled")
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from reconciler.models.intent import CancelIntent, OutcomeKind, SubmitIntent
 from reconciler.models.plan import ActionKind, GuardKind, Plan
-from reconciler.models.state import CancelReason, Pending, SubmissionStatus
+from reconciler.models.state import CancelReason, Pending, SubmissionOrigin, SubmissionStatus
 from reconciler.plan.diff import diff
 from reconciler.plan.guards import GuardLimits, tripped_guards
 from reconciler.plan.names import submission_name
@@ -58,7 +58,17 @@ def test_noop_with_pending_tracking_id_says_so() -> None:
     plan = diff([c], make_state(record_of("a", submission_of(c, tracking_id=None))), NOW)
     action = only(plan)
     assert action.action is ActionKind.NOOP
-    assert any("trackingId pending" in n for n in action.notes)
+    untracked = "cannot be cancelled or replaced until its trackingId is known"
+    assert any(untracked in n for n in action.notes)
+    assert untracked in plan.warnings[0].message
+    assert "`campaigns import a --tracking-id T`" in plan.warnings[0].message
+
+
+def test_noop_with_pending_tracking_id_that_has_started_only_waits_for_refresh() -> None:
+    c = make_campaign("a")
+    sub = submission_of(c, tracking_id=None, state="Running")
+    plan = diff([c], make_state(record_of("a", sub)), NOW)
+    assert any("trackingId pending" in n for n in only(plan).notes) and not plan.warnings
 
 
 def test_cancel_scheduled_with_tracking_id() -> None:
@@ -179,15 +189,96 @@ def test_scheduled_with_pending_tracking_and_change_is_error() -> None:
     new = make_campaign("a", make_request(respectQuietHours=False))
     record = record_of("a", submission_of(old, tracking_id=None))
     plan = diff([new], make_state(record), NOW)
-    assert "campaigns refresh" in plan.errors[0].message
-    assert "campaigns import a" in plan.errors[0].message
+    assert "cannot be cancelled or replaced until its trackingId is known" in plan.errors[0].message
+    assert "`campaigns import a --tracking-id T`" in plan.errors[0].message
 
 
 def test_scheduled_with_pending_tracking_and_cancel_is_error() -> None:
     old = make_campaign("a")
     record = record_of("a", submission_of(old, tracking_id=None))
     plan = diff([make_campaign("a", cancel=True)], make_state(record), NOW)
-    assert not plan.actions and "cannot cancel it" in plan.errors[0].message
+    assert not plan.actions
+    assert "cannot be cancelled or replaced until its trackingId is known" in plan.errors[0].message
+
+
+def test_cancel_true_cancels_every_submission_that_may_still_ring() -> None:
+    first = make_campaign("a", revision=1)
+    second = make_campaign("a", revision=2)
+    record = record_of(
+        "a",
+        submission_of(first, seq=1, tracking_id="t-1"),
+        submission_of(second, seq=2, tracking_id="t-2"),
+    )
+    plan = diff([make_campaign("a", revision=2, cancel=True)], make_state(record), NOW)
+    cancels = [a for a in plan.actions if a.action is ActionKind.CANCEL]
+    assert [(a.tracking_id, a.submission_name) for a in cancels] == [
+        ("t-1", "a-seq1"),
+        ("t-2", "a-seq2"),
+    ]
+    assert [a.cancel.tracking_id for a in cancels if a.cancel] == ["t-1", "t-2"]
+
+
+def test_cancel_true_cancels_the_tracked_ones_and_reports_the_untracked() -> None:
+    first = make_campaign("a", revision=1)
+    second = make_campaign("a", revision=2)
+    record = record_of(
+        "a",
+        submission_of(first, seq=1, tracking_id=None),
+        submission_of(second, seq=2, tracking_id="t-2"),
+    )
+    plan = diff([make_campaign("a", revision=2, cancel=True)], make_state(record), NOW)
+    assert [a.tracking_id for a in plan.actions] == ["t-2"]
+    assert "a-seq1" in plan.errors[0].message and "--tracking-id T" in plan.errors[0].message
+
+
+def test_a_resend_says_the_earlier_scheduled_submission_rings_too() -> None:
+    old = make_campaign("a", make_request(to=["+306911111111", "+306911111112"]), revision=1)
+    record = record_of("a", submission_of(old, tracking_id="t-1"))
+    plan = diff([make_campaign("a", revision=2)], make_state(record), NOW)
+    action = only(plan)
+    assert action.action is ActionKind.RESEND
+    [note] = action.notes
+    assert "a-seq1 (scheduled for 2030-01-01T09:00:00Z, 2 recipients)" in note
+    assert "will ring too" in note
+
+
+def test_a_resend_after_the_earlier_one_ran_says_nothing_more() -> None:
+    old = make_campaign("a", revision=1)
+    record = record_of("a", submission_of(old, state="Sent"))
+    assert only(diff([make_campaign("a", revision=2)], make_state(record), NOW)).notes == ()
+
+
+def test_deleting_the_file_of_a_scheduled_campaign_says_it_will_still_ring() -> None:
+    old = make_campaign("a")
+    plan = diff([], make_state(record_of("a", submission_of(old, tracking_id="t-1"))), NOW)
+    action = only(plan)
+    assert action.action is ActionKind.FORGET
+    ringing = action.notes[-1]
+    assert "a-seq1 (scheduled for 2030-01-01T09:00:00Z, 2 recipients)" in ringing
+    assert "will ring" in ringing and "cancel: true" in ringing
+
+
+def test_a_spec_unverified_adoption_is_shown_and_replace_sends_the_declared_spec() -> None:
+    c = make_campaign("a")
+    sub = submission_of(c, tracking_id="t-1").model_copy(
+        update={"spec_verified": False, "origin": SubmissionOrigin.ADOPTED}
+    )
+    state = make_state(record_of("a", sub))
+    plan = diff([c], state, NOW)
+    assert only(plan).action is ActionKind.NOOP
+    assert "spec unverified" in plan.warnings[0].message
+    assert "--replace a" in plan.warnings[0].message
+    replaced = diff([c], state, NOW, replace=["a"])
+    action = only(replaced)
+    assert action.action is ActionKind.REPLACE and action.tracking_id == "t-1"
+    assert action.submit is not None and action.submit.request == c.request
+
+
+def test_replace_of_a_campaign_that_has_started_is_an_error() -> None:
+    c = make_campaign("a")
+    state = make_state(record_of("a", submission_of(c, state="Running")))
+    plan = diff([c], state, NOW, replace=["a"])
+    assert not plan.actions and "--replace" in plan.errors[0].message
 
 
 def test_cancelled_by_replace_whose_post_never_ran_sends_next_seq() -> None:
@@ -390,3 +481,31 @@ def test_copy_check_also_guards_replace_and_resend() -> None:
             "campaigns/b.yaml:1:1: b is a copy of a, already sent as a-seq1: change this "
             "declaration, or delete it and set a higher revision on a to send that again"
         )
+
+
+def test_a_defaults_change_lists_every_campaign_whose_next_submission_it_changes() -> None:
+    own = make_request(**{"from": None})
+    scheduled = make_campaign("s", own, defaults={"from": "+306900000001"})
+    sent = make_campaign(
+        "t",
+        make_request(to=["+306911111119"], **{"from": None}),
+        defaults={"from": "+306900000001"},
+    )
+    mine = make_campaign("u", make_request(to=["+306911111118"]))
+    state = make_state(
+        record_of("s", submission_of(scheduled)),
+        record_of("t", submission_of(sent, state="Sent")),
+        record_of("u", submission_of(mine)),
+    )
+    moved = {"from": "+306900000002"}
+    declared = [
+        make_campaign("s", own, defaults=moved),
+        make_campaign("t", make_request(to=["+306911111119"], **{"from": None}), defaults=moved),
+        mine,
+    ]
+    plan = diff(declared, state, NOW)
+    [listing] = [w for w in plan.warnings if w.id is None]
+    assert listing.message == (
+        "defaults.yaml changes the next submission of 2 campaigns: s (from: replaced by this "
+        "plan); t (from: already sent; in its next resend)"
+    )

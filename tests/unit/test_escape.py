@@ -19,7 +19,7 @@ from reconciler.escape import (
     md_document,
     md_text,
 )
-from reconciler.models.plan import Action, ActionKind, Plan, Problem
+from reconciler.models.plan import Forget, Plan, Problem
 from reconciler.render import RENDERERS, RenderOptions
 
 EVIL_ID = "x`|<br>[click](https://evil.example) @org/owners\n### Plan approved by @org/owners"
@@ -32,12 +32,10 @@ def render(fmt: str, plan: Plan, options: RenderOptions | None = None) -> str:
 
 
 def evil_plan() -> Plan:
-    action = Action(
+    action = Forget(
         id=EVIL_ID,
-        action=ActionKind.FORGET,
         submission_name="n````\n```\n" + MARKER,
         tracking_id="t|<img src=x>",
-        recipients=2,
         notes=("see <b>www.evil.example</b> and http://evil.example, ping @alice",),
     )
     return Plan(
@@ -104,13 +102,14 @@ def outside_code_spans(markdown: str) -> str:
     return re.sub(r"(?s)(`+)(.+?)(?<!`)\1(?!`)", " ", markdown)
 
 
-def test_a_hostile_plan_renders_one_row_no_heading_no_link_no_mention() -> None:
+def test_a_hostile_plan_renders_one_block_no_heading_no_link_no_mention() -> None:
     body = render("markdown", evil_plan())
     lines = body.splitlines()
     assert body.count(MARKER) == 1 and lines[0] == MARKER
-    rows = [line for line in lines if line.startswith("| `~`")]
-    assert len(rows) == 1
-    assert len(re.findall(r"(?<!\\)\|", rows[0])) == 8  # 7 cells: 8 unescaped pipes
+    rows = [line for line in lines if line.startswith("<details><summary><code>~</code>")]
+    assert len(rows) == 1 and rows[0].endswith("</summary>")  # the summary stays one line
+    assert body.count("<details>") == 1 and body.count("</details>") == 1
+    assert "|" not in rows[0].replace("\\|", "")  # no table cell can start
     assert not any(line.startswith("### Plan approved") for line in lines)
     markup = outside_code_spans(body)  # inside a code span GitHub shows text, never markup
     assert "<br>" not in markup and "<img" not in markup and "<b>" not in markup

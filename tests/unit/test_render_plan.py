@@ -81,10 +81,25 @@ def test_markdown_capped_without_cutting_lines() -> None:
     body = render("markdown", plan, RenderOptions(max_chars=60_000))
     assert len(body) <= 60_000
     assert "more changes (" in body and "1 send)" not in body
-    rows = [line for line in body.splitlines() if line.startswith("| `+`")]
-    assert rows and all(line.endswith(" |") for line in rows)
+    opened = body.count("<details><summary><code>+</code> send")
+    assert opened and body.count("</details>") == opened  # every block shown is whole
     assert "#### Guards" in body
-    assert body.count("\n| `+` |") == len(rows)
+
+
+def test_markdown_folds_each_change_and_shows_the_words_escaped_and_masked() -> None:
+    request = make_request(
+        to=["+306912345678"],
+        message={"text": "Hi <b>| `x` *now* call +306912345678", "language": "el-GR"},
+    )
+    sent = make_campaign("a", make_request(to=["+306912345678"]))
+    plan = diff([make_campaign("a", request)], make_state(record_of("a", submission_of(sent))), NOW)
+    body = render("markdown", plan)
+    block = body[body.index("<details>") : body.index("</details>")]
+    assert block.startswith("<details><summary><code>-/+</code> replace <code>a</code>")
+    says = "- says: &quot;Hi &lt;b&gt;\\| `x` *now* call +30 •••••••• 78&quot; (el-GR)"
+    assert says in block
+    assert "- from: " in block and "changed: " in block
+    assert "+306912345678" not in body and "<b>" not in block
 
 
 def errors_only_plan() -> Plan:
@@ -100,7 +115,7 @@ def test_plan_with_errors_never_claims_no_changes() -> None:
         body = render(fmt, plan)
         assert "No changes" not in body and "up to date" not in body
         assert "Plan: 0 to send, 0 to replace, 0 to cancel, 0 to forget." in body
-        assert "The plan has 1 error: nothing can be applied until they are fixed." in body
+        assert "The plan has 1 error: apply skips that campaign until fixed" in body
     text = render("text", plan)
     assert text.startswith("Campaigns plan for workspace production (state serial 3)\n\nErrors:\n")
     assert "  campaigns/a.yaml:1:1: a changed after it was sent as a-seq1 (state Sent)" in text

@@ -83,6 +83,6 @@ def test_a_held_resolve_is_marked_and_not_shown_as_a_re_send() -> None:
     assert "re-sends the recorded request" not in text
     assert "Plan: 1 to resolve (1 held, not re-sent), 0 to send" in text
     body = render("markdown", plan)
-    row = next(line for line in body.splitlines() if "`refused`" in line)
-    assert row.startswith("| `?` | resolve (**held: not re-sent**) | `refused` |")
+    row = next(line for line in body.splitlines() if "<code>refused</code>" in line)
+    assert row.startswith("<details><summary><code>?</code> resolve (<b>held: not re-sent</b>)")
     assert "+306911110014" not in body

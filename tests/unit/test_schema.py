@@ -79,3 +79,21 @@ def test_real_plan_output_matches_the_plan_schema() -> None:
     assert not validator.is_valid({**document, "actions": [{"id": "a", "action": "explode"}]})
     assert not validator.is_valid({k: v for k, v in document.items() if k != "lineage"})
     assert not validator.is_valid({**document, "formatVersion": 2})
+
+
+def test_the_plan_schema_holds_each_kind_to_its_own_keys() -> None:
+    out = io.StringIO()
+    RENDERERS["json"](every_kind_plan(), out, RenderOptions())
+    document = json.loads(out.getvalue())
+    validator = jsonschema.Draft202012Validator(schema_for("plan"))
+    by_kind = {action["action"]: action for action in document["actions"]}
+
+    def with_action(action: dict[str, Any]) -> dict[str, Any]:
+        return {**document, "actions": [action]}
+
+    assert validator.is_valid(with_action(by_kind["send"]))
+    assert not validator.is_valid(with_action({**by_kind["send"], "request": None}))
+    assert not validator.is_valid(with_action({**by_kind["send"], "trackingId": "t-1"}))
+    assert not validator.is_valid(with_action({**by_kind["forget"], "request": {"to": []}}))
+    assert not validator.is_valid(with_action({**by_kind["cancel"], "trackingId": None}))
+    assert not validator.is_valid(with_action({**by_kind["resolve"], "journalKey": None}))

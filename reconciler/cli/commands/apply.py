@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from reconciler.cli.options import Target, target_options
+from reconciler.cli.options import Target, replace_option, target_options
 from reconciler.cli.progress import ProgressBar
 from reconciler.errors import ExitCode
 
@@ -112,10 +112,12 @@ class ClickApplyView:
     metavar="AMOUNT",
     help="Echo the estimated cost (whole currency units, rounded up) over max_cost.",
 )
+@replace_option
 @target_options
 def command(
     *,
     target: Target,
+    replace: tuple[str, ...] = (),
     planfile: Path | None,
     auto_approve: bool,
     concurrency: int | None,
@@ -146,6 +148,7 @@ def command(
       campaigns apply --sandbox
       campaigns plan -w production --out plan.json && campaigns apply -w production plan.json
       campaigns apply -w production --auto-approve --allow-recipients 12480
+      campaigns apply -w production --replace spring-promo   (a spec unverified)
 
     Exit codes: 0 done or no changes, 1 failures (the others still ran; the
     state records them), a stale plan, approval refused, Ctrl-C or bad usage,
@@ -166,7 +169,11 @@ def command(
     }
     allow = guard_allowances(target.root, os.environ, target.workspace.name, flags)
     options = ApplyOptions(
-        plan_file=planfile, auto_approve=auto_approve, concurrency=concurrency, allow=allow
+        plan_file=planfile,
+        auto_approve=auto_approve,
+        concurrency=concurrency,
+        allow=allow,
+        replace=frozenset(replace),
     )
     with ClickApplyView() as view:
         try:

@@ -16,14 +16,12 @@ from reconciler.audit import (
     AuditError,
     AuditTrail,
     Event,
-    commit_message,
     head_sha,
     read_trail,
     uncommitted_events,
-    write_json,
-    write_text,
 )
 from reconciler.cli.options import Target, target_options
+from reconciler.render.log import render_commit_message, render_log_json, render_log_text
 
 FORMATS = ("text", "json", "commit-message")
 
@@ -86,9 +84,9 @@ def command(target: Target, campaign_id: str | None, uncommitted: bool, output_f
 
 def _write(target: Target, trail: AuditTrail, events: Sequence[Event], output_format: str) -> None:
     if output_format == "json":
-        write_json(trail, sys.stdout, events)
+        render_log_json(trail, events, sys.stdout)
     elif output_format == "text":
-        write_text(trail, sys.stdout, events)
+        render_log_text(trail, events, sys.stdout)
     else:
         journal = target.config.state_dir / f"{target.workspace.name}.journal"
         note = None
@@ -98,4 +96,4 @@ def _write(target: Target, trail: AuditTrail, events: Sequence[Event], output_fo
                 "apply resolves its unanswered intents (see `campaigns help recovery`)."
             )
         applied = head_sha(target.root)
-        click.echo(commit_message(target.workspace.name, events, applied, note), nl=False)
+        render_commit_message(target.workspace.name, events, sys.stdout, applied=applied, note=note)

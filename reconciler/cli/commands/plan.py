@@ -13,7 +13,7 @@ from pathlib import Path
 
 import click
 
-from reconciler.cli.options import Target, in_ci, target_options
+from reconciler.cli.options import Target, in_ci, replace_option, target_options
 from reconciler.clock import current_time
 from reconciler.errors import CampaignsError, ExitCode
 from reconciler.escape import for_terminal
@@ -67,10 +67,12 @@ from reconciler.usecases.plan import plan_workspace
     help="Read Routee tracking first (campaigns refresh; needs credentials, except with "
     "--sandbox).",
 )
+@replace_option
 @target_options
 def command(
     *,
     target: Target,
+    replace: tuple[str, ...] = (),
     out: Path | None,
     output_format: str,
     detailed_exitcode: bool,
@@ -85,8 +87,8 @@ def command(
     outside-window, over-frequency, cost: `campaigns help policy`) are reported with the exact
     --allow-* flag apply would need; they never change plan's exit code. Suppressed numbers are
     dropped from the requests and shown; CAMPAIGNS_NOW sets the clock for the sandbox (tests,
-    demos). A plan with errors is
-    shown but not saved with --out. Campaigns declared again after their file was deleted are
+    demos). A plan error stops only its own campaign (apply performs the others, then exits 1);
+    a plan with errors is shown but not saved with --out. Campaigns declared again after their file was deleted are
     shown as "tracked again"; a resolve Routee refused is shown "held: not re-sent". See
     `campaigns help plan`.
 
@@ -99,7 +101,10 @@ def command(
     protected = protected_problems(target, base) if base is not None else []
     try:
         result = plan_workspace(
-            target, current_time(os.environ, sandbox=target.workspace.is_sandbox), refresh=refresh
+            target,
+            current_time(os.environ, sandbox=target.workspace.is_sandbox),
+            refresh=refresh,
+            replace=replace,
         )
     except CampaignsError as exc:
         lines = [p.text for p in protected]
@@ -133,7 +138,7 @@ def command(
     RENDERERS[output_format](plan, sys.stdout, options)
     if plan.errored:
         if out is not None:
-            err.write(f"{out}: not written: a plan with errors cannot be applied\n")
+            err.write(f"{out}: not written: a saved plan must have no errors\n")
         ctx.exit(ExitCode.ERROR)
     if out is not None:
         from reconciler.usecases.plan_file import write_plan

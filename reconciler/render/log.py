@@ -1,4 +1,7 @@
-"""Audit events as text: the ``campaigns log`` listing and the CI's state-commit message."""
+"""``campaigns log``: audit events as text, as JSON, and as the CI's state-commit message.
+
+Each renderer writes to a given stream; the events come from :mod:`reconciler.audit`.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +11,7 @@ from collections.abc import Iterable, Sequence
 from typing import TextIO
 
 from reconciler.audit.events import PAST_TENSE, Event, EventKind
-from reconciler.audit.history import AuditTrail
-
-#: The state commit's trailer naming the commit an apply worked on (its HEAD when it started).
-APPLIED_TRAILER = "Campaigns-Applied"
+from reconciler.audit.history import APPLIED_TRAILER, AuditTrail
 
 #: Order of the counts in a summary line: what costs money first.
 _SUMMARY_ORDER = (
@@ -51,7 +51,7 @@ def describe(event: Event, width: int = 0) -> str:
     return " ".join(parts)
 
 
-def write_text(trail: AuditTrail, stream: TextIO, events: Sequence[Event]) -> None:
+def render_log_text(trail: AuditTrail, events: Sequence[Event], stream: TextIO) -> None:
     """Events grouped by campaign id, each line with when, what, and the commit that recorded it."""
     if not events:
         plural = "commit" if trail.commits == 1 else "commits"
@@ -73,7 +73,7 @@ def write_text(trail: AuditTrail, stream: TextIO, events: Sequence[Event]) -> No
         )
 
 
-def write_json(trail: AuditTrail, stream: TextIO, events: Sequence[Event]) -> None:
+def render_log_json(trail: AuditTrail, events: Sequence[Event], stream: TextIO) -> None:
     """``{"stateFile", "commits", "events": [...], "skipped": [...]}``, pretty and sorted."""
     data = {
         "stateFile": trail.relpath,
@@ -104,3 +104,15 @@ def commit_message(
     if applied:
         lines.extend(["", f"{APPLIED_TRAILER}: {applied}"])
     return "\n".join(lines) + "\n"
+
+
+def render_commit_message(
+    workspace: str,
+    events: Sequence[Event],
+    stream: TextIO,
+    *,
+    applied: str | None = None,
+    note: str | None = None,
+) -> None:
+    """``campaigns log --uncommitted --format commit-message``: :func:`commit_message`."""
+    stream.write(commit_message(workspace, events, applied, note))
