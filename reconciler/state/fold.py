@@ -5,8 +5,11 @@ Rules (design.md 5.3, docs/state.md):
 - The header's lineage must be the state's; a header whose ``baseSerial`` is behind the state's
   serial belongs to a journal that was already folded (the state is returned unchanged with
   ``already_folded``); one ahead of it comes from a state this copy never saw.
-- A journal with at least one record after its header always yields ``serial = baseSerial + 1``,
-  even if nothing in it changed a campaign: the serial then says "an apply ran here".
+- A journal with at least one record after its header yields ``serial = baseSerial + 1``. When
+  nothing in it changes a campaign, a pending intent or the dedupe record (only ``sources``: every
+  call was refused, or none was made), the result says ``only_sources`` and the state file is
+  left as it was, serial included: an apply that sent nothing changes nothing (CI then commits
+  nothing, and the guard trailers of the commits it did not apply stay in force).
 - Submits answered ``accepted``/``resolved``/``adopted`` become submissions; ``rejected`` leaves no
   trace (the seq is not consumed); ``inDoubt``/``held``/``heldRefused``/no answer leave the
   intent pending, in ``State.pending``, until a later intent for the same slot gets a definitive
@@ -67,6 +70,8 @@ class FoldResult:
     already_folded: bool = False
     #: True when the returned state differs from the input (it must be written).
     changed: bool = False
+    #: Nothing but ``State.sources`` (a parse cache) changed: not worth a new serial.
+    only_sources: bool = False
 
 
 def fold(state: State, records: Sequence[JournalRecord], now: str | None = None) -> FoldResult:
@@ -221,6 +226,11 @@ class _Folding:
 
     def result(self, serial: int) -> FoldResult:
         pending = list(self.pending.values())
+        only_sources = (
+            self.campaigns == self.base.campaigns
+            and self.dedupe == self.base.dedupe
+            and pending == self.base.pending
+        )
         state = self.base.model_copy(
             update={
                 "serial": serial,
@@ -230,7 +240,7 @@ class _Folding:
                 "sources": self.sources,
             }
         )
-        return FoldResult(state=state, notes=self.notes, changed=True)
+        return FoldResult(state=state, notes=self.notes, changed=True, only_sources=only_sources)
 
 
 def _submission(intent: SubmitIntent, outcome: Outcome, origin: SubmissionOrigin) -> Submission:

@@ -273,6 +273,9 @@ def fold_journal(config: Config, name: str) -> tuple[State, list[str]]:
         result = fold(state, read_journal(journal), _now())
     except (StateCorrupt, LineageMismatch) as exc:
         raise type(exc)(f"{exc}. {journal_advice(path, journal, exc)}") from exc
+    if result.only_sources:  # nothing was sent or settled: the state file stays byte-identical
+        remove_journal(journal)
+        return state, result.notes
     if result.changed:
         try:
             write_state(path, result.state)

@@ -281,3 +281,39 @@ def test_a_guard_trailer_survives_a_state_commit_rebased_on_top_of_it(
     assert len(flow.sandbox_campaigns()) == 3
     subject = git(flow.runner, "log", "-1", "--format=%s").strip()
     assert subject == "campaigns apply (e2e): 2 sent"
+
+
+def test_a_failed_ci_apply_commits_nothing_and_the_trailer_stays_in_force(
+    tmp_path: Path, sandbox: RunningSandbox
+) -> None:
+    """Issue 12 item 5, reproduced: a merge with `Campaigns-Allow-Sends` whose apply fails on a
+    wrong secret bumped the serial and committed "State updated without new submissions" with
+    `Campaigns-Applied`, so the rerun with the right secret exited 4. Now the state file stays
+    byte-identical, nothing is committed, and the rerun sends under the same trailer."""
+    flow = Flow(tmp_path, sandbox)
+    flow.write("campaigns.toml", CONFIG)  # max_sends = 1
+    assert flow.campaigns(flow.dev, "init").exit_code == 0
+    flow.commit("Create campaigns workspace e2e", "campaigns.toml", "state/e2e.json")
+    git(flow.dev, "push", "-q", "origin", "main")
+    git(flow.dev, "checkout", "-q", "-b", "two")
+    flow.write("campaigns/now.yaml", NOW_CAMPAIGN)
+    flow.write("campaigns/later.yaml", LATER_CAMPAIGN)
+    flow.commit("Declare two campaigns", "campaigns")
+    flow.merge("two", "Merge two campaigns\n\nCampaigns-Allow-Sends: 2\n")
+
+    flow.env["ROUTEE_APPLICATION_SECRET"] = "not-the-secret"
+    failed = flow.apply_like_the_workflow()
+    assert failed.exit_code == 1, failed.output
+    assert failed.output.count("refused the application credentials") == 1
+    state = (flow.runner / "state" / "e2e.json").read_bytes()
+    assert state == (flow.dev / "state" / "e2e.json").read_bytes()  # byte-identical
+    assert git(flow.runner, "status", "--porcelain").strip() == ""
+    assert git(flow.runner, "log", "-1", "--format=%s").strip() == "Merge two campaigns"
+    assert flow.sandbox_campaigns() == []
+
+    flow.env["ROUTEE_APPLICATION_SECRET"] = "sandbox"
+    fixed = flow.apply_like_the_workflow()
+    assert fixed.exit_code == 0, fixed.output  # the trailer still counts: not exit 4
+    assert len(flow.sandbox_campaigns()) == 2
+    subject = git(flow.runner, "log", "-1", "--format=%s").strip()
+    assert subject == "campaigns apply (e2e): 2 sent"
