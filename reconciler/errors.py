@@ -34,12 +34,14 @@ stderr and exits with the error's ``exit_code`` (``--debug`` shows the traceback
     │   ├── NotProcessed            not acted on: safe to send again
     │   │   ├── RateLimited         429 (``retry_after``)
     │   │   └── NotSent             the request never left
+    │   │       └── Unreachable     no answer within the access check
     │   └── InDoubtError            may or may not have taken effect
     │       ├── ServerError         5xx
     │       ├── OutcomeUnknown      sent, then no answer
     │       └── UnexpectedResponse  2xx with an unreadable body
     ├── ApplyCancelled              the plan was not approved             usecases.apply
     ├── ApplyFailed                 a campaign failed definitively        usecases.apply
+    ├── ApplyStopped                credentials/endpoint refused: no call usecases.apply
     ├── ImportRefused               ``campaigns import`` refused          usecases.importing
     ├── BaseRefError                ``plan --base REF`` cannot compare     protected
     ├── GitError                    git gave no usable answer             gitrepo

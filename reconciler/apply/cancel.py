@@ -11,7 +11,7 @@ other 4xx                          → rejected
 from __future__ import annotations
 
 from reconciler.apply.results import StepOutcome
-from reconciler.apply.steps import StepContext, new_key
+from reconciler.apply.steps import StepContext, new_key, refused
 from reconciler.models.intent import CancelIntent, OutcomeKind, journalled
 from reconciler.routee.errors import InDoubtError, NotFound, NotScheduled, RouteeError
 
@@ -28,7 +28,7 @@ def cancel(context: StepContext, planned: CancelIntent, *, resend: bool) -> Step
             message = "Routee no longer knows it (404): counted as cancelled"
             return context.settle(intent.key, StepOutcome(OutcomeKind.CANCELLED, message=message))
         except NotScheduled as exc:
-            return context.settle(intent.key, _not_scheduled(intent, str(exc)))
+            return context.settle(intent.key, _not_scheduled(intent, exc))
         except InDoubtError as exc:
             in_doubt += 1
             if in_doubt > context.max_resends:
@@ -38,21 +38,23 @@ def cancel(context: StepContext, planned: CancelIntent, *, resend: bool) -> Step
             resend = True
             continue
         except RouteeError as exc:
-            return context.settle(intent.key, StepOutcome(OutcomeKind.REJECTED, message=str(exc)))
+            return context.settle(intent.key, refused(OutcomeKind.REJECTED, exc))
         return context.settle(
             intent.key, StepOutcome(OutcomeKind.CANCELLED, tracking_id=intent.tracking_id)
         )
 
 
-def _not_scheduled(intent: CancelIntent, detail: str) -> StepOutcome:
+def _not_scheduled(intent: CancelIntent, exc: NotScheduled) -> StepOutcome:
     if intent.resend:
-        return StepOutcome(
+        return refused(
             OutcomeKind.HELD,
-            message="the campaign is no longer Scheduled, but an earlier DELETE of it was in "
-            f"doubt and may have worked; check it in Routee ({detail})",
+            exc,
+            "the campaign is no longer Scheduled, but an earlier DELETE of it was in "
+            f"doubt and may have worked; check it in Routee ({exc})",
         )
-    return StepOutcome(
+    return refused(
         OutcomeKind.NOT_SCHEDULED,
-        message=f"cannot cancel {intent.tracking_id}: the campaign has already started "
-        f"(400009002); nothing was cancelled or sent for it",
+        exc,
+        f"cannot cancel {intent.tracking_id}: the campaign has already started "
+        f"({exc}); nothing was cancelled or sent for it",
     )

@@ -12,7 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from reconciler.apply.ports import Routee
+from reconciler.apply.results import StepOutcome
+from reconciler.apply.steps import refused
 from reconciler.errors import GuardTripped
+from reconciler.models.intent import OutcomeKind
 from reconciler.models.plan import Action, Guard, GuardKind, Plan
 from reconciler.plan.guards import posting_actions, tripped_guards, tripped_message
 from reconciler.routee.errors import RouteeRejected
@@ -23,7 +26,7 @@ class Preflight:
     """The plan with analysed recipient counts, and campaigns that failed their analysis."""
 
     plan: Plan
-    failures: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, StepOutcome] = field(default_factory=dict)
 
 
 def needs_analysis(action: Action) -> bool:
@@ -34,7 +37,7 @@ def needs_analysis(action: Action) -> bool:
 def count_recipients(plan: Plan, client: Routee) -> Preflight:
     """Recompute the recipients guard, asking Routee only for actions with groups/contacts."""
     total = 0
-    failures: dict[str, str] = {}
+    failures: dict[str, StepOutcome] = {}
     for action in posting_actions(plan):
         if not needs_analysis(action):
             total += action.recipients
@@ -42,7 +45,8 @@ def count_recipients(plan: Plan, client: Routee) -> Preflight:
         try:
             analysis = client.analyze(dict(action.request or {}))
         except RouteeRejected as exc:
-            failures[action.id] = f"Routee refused its recipient analysis: {exc}"
+            message = f"Routee refused its recipient analysis: {exc}"
+            failures[action.id] = refused(OutcomeKind.REJECTED, exc, message)
             continue
         total += _recipients(analysis, action)
     guards = tuple(_recount(g, total) for g in plan.guards)

@@ -22,6 +22,15 @@ DONE_OUTCOMES = frozenset(
 
 
 @dataclass(frozen=True)
+class Refusal:
+    """What Routee answered when it refused a call (``None`` fields: not in the answer)."""
+
+    status: int | None
+    code: str | None
+    message: str | None
+
+
+@dataclass(frozen=True)
 class StepOutcome:
     """The settled answer to one remote step (a submit or a cancel, re-sends included)."""
 
@@ -30,6 +39,8 @@ class StepOutcome:
     message: str | None = None
     name_echoed: bool = True
     errors: tuple[RecipientError, ...] = ()
+    #: Routee's answer when it refused the call: HTTP status, ``code``, ``developerMessage``.
+    refusal: Refusal | None = None
 
     @property
     def status(self) -> ResultStatus:
@@ -58,6 +69,10 @@ class ActionResult:
     def errors(self) -> tuple[RecipientError, ...]:
         return self.outcome.errors if self.outcome else ()
 
+    @property
+    def refusal(self) -> Refusal | None:
+        return self.outcome.refusal if self.outcome else None
+
 
 @dataclass
 class ApplyReport:
@@ -77,15 +92,32 @@ class ApplyReport:
             1 for r in self.results if r.status is ResultStatus.DONE and r.action.action in kinds
         )
 
-    @property
-    def sent(self) -> int:
+    def posted(self, *kinds: OutcomeKind) -> int:
+        """Actions whose POST ended in one of ``kinds`` (a replace is counted as replaced)."""
         return sum(
             1
             for r in self.results
             if r.status is ResultStatus.DONE
             and r.action.posts
-            and r.action.action is not ActionKind.REPLACE  # counted as replaced
+            and r.action.action is not ActionKind.REPLACE
+            and r.outcome is not None
+            and r.outcome.kind in kinds
         )
+
+    @property
+    def sent(self) -> int:
+        """Routee accepted a POST of this apply (200): a campaign it created now."""
+        return self.posted(OutcomeKind.ACCEPTED)
+
+    @property
+    def adopted(self) -> int:
+        """A fresh POST answered 409: a campaign of that name existed (spec unverified)."""
+        return self.posted(OutcomeKind.ADOPTED)
+
+    @property
+    def settled(self) -> int:
+        """An in-doubt POST re-sent and answered 409: the earlier attempt had landed."""
+        return self.posted(OutcomeKind.RESOLVED)
 
     @property
     def cancelled(self) -> int:

@@ -10,9 +10,10 @@ from typing import Any
 
 from reconciler.apply.dedupe import DedupeGate
 from reconciler.apply.ports import RecordSink, Routee
-from reconciler.apply.results import StepOutcome
+from reconciler.apply.results import Refusal, StepOutcome
 from reconciler.models.journal import Outcome, OutcomeKind
 from reconciler.models.state import RecipientError
+from reconciler.routee.errors import RouteeError
 
 #: Re-sends of one in-doubt intent before it is held for a human (design.md 5.2).
 MAX_RESENDS = 3
@@ -54,6 +55,12 @@ class StepContext:
 
     def note_in_doubt(self, key: str, message: str) -> None:
         self.settle(key, StepOutcome(OutcomeKind.IN_DOUBT, message=message))
+
+
+def refused(kind: OutcomeKind, exc: RouteeError, message: str | None = None) -> StepOutcome:
+    """An outcome carrying Routee's refusal (status, code, message) as well as the text."""
+    refusal = Refusal(exc.status, exc.code, exc.developer_message or None)
+    return StepOutcome(kind, message=message or str(exc), refusal=refusal)
 
 
 def recipient_errors(raw: Any) -> tuple[RecipientError, ...]:

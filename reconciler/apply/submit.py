@@ -21,7 +21,7 @@ from typing import Any
 
 from reconciler.apply.ports import SubmitAnswer
 from reconciler.apply.results import StepOutcome
-from reconciler.apply.steps import StepContext, new_key, recipient_errors
+from reconciler.apply.steps import StepContext, new_key, recipient_errors, refused
 from reconciler.models.intent import OutcomeKind, SubmitIntent, journalled
 from reconciler.routee.errors import (
     AuthFailed,
@@ -65,17 +65,19 @@ def submit(context: StepContext, planned: SubmitIntent, *, resend: bool) -> Step
 def _refused(intent: SubmitIntent, exc: RouteeError) -> StepOutcome:
     """A refused fresh submit created nothing; a refused re-send says nothing about the first."""
     if not intent.resend:
-        return StepOutcome(OutcomeKind.REJECTED, message=str(exc))
+        return refused(OutcomeKind.REJECTED, exc)
     name = intent.submission_name
     if isinstance(exc, NotProcessed | AuthFailed):
-        return StepOutcome(
+        return refused(
             OutcomeKind.IN_DOUBT,
-            message=f"still in doubt: the re-send under {name!r} was not processed ({exc}); "
+            exc,
+            f"still in doubt: the re-send under {name!r} was not processed ({exc}); "
             "the next `campaigns apply` re-sends it under the same name",
         )
-    return StepOutcome(
+    return refused(
         OutcomeKind.HELD_REFUSED,
-        message=f"a re-send under {name!r} was refused ({exc}), so whether the first, in-doubt "
+        exc,
+        f"a re-send under {name!r} was refused ({exc}), so whether the first, in-doubt "
         "attempt created the campaign is unknown (Routee may check a request before its name); "
         f"nothing more is sent for it. Look for {name!r} in Routee: if it is there, "
         f"`campaigns import {intent.id} --tracking-id <trackingId>` records it; if not, see "

@@ -9,6 +9,7 @@ from typing import TextIO
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
 from reconciler.masking import mask_numbers
 from reconciler.models.plan import ActionKind
+from reconciler.render.mask import mask_numbers
 
 
 def describe(result: ActionResult) -> str:
@@ -16,9 +17,9 @@ def describe(result: ActionResult) -> str:
     action = result.action
     head = f"{action.action.symbol} {action.action.value} {action.id}".lstrip()
     if result.status is ResultStatus.FAILED:
-        return f"! {action.action.value} {action.id} failed: {result.message}"
+        return f"! {action.action.value} {action.id} failed: {mask_numbers(result.message or '')}"
     if result.status is ResultStatus.HELD:
-        return f"? {action.action.value} {action.id} held: {result.message}"
+        return f"? {action.action.value} {action.id} held: {mask_numbers(result.message or '')}"
     if action.submission_name and action.posts:
         tracking = result.tracking_id or "pending"
         head += f" → {action.submission_name} (trackingId {tracking})"
@@ -41,10 +42,16 @@ def recipient_error_lines(results: Sequence[ActionResult]) -> list[str]:
 
 
 def summary(report: ApplyReport) -> str:
-    """``Apply complete: 3 sent, 1 replaced, ...``."""
+    """``Apply complete: 3 sent, 1 replaced, ...``: only campaigns Routee created now count as
+    sent; adopted (409 to a fresh send) and settled (409 to a re-send) are said when there are
+    any."""
     tracked = f"{report.retracked} tracked again, " if report.retracked else ""
+    adopted = f"{report.adopted} adopted (409: a campaign of that name existed), "
+    settled = f"{report.settled} settled (an earlier in-doubt attempt had landed), "
     return (
-        f"Apply complete: {report.sent} sent, {report.done(ActionKind.REPLACE)} replaced, "
+        f"Apply complete: {report.sent} sent, "
+        f"{adopted if report.adopted else ''}{settled if report.settled else ''}"
+        f"{report.done(ActionKind.REPLACE)} replaced, "
         f"{report.cancelled} cancelled, {report.done(ActionKind.FORGET)} forgotten, "
         f"{tracked}{len(report.failed)} failed, {len(report.held)} held."
     )

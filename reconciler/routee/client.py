@@ -22,7 +22,12 @@ import httpx
 
 from reconciler.errors import ConfigError
 from reconciler.routee.credentials import Credentials
-from reconciler.routee.errors import UnexpectedResponse
+from reconciler.routee.errors import (
+    InDoubtError,
+    NotProcessed,
+    UnexpectedResponse,
+    Unreachable,
+)
 from reconciler.routee.retry import RETRYABLE_WRITE_ERRORS, RetryPolicy, exponential_backoff
 from reconciler.routee.token import TokenCache
 from reconciler.routee.tracking import campaign_name_filter, collect_pages
@@ -35,6 +40,19 @@ logger = logging.getLogger(__name__)
 #: Statuses that mean "renew the token and repeat the request" (routee-voice-api.md section 3).
 _TOKEN_REFUSED = frozenset({401, 403})
 DEFAULT_PAGE_SIZE = 100
+#: How long the access check before an apply may take to say that an endpoint is unreachable.
+ACCESS_BUDGET_SECONDS = 10.0
+#: The campaign name the access check searches for: a read that changes nothing.
+ACCESS_PROBE_NAME = "campaigns-access-probe"
+TOKEN_OPERATION = "POST /oauth/token"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What the access check called: the token endpoint and one authenticated read."""
+
+    token_url: str
+    read: str
 
 
 @dataclass(frozen=True)
@@ -117,6 +135,42 @@ class RouteeClient:
     def name_key(self, key: str) -> None:
         self._name_key = key
 
+    # -- the access check: fails fast, changes nothing -----------------------------------------
+
+    def check_access(self, budget_seconds: float = ACCESS_BUDGET_SECONDS) -> Access:
+        """Obtain a token and make one authenticated read, within ``budget_seconds``.
+
+        ``AuthFailed`` when Routee refuses the credentials (one refusal, one message);
+        ``Unreachable`` naming the URL when no answer came in time. Nothing changes at Routee.
+        """
+        deadline = time.monotonic() + budget_seconds
+        token_url = self._auth_url + "/oauth/token"
+        read_url = self._api_url + "/voice/tracking"
+        body = campaign_name_filter(ACCESS_PROBE_NAME)
+        self._within(token_url, TOKEN_OPERATION, self._tokens.current, deadline)
+        self._within(
+            read_url,
+            "POST /voice/tracking",
+            lambda: self._read_once("POST", "/voice/tracking", json=body, params=self._page(0)),
+            deadline,
+        )
+        return Access(token_url=token_url, read=f"POST {read_url}")
+
+    def _within(
+        self, url: str, operation: str, call: Callable[[], object], deadline: float
+    ) -> None:
+        started = time.monotonic()
+        try:
+            self._retry.run(operation, call, deadline=deadline)
+        except (NotProcessed, InDoubtError) as exc:
+            seconds = time.monotonic() - started
+            raise Unreachable(
+                f"Routee did not answer at {url} ({exc}; gave up after {seconds:.1f} s); "
+                "nothing was sent: check the endpoint (ROUTEE_API_URL / ROUTEE_AUTH_URL or "
+                "campaigns.toml) and the network",
+                status=exc.status,
+            ) from exc
+
     # -- writes: repeated only while not processed --------------------------------------------
 
     def submit_campaign(self, body: dict[str, Any], name: str) -> SubmitResult:
@@ -167,10 +221,10 @@ class RouteeClient:
     def _write(self, method: str, path: str, *, json: Any = None) -> httpx.Response:
         """Send until processed (bounded); a token is obtained (with retries) first."""
         operation = f"{method} {path}"
-        self._retry.run("POST /oauth/token", self._tokens.current)
+        self._retry.run(TOKEN_OPERATION, self._tokens.current)
 
         def renew(stale: str) -> str:
-            return self._retry.run("POST /oauth/token", lambda: self._tokens.renew(stale))
+            return self._retry.run(TOKEN_OPERATION, lambda: self._tokens.renew(stale))
 
         def attempt() -> httpx.Response:
             token = self._tokens.current()
@@ -183,17 +237,20 @@ class RouteeClient:
     def _read(
         self, method: str, path: str, *, json: Any = None, params: dict[str, int] | None = None
     ) -> Any:
-        operation = f"{method} {path}"
+        self._retry.run(TOKEN_OPERATION, self._tokens.current)  # retries named for what failed
+        return self._retry.run(
+            f"{method} {path}", lambda: self._read_once(method, path, json=json, params=params)
+        )
 
-        def attempt() -> Any:
-            token = self._tokens.current()
-            response = self._authorized(
-                method, path, token, self._tokens.renew, json=json, params=params
-            )
-            raise_for_status(response, operation, self._tokens.secrets)
-            return json_body(response, operation)
-
-        return self._retry.run(operation, attempt)
+    def _read_once(
+        self, method: str, path: str, *, json: Any = None, params: dict[str, int] | None = None
+    ) -> Any:
+        token = self._tokens.current()
+        response = self._authorized(
+            method, path, token, self._tokens.renew, json=json, params=params
+        )
+        raise_for_status(response, f"{method} {path}", self._tokens.secrets)
+        return json_body(response, f"{method} {path}")
 
     def _authorized(
         self,

@@ -113,6 +113,10 @@ class NotSent(NotProcessed):
     """The request never reached Routee (connection refused, no free connection, no token)."""
 
 
+class Unreachable(NotSent):
+    """No answer from an endpoint within the access check's budget: nothing was sent."""
+
+
 class InDoubtError(RouteeError):
     """The request may have taken effect. For a submit, only a re-send under the same name tells."""
 

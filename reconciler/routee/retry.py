@@ -7,7 +7,9 @@ this machine): then it acted on nothing and the very same request is safe to sen
 to re-send a write whose outcome is unknown is the apply layer's decision (design.md 5.2).
 
 Routee's ``Retry-After`` is honoured when it asks for longer than the backoff, up to
-:data:`MAX_RETRY_AFTER_SECONDS`; the number of tries stays bounded either way.
+:data:`MAX_RETRY_AFTER_SECONDS`; the number of tries stays bounded either way. A ``deadline``
+(a ``time.monotonic()`` value) bounds the wait too: no retry is started whose pause would end
+past it, so a check that must fail fast (credentials and endpoints before an apply) does.
 """
 
 from __future__ import annotations
@@ -60,12 +62,16 @@ class RetryPolicy:
         operation: str,
         attempt: Callable[[], T],
         retryable: tuple[type[RouteeError], ...] = RETRYABLE_READ_ERRORS,
+        *,
+        deadline: float | None = None,
     ) -> T:
         for number in range(1, self.retries + 1):
             try:
                 return attempt()
             except retryable as exc:
                 delay = self.delay(number, exc)
+                if deadline is not None and time.monotonic() + delay >= deadline:
+                    raise
                 logger.warning(
                     "%s: %s; retry %d of %d in %.1fs",
                     operation,

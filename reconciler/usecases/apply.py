@@ -26,8 +26,9 @@ from reconciler.apply.dedupe import DedupeGate, request_name_key, verified_for
 from reconciler.apply.executor import execute
 from reconciler.apply.ports import Routee
 from reconciler.apply.preflight import count_recipients, enforce, policy_tripped
-from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
+from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus, StepOutcome
 from reconciler.apply.steps import StepContext, utc_now
+from reconciler.apply.submit import HOLD_UNVERIFIED
 from reconciler.clock import current_time
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError, ExitCode, HumanNeeded
@@ -40,6 +41,9 @@ from reconciler.models.plan import ActionKind, GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.errors import PlanRefused
 from reconciler.plan.saved import check_saved_plan
+from reconciler.render.mask import mask_numbers
+from reconciler.routee.client import RouteeClient
+from reconciler.routee.errors import RouteeError
 from reconciler.state.journal import Journal
 from reconciler.state.store import load_state, state_path
 from reconciler.usecases import Target
@@ -53,6 +57,10 @@ class ApplyCancelled(CampaignsError):
 
 class ApplyFailed(CampaignsError):
     """At least one campaign failed definitively (exit 1)."""
+
+
+class ApplyStopped(CampaignsError):
+    """The access check failed before the approval prompt: nothing was sent (exit 1)."""
 
 
 class ApplyView(Protocol):
@@ -121,6 +129,7 @@ def _apply_plan(
     if policy_tripped(plan, options.allow):  # before any remote call, analysis included
         view.show_plan(plan)
         enforce(plan, options.allow)
+    check_access(session.client, plan)
     checked = count_recipients(plan, session.client)
     view.show_plan(checked.plan)
     enforce(checked.plan, options.allow)
@@ -134,6 +143,20 @@ def _apply_plan(
         view=view,
         sources=sources,
     )
+
+
+def check_access(client: RouteeClient, plan: Plan) -> None:
+    """Credentials and endpoints, checked once before the prompt when the plan calls Routee.
+
+    A refused credential or an unreachable endpoint stops the apply here with one message,
+    before anything is journalled: the state is left as it was.
+    """
+    if all(action.action is ActionKind.FORGET for action in plan.changes):
+        return
+    try:
+        client.check_access()
+    except RouteeError as exc:
+        raise ApplyStopped(f"nothing was sent, the state is unchanged: {exc}") from exc
 
 
 def read_saved_plan(config: Config, workspace: Workspace, plan_file: Path | None) -> Plan | None:
@@ -179,14 +202,17 @@ def _perform(
     session: WorkspaceSession,
     plan: Plan,
     *,
-    failures: dict[str, str],
+    failures: dict[str, StepOutcome],
     options: ApplyOptions,
     view: ApplyView,
     sources: Sources,
 ) -> ApplyReport:
     """Execute ``plan`` under one journal, folded into the state at the end whatever happens."""
     workspace, state = session.workspace, session.state
-    view.start(sum(1 for action in plan.changes if action.id not in failures))
+    refused = _analysis_failures(plan, failures)
+    view.start(len(plan.changes))  # refused analyses included: each gets its line
+    for result in refused:  # printed like any failed action: the reason is Routee's answer
+        view.finished(result)
     name_key = request_name_key(workspace.settings.name_key, state.dedupe)
     session.client.name_key = name_key
     try:
@@ -210,7 +236,7 @@ def _perform(
             view.note(canary_note(gate.canary_result, canary_number(workspace)))
     finally:
         session.fold()
-    report.results[:0] = _analysis_failures(plan, failures)
+    report.results[:0] = refused
     report.retracked = len(plan.retracks)
     return report
 
@@ -248,9 +274,11 @@ def canary_note(result: CanaryResult, number: str | None) -> str:
     )
 
 
-def _analysis_failures(plan: Plan, failures: dict[str, str]) -> list[ActionResult]:
+def _analysis_failures(plan: Plan, failures: dict[str, StepOutcome]) -> list[ActionResult]:
     return [
-        ActionResult(action, ResultStatus.FAILED, message=failures[action.id])
+        ActionResult(
+            action, ResultStatus.FAILED, failures[action.id], message=failures[action.id].message
+        )
         for action in plan.changes
         if action.id in failures
     ]
@@ -324,33 +352,43 @@ def raise_for_report(report: ApplyReport, workspace: Workspace) -> None:
 
 
 def held_message(report: ApplyReport, workspace: Workspace) -> str:
+    """Exit 3's message: each held action with its own reason, then what settles each kind."""
     ws = "--sandbox" if workspace.is_sandbox else f"--workspace {workspace.name}"
-    refused = [r for r in report.held if _refused(r)]
-    unverified = [r for r in report.held if not _refused(r)]
-    held = sorted({_held_label(r) for r in report.held})
+    kinds = {kind: [r for r in report.held if _hold_kind(r) == kind] for kind in _HOLD_ADVICE}
     lines = [
-        f"{len(report.held)} action(s) in doubt and held: {', '.join(held)}. Nothing more is "
-        "sent for them; the intents are kept in the state (`campaigns status` shows them)."
+        f"{len(report.held)} action(s) in doubt and held. Nothing more is sent for them; the "
+        "intents are kept in the state (`campaigns status` shows them):",
+        *(f"  {_held_label(r)}: {mask_numbers(r.message or 'held')}" for r in report.held),
     ]
-    if unverified:
-        number = canary_number(workspace) or "NUMBER"
-        lines.append(
-            f"Settle it: `campaigns doctor --canary-to {number} {ws}`, then `campaigns apply "
-            f"{ws}`. If doctor cannot verify name dedupe, look for those names in Routee."
-        )
-    if refused:
-        names = ", ".join(sorted({_held_label(r) for r in refused}))
-        lines.append(
-            f"A re-send was refused for {names}: apply will not send it again. Look for the "
-            "name in Routee: found, `campaigns import ID --tracking-id T "
-            f"{ws}` records it; not found, remove that intent from `pending` in the state."
-        )
+    number = canary_number(workspace) or "NUMBER"
+    for kind, advice in _HOLD_ADVICE.items():
+        if kinds[kind]:
+            names = ", ".join(sorted({_held_label(r) for r in kinds[kind]}))
+            lines.append(advice.format(names=names, ws=ws, number=number))
     lines.append(f"See `campaigns help recovery` (exit code {ExitCode.IN_DOUBT}).")
     return "\n".join(lines)
 
 
-def _refused(result: ActionResult) -> bool:
-    return result.outcome is not None and result.outcome.kind is OutcomeKind.HELD_REFUSED
+#: What settles a hold, per reason (docs/recovery.md); ``unverified`` is the only one doctor helps.
+_HOLD_ADVICE = {
+    "unverified": "Name dedupe is not verified here ({names}): `campaigns doctor --canary-to "
+    "{number} {ws}`, then `campaigns apply {ws}`. If doctor cannot verify name dedupe, look for "
+    "those names in Routee.",
+    "refused": "A re-send was refused for {names}: apply will not send it again. Look for the "
+    "name in Routee: found, `campaigns import ID --tracking-id T {ws}` records it; not found, "
+    "remove that intent from `pending` in the state.",
+    "unanswered": "Routee gave no usable answer for {names} (name dedupe is verified): "
+    "`campaigns apply {ws}` again later re-sends under the same name, so nothing is sent twice; "
+    "a held cancel is settled by `campaigns refresh {ws}`.",
+}
+
+
+def _hold_kind(result: ActionResult) -> str:
+    if result.outcome is not None and result.outcome.kind is OutcomeKind.HELD_REFUSED:
+        return "refused"
+    if (result.message or "").startswith(HOLD_UNVERIFIED):
+        return "unverified"
+    return "unanswered"
 
 
 def _held_label(result: ActionResult) -> str:

@@ -17,13 +17,12 @@ from datetime import UTC, datetime
 
 from reconciler.apply.canary import CanaryResult, run_canary
 from reconciler.apply.dedupe import request_name_key, verified_for
-from reconciler.apply.ports import Routee
 from reconciler.apply.steps import utc_now
 from reconciler.enums import NameKey
 from reconciler.errors import ConfigError, HumanNeeded
 from reconciler.models.journal import DedupeProof
 from reconciler.models.state import DedupeCheck
-from reconciler.routee.client import RouteeClient
+from reconciler.routee.client import Access, RouteeClient
 from reconciler.routee.errors import RouteeError
 from reconciler.usecases import Target
 from reconciler.usecases.apply import canary_number, canary_sender, missing_sender
@@ -38,9 +37,11 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
     echo(f"ok   configuration: {config.root} (workspace {workspace.name})")
     number = canary_to or canary_number(workspace)
     with open_session(target, "doctor") as session:
-        echo(f"ok   credentials: {_check_token(session.client)}")
+        access = _check_access(session.client)
+        echo(f"ok   credentials: token obtained from {access.token_url}")
+        echo(f"ok   endpoint: {access.read} answered (an authenticated read)")
         endpoint = session.remote.endpoint
-        echo(f"ok   endpoint: state {session.path} is bound to {endpoint}")
+        echo(f"ok   state: {session.path} is bound to {endpoint}")
         if number is None:
             raise ConfigError(
                 "name dedupe not checked: no canary number. Pass --canary-to NUMBER (a phone "
@@ -118,13 +119,13 @@ def name_key_line(key: str, honoured: str | None, pinned: str | None) -> str:
     )
 
 
-def _check_token(client: Routee) -> str:
-    """Any authenticated read proves the token: a tracking search for a name nobody uses."""
+def _check_access(client: RouteeClient) -> Access:
+    """A token, then an authenticated read (a tracking search for a name nobody uses), each
+    named by the URL actually called; an unreachable endpoint is reported within seconds."""
     try:
-        client.search_by_campaign_name("campaigns-doctor-probe")
+        return client.check_access()
     except RouteeError as exc:
         raise ConfigError(f"credentials or endpoint refused: {exc}") from exc
-    return "token obtained, an authenticated read succeeded"
 
 
 def _record(session: WorkspaceSession, result: CanaryResult, honoured: str | None) -> DedupeCheck:

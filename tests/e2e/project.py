@@ -37,6 +37,8 @@ class Project:
     def __init__(self, root: Path, sandbox: RunningSandbox, *, canary: bool = True) -> None:
         self.root = root
         self.sandbox = sandbox
+        #: Variables that replace the defaults of :attr:`env` (a wrong secret, a dead endpoint).
+        self.env_overrides: dict[str, str] = {}
         (root / "campaigns").mkdir(parents=True, exist_ok=True)
         self.configure(canary=canary)
 
@@ -57,6 +59,7 @@ class Project:
             "ROUTEE_APPLICATION_ID": "sandbox",
             "ROUTEE_APPLICATION_SECRET": "sandbox",
             "CI": "",
+            **self.env_overrides,
         }
 
     def declare(self, campaign_id: str, number: int = 0, **fields: Any) -> None:

@@ -150,8 +150,14 @@ def command(
       campaigns apply -w production --auto-approve --allow-recipients 12480
       campaigns apply -w production --replace spring-promo   (a spec unverified)
 
+    Credentials and endpoints are checked first (a token and one read, within
+    10 s): a refused secret or a dead endpoint stops the apply before the
+    prompt with one message, and the state file is left untouched, as it is by
+    any apply that sent nothing.
+
     Exit codes: 0 done or no changes, 1 failures (the others still ran; the
-    state records them), a stale plan, approval refused, Ctrl-C or bad usage,
+    state records them), credentials or endpoint refused (nothing was sent), a
+    stale plan, approval refused, Ctrl-C or bad usage,
     3 an in-doubt submission is held (see `campaigns help recovery`), 4 a guard tripped
     (nothing was sent).
     """
