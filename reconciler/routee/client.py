@@ -165,8 +165,8 @@ class RouteeClient:
         except (NotProcessed, InDoubtError) as exc:
             seconds = time.monotonic() - started
             raise Unreachable(
-                f"Routee did not answer at {url} ({exc}; gave up after {seconds:.1f} s); "
-                "nothing was sent: check the endpoint (ROUTEE_API_URL / ROUTEE_AUTH_URL or "
+                f"Routee did not answer at {url} ({exc}; gave up after {seconds:.1f} s): "
+                "check the endpoint (ROUTEE_API_URL / ROUTEE_AUTH_URL or "
                 "campaigns.toml) and the network",
                 status=exc.status,
             ) from exc
