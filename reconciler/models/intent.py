@@ -36,6 +36,12 @@ class OutcomeKind(StrEnum):
     HELD_REFUSED = "heldRefused"
 
 
+#: The id a dedupe canary's intents are journalled under (design.md 5.4). It can never be a
+#: declared id (``ID_PATTERN`` allows no parenthesis), and folding keeps canary intents out of
+#: ``State.campaigns`` and ``State.pending`` (no plan ever re-sends a canary): a canary that may
+#: still be scheduled goes to ``State.canaries``.
+CANARY_ID = "(canary)"
+
 #: Outcomes that leave an intent pending: the call may have happened, nobody knows yet.
 UNSETTLED = frozenset({OutcomeKind.IN_DOUBT, OutcomeKind.HELD, OutcomeKind.HELD_REFUSED})
 

@@ -246,6 +246,24 @@ class OptOut(_Model):
     at: str
 
 
+class Canary(_Model):
+    """A dedupe canary that may still be scheduled (design.md 5.4), kept until it is cancelled.
+
+    Every canary POST is journalled like a submission; one that Routee accepted and that was not
+    cancelled yet, or that got no answer (a kill, a lost response: it may exist), is folded here,
+    so ``campaigns status`` shows it and the next canary run cancels it when its trackingId is
+    known.
+    """
+
+    submission_name: str
+    #: ``None``: no answer came, so whether it exists is unknown (look for the name in Routee).
+    tracking_id: str | None = None
+    request: dict[str, Any]
+    submitted_at: str
+    #: ``accepted`` (it exists), ``inDoubt`` (an answer was lost), ``None`` (no answer recorded).
+    outcome: OutcomeKind | None = None
+
+
 class State(_Model):
     """``state/<workspace>.json``."""
 
@@ -271,3 +289,6 @@ class State(_Model):
     #: Numbers opted out by DTMF, recorded by refresh; suppressed like a list entry
     #: (docs/policy.md). Left out of the file while empty.
     opt_outs: dict[str, OptOut] = Field(default_factory=dict, exclude_if=lambda value: not value)
+    #: Dedupe canaries that may still be scheduled (accepted and not cancelled, or unanswered).
+    #: Left out of the file while empty.
+    canaries: list[Canary] = Field(default_factory=list, exclude_if=lambda value: not value)

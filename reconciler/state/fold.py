@@ -20,6 +20,10 @@ Rules (design.md 5.3, docs/state.md):
   (the id is declared again) clears it and records the declaration's new ``source``.
 - A ``sources`` record (what the apply loaded, per declaration file) replaces ``State.sources``
   whole: the apply loaded every file, so a file deleted since drops out.
+- Intents of dedupe canaries (id ``CANARY_ID``) never touch ``campaigns`` or ``pending``: a canary
+  submit answered ``accepted``, ``inDoubt`` or not at all becomes a ``State.canaries`` entry (it
+  may be scheduled a year ahead); any other answer created nothing; a canary cancel answered
+  ``cancelled`` removes the entries with that trackingId.
 
 Nothing is mutated: records that change are copied, the rest is shared with the input state.
 """
@@ -29,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from reconciler.models.intent import UNSETTLED, Slot
+from reconciler.models.intent import CANARY_ID, UNSETTLED, Slot
 from reconciler.models.journal import (
     CancelIntent,
     DedupeProof,
@@ -44,6 +48,7 @@ from reconciler.models.journal import (
 )
 from reconciler.models.state import (
     CampaignRecord,
+    Canary,
     DedupeCheck,
     Pending,
     State,
@@ -121,9 +126,15 @@ class _Folding:
         self.pending: dict[Slot, Pending] = {p.intent.slot: p for p in state.pending}
         self.intents: dict[str, SubmitIntent | CancelIntent] = {}
         self.notes: list[str] = []
+        #: Canaries that may still be scheduled, by the key of the intent that posted them.
+        self.canaries: dict[str, Canary] = {f"state:{n}": c for n, c in enumerate(state.canaries)}
 
     def apply(self, number: int, record: JournalRecord) -> None:
-        if isinstance(record, SubmitIntent | CancelIntent):
+        if isinstance(record, SubmitIntent | CancelIntent) and record.id == CANARY_ID:
+            self._canary_intent(record)
+        elif isinstance(record, Outcome) and _is_canary(self.intents.get(record.key)):
+            self._canary_outcome(record)
+        elif isinstance(record, SubmitIntent | CancelIntent):
             self.intents[record.key] = record
             self.pending[record.slot] = Pending(intent=record, found_at=self.now)
         elif isinstance(record, Outcome):
@@ -144,6 +155,34 @@ class _Folding:
             self.sources = dict(record.sources)
         else:
             raise StateCorrupt(f"journal line {number}: a second header record")
+
+    def _canary_intent(self, intent: SubmitIntent | CancelIntent) -> None:
+        self.intents[intent.key] = intent
+        if isinstance(intent, SubmitIntent):  # unanswered until an outcome says otherwise
+            self.canaries[intent.key] = Canary(
+                submission_name=intent.submission_name,
+                request=intent.request,
+                submitted_at=intent.at,
+            )
+
+    def _canary_outcome(self, outcome: Outcome) -> None:
+        intent = self.intents[outcome.key]
+        if isinstance(intent, CancelIntent):
+            if outcome.outcome is OutcomeKind.CANCELLED:
+                self.canaries = {
+                    key: canary
+                    for key, canary in self.canaries.items()
+                    if canary.tracking_id != intent.tracking_id
+                }
+            return
+        canary = self.canaries.get(outcome.key)
+        if canary is None:
+            return
+        if outcome.outcome in (OutcomeKind.ACCEPTED, OutcomeKind.IN_DOUBT):
+            update = {"tracking_id": outcome.tracking_id, "outcome": outcome.outcome}
+            self.canaries[outcome.key] = canary.model_copy(update=update)
+        else:  # refused, or 409: this POST created nothing
+            del self.canaries[outcome.key]
 
     def _outcome(self, number: int, outcome: Outcome) -> None:
         intent = self.intents.get(outcome.key)
@@ -226,10 +265,12 @@ class _Folding:
 
     def result(self, serial: int) -> FoldResult:
         pending = list(self.pending.values())
+        canaries = list(self.canaries.values())
         only_sources = (
             self.campaigns == self.base.campaigns
             and self.dedupe == self.base.dedupe
             and pending == self.base.pending
+            and canaries == self.base.canaries
         )
         state = self.base.model_copy(
             update={
@@ -238,9 +279,14 @@ class _Folding:
                 "dedupe": self.dedupe,
                 "pending": pending,
                 "sources": self.sources,
+                "canaries": canaries,
             }
         )
         return FoldResult(state=state, notes=self.notes, changed=True, only_sources=only_sources)
+
+
+def _is_canary(intent: SubmitIntent | CancelIntent | None) -> bool:
+    return intent is not None and intent.id == CANARY_ID
 
 
 def _submission(intent: SubmitIntent, outcome: Outcome, origin: SubmissionOrigin) -> Submission:

@@ -22,6 +22,7 @@ from reconciler.apply.canary import (
     CanaryResult,
     run_canary,
 )
+from reconciler.apply.canary_journal import JournalledCanaryClient
 from reconciler.apply.dedupe import DedupeGate, request_name_key, verified_for
 from reconciler.apply.executor import execute
 from reconciler.apply.ports import Routee
@@ -221,7 +222,7 @@ def _perform(
                 verified=verified_for(state.dedupe, name_key),
                 journal=journal,
                 clock=utc_now,
-                canary=_canary(session.client, session.config, workspace, state),
+                canary=_canary(session.client, session.config, workspace, state, journal),
                 detail=state.dedupe.detail,
                 name_key=name_key,
             )
@@ -318,16 +319,21 @@ def missing_sender(sender: str | None, number: str, workspace: Workspace) -> str
 
 
 def _canary(
-    client: Routee, config: Config, workspace: Workspace, state: State
+    client: Routee, config: Config, workspace: Workspace, state: State, journal: Journal
 ) -> Callable[[], CanaryResult] | None:
-    """The canary apply may run by itself: only where dedupe was never checked (doctor re-checks)."""
+    """The canary apply may run by itself: only where dedupe was never checked (doctor re-checks).
+
+    Its POSTs and DELETEs are journalled like any submission (a killed apply leaves its canary
+    recorded in ``State.canaries``, not an unrecorded call).
+    """
     number = canary_number(workspace)
     if number is None or state.dedupe.checked_at is not None:
         return None
     sender = canary_sender(config, workspace)
     if sender is None or missing_sender(sender, number, workspace) is not None:
         return None  # held; doctor names what to set
-    return lambda: run_canary(client, number, datetime.now(UTC), sender=sender)
+    journalled = JournalledCanaryClient(client, journal, utc_now)
+    return lambda: run_canary(journalled, number, datetime.now(UTC), sender=sender)
 
 
 def raise_for_report(report: ApplyReport, workspace: Workspace) -> None:

@@ -6,8 +6,9 @@ voice schema). If Routee's answer does not echo it, the canary is tried once mor
 key, so doctor can say which key Routee honours. The verdict and that key are recorded in the
 state through a journal (a ``dedupe`` record folded into the state, serial + 1), like any other
 change an apply makes; a later apply sends the recorded key unless campaigns.toml pins one. The
-canary campaigns themselves are not campaigns of the project and are not recorded; each one
-accepted is cancelled at once.
+canary campaigns are not campaigns of the project, but each POST and DELETE of theirs (under
+either key) is journalled like a submission: one that may still be scheduled (a kill, a lost
+answer) is folded into ``State.canaries``, and the next doctor names it.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 
 from reconciler.apply.canary import CanaryResult, run_canary
+from reconciler.apply.canary_journal import JournalledCanaryClient, cancel_leftovers
 from reconciler.apply.dedupe import request_name_key, verified_for
 from reconciler.apply.steps import utc_now
 from reconciler.enums import NameKey
@@ -54,13 +56,8 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
             raise ConfigError(f"name dedupe not checked: {problem}")
         pinned = workspace.settings.name_key
         key = request_name_key(pinned, session.state.dedupe)
-        result, honoured = probe_name_key(
-            session.client,
-            key,
-            lambda: run_canary(session.client, number, datetime.now(UTC), sender=sender),
-        )
+        result, honoured, recorded = _canary(session, number, sender, key, echo)
         echo(name_key_line(key, honoured, pinned))
-        recorded = _record(session, result, honoured)
     if honoured is not None and pinned and honoured != pinned:
         raise HumanNeeded(
             f"name dedupe NOT verified for the key apply sends: campaigns.toml pins name_key = "
@@ -128,19 +125,32 @@ def _check_access(client: RouteeClient) -> Access:
         raise ConfigError(f"credentials or endpoint refused: {exc}") from exc
 
 
-def _record(session: WorkspaceSession, result: CanaryResult, honoured: str | None) -> DedupeCheck:
-    """The verdict and the key Routee honoured as a journalled ``dedupe`` record, folded into the
-    state (serial + 1); returns the state's record."""
-    proof = DedupeProof(
-        verified=result.verified,
-        method="canary",
-        detail=result.detail,
-        at=utc_now(),
-        name_key=honoured,
-    )
+def _canary(
+    session: WorkspaceSession, number: str, sender: str, key: str, echo: Echo
+) -> tuple[CanaryResult, str | None, DedupeCheck]:
+    """The canary (under ``key``, then the other key if Routee ignored it) under a journal: every
+    POST and DELETE journalled like a submission (a killed doctor leaves its canary in
+    ``State.canaries``), canaries a killed run left named first, then the verdict and the key
+    Routee honoured as a ``dedupe`` record; all folded into the state (serial + 1)."""
     try:
         with session.start_journal("doctor") as journal:
-            journal.append(proof)
+            client = JournalledCanaryClient(session.client, journal, utc_now)
+            for note in cancel_leftovers(client, session.state.canaries):
+                echo(f"warn {note}")
+            result, honoured = probe_name_key(
+                session.client,
+                key,
+                lambda: run_canary(client, number, datetime.now(UTC), sender=sender),
+            )
+            journal.append(
+                DedupeProof(
+                    verified=result.verified,
+                    method="canary",
+                    detail=result.detail,
+                    at=utc_now(),
+                    name_key=honoured,
+                )
+            )
     finally:
         session.fold()
-    return session.state.dedupe
+    return result, honoured, session.state.dedupe

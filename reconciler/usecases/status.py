@@ -2,7 +2,8 @@
 
 An intent whose outcome is unknown (``state.pending``: a killed apply, a lost answer, a held
 submission) is shown on its campaign's row, also for an id that has no accepted submission yet,
-so that a held submission is never invisible.
+so that a held submission is never invisible. So is a dedupe canary that may still be scheduled
+(``State.canaries``): one row each, id ``(canary)``.
 """
 
 from __future__ import annotations
@@ -11,9 +12,10 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
-from reconciler.models.intent import OutcomeKind, SubmitIntent
+from reconciler.models.intent import CANARY_ID, OutcomeKind, SubmitIntent
 from reconciler.models.state import (
     CampaignRecord,
+    Canary,
     Pending,
     State,
     Submission,
@@ -36,7 +38,28 @@ def status_rows(state: State, estimates: Mapping[str, str] | None = None) -> lis
     rows = [_row(state.campaigns.get(i) or CampaignRecord(id=i), pending.get(i, [])) for i in ids]
     for row in rows:
         row["estimate"] = (estimates or {}).get(row["id"])
-    return rows
+    return rows + [_canary_row(canary) for canary in state.canaries]
+
+
+def _canary_row(canary: Canary) -> dict[str, Any]:
+    """A dedupe canary that may still be scheduled a year ahead (a killed doctor or apply)."""
+    name = canary.submission_name
+    if canary.tracking_id:
+        flag = f"canary {name}: the next `campaigns doctor` cancels it"
+    else:
+        flag = f"canary {name}: no answer, it may exist: look for the name in Routee"
+    return {
+        "id": CANARY_ID,
+        "state": "Scheduled" if canary.tracking_id else "unknown",
+        "counts": {},
+        "cost": None,
+        "trackingId": canary.tracking_id,
+        "submissionName": name,
+        "submittedAt": canary.submitted_at,
+        "flags": [flag],
+        "pending": [],
+        "estimate": None,
+    }
 
 
 def _row(record: CampaignRecord, pending: list[Pending]) -> dict[str, Any]:

@@ -160,3 +160,40 @@ def test_the_canary_is_sent_from_the_workspace_sender_never_the_number_it_calls(
     assert [(b["from"], b["to"]) for b in client.bodies] == [(SENDER, [NUMBER])] * 2
     with pytest.raises(ValueError, match="never sent from the number it calls"):
         canary_request(NUMBER, NOW, sender=NUMBER.lstrip("+"))
+
+
+def test_every_canary_call_is_journalled_before_it_is_made_and_answered_after() -> None:
+    from reconciler.apply.canary_journal import JournalledCanaryClient
+    from reconciler.models.intent import CANARY_ID, CancelIntent, SubmitIntent
+    from reconciler.models.journal import Outcome, OutcomeKind
+
+    journal = Recorder()
+    inner = FakeRoutee(Answer(tracking_id="c-1"), NameConflict("409"), None)
+    seen: list[int] = []  # journal length at each call: the intent is already there
+
+    class Watching(FakeRoutee):
+        def _next(self, call: str) -> object:
+            seen.append(len(journal.records))
+            return inner._next(call)
+
+    result = run_canary(
+        JournalledCanaryClient(Watching(), journal, lambda: "t"), NUMBER, NOW, sender=SENDER
+    )
+    assert result.verified
+    kinds = [
+        (type(r).__name__, getattr(r, "outcome", None), getattr(r, "resend", None))
+        for r in journal.records
+    ]
+    assert kinds == [
+        ("SubmitIntent", None, False),
+        ("Outcome", OutcomeKind.ACCEPTED, None),
+        ("SubmitIntent", None, True),  # the second POST under the same name
+        ("Outcome", OutcomeKind.RESOLVED, None),
+        ("CancelIntent", None, False),
+        ("Outcome", OutcomeKind.CANCELLED, None),
+    ]
+    assert seen == [1, 3, 5]
+    intents = [r for r in journal.records if isinstance(r, SubmitIntent | CancelIntent)]
+    assert all(i.id == CANARY_ID for i in intents)
+    outcomes = [r for r in journal.records if isinstance(r, Outcome)]
+    assert [o.key for o in outcomes] == [i.key for i in intents]

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 
+from reconciler.models.intent import CANARY_ID
 from reconciler.models.journal import (
     CancelIntent,
     DedupeProof,
@@ -300,3 +301,66 @@ def test_cancel_of_an_unknown_tracking_id_only_notes() -> None:
     result = _run(state, cancel, _out("c", OutcomeKind.CANCELLED))
     assert result.state.campaigns["c1"].submissions[0].status is SubmissionStatus.ACCEPTED
     assert any("t-zz, which the state does not hold" in n for n in result.notes)
+
+
+def test_a_journal_of_refused_calls_changes_nothing_but_sources() -> None:
+    """An apply that sent nothing changes nothing (issue 12 item 5): fold_journal leaves the
+    state file as it was when only ``sources`` would change."""
+    from reconciler.models.journal import Sources
+
+    state = _state()
+    records: list[JournalRecord] = [
+        _header(state),
+        Sources(sources={}, at="t0"),
+        _submit("k1"),
+        _out("k1", OutcomeKind.REJECTED),
+    ]
+    result = fold(state, records, NOW)
+    assert result.only_sources and not result.state.pending and not result.state.campaigns
+    sent = fold(state, [*records, _submit("k2", "c2"), _out("k2", OutcomeKind.ACCEPTED, "t-2")])
+    assert not sent.only_sources and sent.state.serial == state.serial + 1
+
+
+def _canary(key: str, name: str = "canary-abcdefgh", resend: bool = False) -> SubmitIntent:
+    return _submit(key, cid=CANARY_ID).model_copy(
+        update={"submission_name": name, "decl_hash": "canary", "resend": resend}
+    )
+
+
+def _canary_cancel(key: str, tracking_id: str) -> CancelIntent:
+    return CancelIntent(
+        key=key, id=CANARY_ID, tracking_id=tracking_id, reason=CancelReason.CANCEL, at="t2"
+    )
+
+
+def test_canary_intents_fold_into_canaries_never_into_campaigns_or_pending() -> None:
+    state = _state()
+    records: list[JournalRecord] = [
+        _header(state),
+        _canary("a"),  # killed before any answer: it may exist
+        _canary("b", "canary-bbbbbbbb"),
+        _out("b", OutcomeKind.ACCEPTED, "t-b"),  # accepted, its DELETE never ran
+        _canary("c", "canary-bbbbbbbb", resend=True),
+        _out("c", OutcomeKind.RESOLVED),  # the second POST: 409, created nothing
+        _canary("d", "canary-dddddddd"),
+        _out("d", OutcomeKind.ACCEPTED, "t-d"),
+        _canary_cancel("e", "t-d"),
+        _out("e", OutcomeKind.CANCELLED, "t-d"),  # cancelled: gone from the state
+    ]
+    result = fold(state, records, NOW)
+    assert not result.only_sources and result.state.serial == state.serial + 1
+    assert result.state.campaigns == {} and result.state.pending == []
+    canaries = {c.submission_name: c for c in result.state.canaries}
+    assert set(canaries) == {"canary-abcdefgh", "canary-bbbbbbbb"}
+    assert canaries["canary-abcdefgh"].tracking_id is None
+    assert canaries["canary-abcdefgh"].outcome is None
+    assert canaries["canary-bbbbbbbb"].tracking_id == "t-b"
+    assert canaries["canary-bbbbbbbb"].outcome is OutcomeKind.ACCEPTED
+    # A later run cancels the one whose trackingId is known; the unanswered one stays listed.
+    later = result.state
+    again = fold(
+        later,
+        [_header(later), _canary_cancel("f", "t-b"), _out("f", OutcomeKind.CANCELLED, "t-b")],
+        NOW,
+    )
+    assert [c.submission_name for c in again.state.canaries] == ["canary-abcdefgh"]
