@@ -1,10 +1,12 @@
 """``campaigns apply`` output: one line per finished action, Routee's rejected recipients, and the
-summary, from an :class:`~reconciler.apply.results.ApplyReport`."""
+summary, from an :class:`~reconciler.apply.results.ApplyReport`; or (``--format json``) the same
+report as one JSON document."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
-from typing import TextIO
+from typing import Any, TextIO
 
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
 from reconciler.masking import mask_numbers
@@ -73,3 +75,60 @@ def render_report(report: ApplyReport, out: TextIO) -> None:
         out.write("Routee rejected some recipients (errors[]; numbers masked):\n")
         out.write("".join(f"{mask_numbers(line)}\n" for line in errors))
     out.write(f"{summary(report)}\n")
+
+
+#: Version of ``campaigns apply --format json``'s document.
+REPORT_FORMAT_VERSION = 1
+
+
+def report_data(report: ApplyReport) -> dict[str, Any]:
+    """The apply's result as JSON data: the summary counts and one entry per action.
+
+    A failed or held action carries Routee's answer (``routee``: HTTP status, code, message) when
+    Routee refused a call; messages have phone numbers masked, as in the text output.
+    """
+    return {
+        "formatVersion": REPORT_FORMAT_VERSION,
+        "summary": {
+            "sent": report.sent,
+            "adopted": report.adopted,
+            "settled": report.settled,
+            "replaced": report.done(ActionKind.REPLACE),
+            "cancelled": report.cancelled,
+            "forgotten": report.done(ActionKind.FORGET),
+            "trackedAgain": report.retracked,
+            "failed": len(report.failed),
+            "held": len(report.held),
+        },
+        "results": [_result_data(result) for result in report.results],
+    }
+
+
+def _result_data(result: ActionResult) -> dict[str, Any]:
+    action, refusal = result.action, result.refusal
+    return {
+        "id": action.id,
+        "action": action.action.value,
+        "status": result.status.value,
+        "outcome": result.outcome.kind.value if result.outcome else None,
+        "submissionName": action.submission_name,
+        "trackingId": result.tracking_id,
+        "message": mask_numbers(result.message) if result.message else None,
+        "routee": None
+        if refusal is None
+        else {
+            "status": refusal.status,
+            "code": refusal.code,
+            "message": mask_numbers(refusal.message) if refusal.message else None,
+        },
+        "errors": [
+            {"code": e.code, "developerMessage": e.developer_message, "property": e.property}
+            for e in result.errors
+        ],
+        "notes": list(result.notes),
+    }
+
+
+def render_report_json(report: ApplyReport, out: TextIO) -> None:
+    """``campaigns apply --format json``: one JSON document on ``out``, pretty and sorted."""
+    out.write(json.dumps(report_data(report), indent=2, sort_keys=True, ensure_ascii=False) + "\n")

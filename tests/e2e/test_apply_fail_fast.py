@@ -7,6 +7,7 @@ by counting its attempts, a refused secret by counting the lines that name it.
 
 from __future__ import annotations
 
+import json
 import logging
 import socket
 from pathlib import Path
@@ -105,3 +106,36 @@ def test_a_failed_action_prints_routees_code_and_message_masked(project: Project
     )
     assert "1 failed" in result.output
     assert len(sandbox_campaigns(project.sandbox)) == 3  # the others were sent
+
+
+def test_the_json_result_carries_routees_code_and_message(project: Project) -> None:
+    project.declare("unknown-contact", number=7, to=None, contacts=["abc123"])
+    result = project.run("apply", "--auto-approve", "--format", "json")
+    assert result.exit_code == ExitCode.ERROR, result.output
+    data = json.loads(result.stdout)  # the plan and the lines went to stderr
+    assert data["formatVersion"] == 1
+    assert data["summary"] == {
+        "sent": 3,
+        "adopted": 0,
+        "settled": 0,
+        "replaced": 0,
+        "cancelled": 0,
+        "forgotten": 0,
+        "trackedAgain": 0,
+        "failed": 1,
+        "held": 0,
+    }
+    failed = next(r for r in data["results"] if r["status"] == "failed")
+    assert failed["id"] == "unknown-contact" and failed["action"] == "send"
+    assert failed["outcome"] == "rejected"
+    assert failed["routee"] == {
+        "status": 404,
+        "code": "404002001",
+        "message": "Contact abc123 not found",
+    }
+    sent = [r for r in data["results"] if r["status"] == "done"]
+    assert len(sent) == 3 and all(r["outcome"] == "accepted" and r["trackingId"] for r in sent)
+    assert "! send unknown-contact failed" in result.stderr
+    usage = project.run("apply", "--format", "json")
+    assert usage.exit_code == ExitCode.ERROR
+    assert "--format json needs --auto-approve or PLANFILE" in usage.output

@@ -25,11 +25,14 @@ class ClickApplyView:
     """Shows the plan, asks for approval, and prints one line per finished action.
 
     On a terminal a progress bar stays on the last line under those lines; elsewhere (a pipe, a CI
-    log) only the lines are printed. Use it as a context manager so the bar's line is ended.
+    log) only the lines are printed. Use it as a context manager so the bar's line is ended. With
+    ``to_stderr`` (``--format json``) the plan and the lines go to stderr, leaving stdout to the
+    JSON document.
     """
 
-    def __init__(self, tty: bool | None = None) -> None:
-        self.tty = sys.stdout.isatty() if tty is None else tty
+    def __init__(self, tty: bool | None = None, *, to_stderr: bool = False) -> None:
+        self._stream = sys.stderr if to_stderr else sys.stdout
+        self.tty = self._stream.isatty() if tty is None else tty
         self._bar: ProgressBar | None = None
 
     def __enter__(self) -> ClickApplyView:
@@ -48,7 +51,7 @@ class ClickApplyView:
         from reconciler.render.options import RenderOptions
         from reconciler.render.text import render_text
 
-        render_text(plan, sys.stdout, RenderOptions(color=self.tty, mask=in_ci()))
+        render_text(plan, self._stream, RenderOptions(color=self.tty, mask=in_ci()))
 
     def confirm(self) -> bool:
         if not sys.stdin or sys.stdin.closed:
@@ -61,14 +64,14 @@ class ClickApplyView:
 
     def start(self, total: int) -> None:
         if self.tty:
-            self._bar = ProgressBar(sys.stdout, total)
+            self._bar = ProgressBar(self._stream, total)
             self._bar.draw()
 
     def finished(self, result: ActionResult) -> None:
         from reconciler.render.apply import describe
 
         if self._bar is None:
-            click.echo(describe(result))
+            click.echo(describe(result), file=self._stream)
         else:
             self._bar.advance(describe(result))
 
@@ -113,10 +116,20 @@ class ClickApplyView:
     help="Echo the estimated cost (whole currency units, rounded up) over max_cost.",
 )
 @replace_option
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: a line per action and a summary; json: the result as one JSON document on "
+    "stdout (the plan and the lines go to stderr); needs --auto-approve or PLANFILE.",
+)
 @target_options
 def command(
     *,
     target: Target,
+    output_format: str,
     replace: tuple[str, ...] = (),
     planfile: Path | None,
     auto_approve: bool,
@@ -149,6 +162,7 @@ def command(
       campaigns plan -w production --out plan.json && campaigns apply -w production plan.json
       campaigns apply -w production --auto-approve --allow-recipients 12480
       campaigns apply -w production --replace spring-promo   (a spec unverified)
+      campaigns apply -w production --auto-approve --format json > result.json
 
     Credentials and endpoints are checked first (a token and one read, within
     10 s): a refused secret or a dead endpoint stops the apply before the
@@ -174,6 +188,12 @@ def command(
         GuardKind.COST: allow_cost,
     }
     allow = guard_allowances(target.root, os.environ, target.workspace.name, flags)
+    as_json = output_format == "json"
+    if as_json and not (auto_approve or planfile):
+        raise click.UsageError(
+            "--format json needs --auto-approve or PLANFILE: the approval prompt would mix with "
+            "the JSON document"
+        )
     options = ApplyOptions(
         plan_file=planfile,
         auto_approve=auto_approve,
@@ -181,15 +201,15 @@ def command(
         allow=allow,
         replace=frozenset(replace),
     )
-    with ClickApplyView() as view:
+    with ClickApplyView(to_stderr=as_json) as view:
         try:
             report = apply_workspace(target, options, view)
         except KeyboardInterrupt:
             view.note(interrupted_message(target))
             sys.exit(ExitCode.ERROR)
-    from reconciler.render.apply import render_report
+    from reconciler.render.apply import render_report, render_report_json
 
-    render_report(report, sys.stdout)
+    (render_report_json if as_json else render_report)(report, sys.stdout)
     raise_for_report(report, target.workspace)
 
 
