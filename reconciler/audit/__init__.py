@@ -12,6 +12,7 @@ from reconciler.audit.history import (
     AuditTrail,
     head_sha,
     read_trail,
+    uncommitted_changes,
     uncommitted_events,
 )
 
@@ -25,5 +26,6 @@ __all__ = [
     "compare_states",
     "head_sha",
     "read_trail",
+    "uncommitted_changes",
     "uncommitted_events",
 ]

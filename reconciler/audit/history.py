@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from reconciler import gitrepo
+from reconciler.audit.changes import state_changes
 from reconciler.audit.events import Commit, Event, compare_states
 from reconciler.errors import CampaignsError
 
@@ -185,16 +186,23 @@ def read_trail(root: Path, relpath: str) -> AuditTrail:
 
 def uncommitted_events(root: Path, relpath: str) -> list[Event]:
     """What the working copy of ``relpath`` adds to its version at ``HEAD`` (for a state commit)."""
+    return uncommitted_changes(root, relpath)[0]
+
+
+def uncommitted_changes(root: Path, relpath: str) -> tuple[list[Event], list[str]]:
+    """The events the working copy adds to ``HEAD``'s version, and its other changes described
+    (in-doubt intents, the dedupe verdict, canaries, a refresh: :mod:`reconciler.audit.changes`)."""
     ensure_repository(root)
     [blob] = _split_batch(run_git(root, ["cat-file", "--batch"], f"HEAD:./{relpath}\n".encode()), 1)
     head = _version(Commit("HEAD", "HEAD", "", ""), blob)
     try:
         current = json.loads((root / relpath).read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return []
+        return [], []
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise AuditError(f"{relpath}: cannot read the working copy: {exc}") from exc
-    return compare_states(head.state, current if isinstance(current, dict) else None)
+    after = current if isinstance(current, dict) else None
+    return compare_states(head.state, after), state_changes(head.state, after)
 
 
 def head_sha(root: Path) -> str | None:

@@ -86,19 +86,38 @@ def render_log_json(trail: AuditTrail, events: Sequence[Event], stream: TextIO) 
     stream.write(json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
+#: What the apply step did, as GitHub reports a step's outcome, for the state commit's message.
+APPLY_OUTCOMES = {
+    "success": None,
+    "failure": "The apply did not complete: an action failed or was held, or it stopped before "
+    "sending (see the run's log). This commit records what it sent and what is in doubt.",
+    "cancelled": "The apply was cancelled part-way. This commit records what it sent before it "
+    "stopped.",
+    "skipped": "The apply did not run. This commit records a state changed by an earlier command.",
+}
+
+
 def commit_message(
-    workspace: str, events: Sequence[Event], applied: str | None = None, note: str | None = None
+    workspace: str,
+    events: Sequence[Event],
+    applied: str | None = None,
+    note: str | None = None,
+    changes: Sequence[str] = (),
 ) -> str:
-    """The state commit's message: a subject with the counts, one line per event, an optional
-    note, and the trailer ``Campaigns-Applied: <sha>`` naming the commit the apply worked on.
+    """The state commit's message: a subject with the counts, one line per event, one per other
+    change (``changes``: in-doubt intents, dedupe, canaries, a refresh), an optional note, and
+    the trailer ``Campaigns-Applied: <sha>`` naming the commit the apply worked on.
 
     The trailer is how the next CI apply knows which commits it has not applied yet, and so which
     commits' guard trailers still count (:mod:`reconciler.apply.trailers`).
     """
     lines = [f"campaigns apply ({workspace}): {summary(events)}", ""]
     lines.extend(f"{e.campaign_id}: {describe(e)}" for e in events)
-    if not events:
-        lines.append("State updated without new submissions (refresh, notes or dedupe check).")
+    if events and changes:
+        lines.append("")
+    lines.extend(changes)
+    if not events and not changes:
+        lines.append("State updated without new submissions.")
     if note:
         lines.extend(["", note])
     if applied:
@@ -113,6 +132,7 @@ def render_commit_message(
     *,
     applied: str | None = None,
     note: str | None = None,
+    changes: Sequence[str] = (),
 ) -> None:
     """``campaigns log --uncommitted --format commit-message``: :func:`commit_message`."""
-    stream.write(commit_message(workspace, events, applied, note))
+    stream.write(commit_message(workspace, events, applied, note, changes))

@@ -84,8 +84,10 @@ class Flow:
         git(tmp, "init", "-q", "--bare", "-b", "main", str(self.origin))
         git(tmp, "clone", "-q", str(self.origin), str(self.dev))
 
-    def campaigns(self, cwd: Path, *args: str, ci: bool = False) -> Result:
-        env = {**self.env, "CI": "true" if ci else ""}
+    def campaigns(
+        self, cwd: Path, *args: str, ci: bool = False, extra: dict[str, str] | None = None
+    ) -> Result:
+        env = {**self.env, "CI": "true" if ci else "", **(extra or {})}
         return CliRunner().invoke(cli, [*args, "--dir", str(cwd)], env=env)
 
     def write(self, relpath: str, text: str) -> None:
@@ -116,8 +118,14 @@ class Flow:
             ["git", "diff", "--cached", "--quiet"], cwd=self.runner, timeout=30, check=False
         )
         if changed.returncode != 0:
+            outcome = "success" if applied.exit_code == 0 else "failure"  # steps.apply.outcome
             message = self.campaigns(
-                self.runner, "log", "--uncommitted", "--format", "commit-message"
+                self.runner,
+                "log",
+                "--uncommitted",
+                "--format",
+                "commit-message",
+                extra={"CAMPAIGNS_APPLY_OUTCOME": outcome},
             )
             assert message.exit_code == 0, message.output
             (self.runner.parent / "message.txt").write_text(message.stdout + "\n[skip ci]\n")

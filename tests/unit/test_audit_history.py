@@ -285,3 +285,36 @@ def test_commit_message_ends_with_the_applied_trailer(repo: Path) -> None:
         text=True, check=True, timeout=30,
     )  # fmt: skip
     assert parsed.stdout == f"Campaigns-Applied: {head}\n"
+
+
+def test_a_state_commit_without_submissions_says_what_changed_and_how_the_apply_ended(
+    repo: Path,
+) -> None:
+    """Issue 12 item 5: the message describes what happened, never a generic 'State updated
+    without new submissions' for a failed apply."""
+    commit_state(repo, {"p": {"submissions": [sub(1)]}}, "apply")
+    data = json.loads((repo / STATE).read_text())
+    data["pending"] = [{"key": "k9", "type": "submit", "id": "q", "outcome": "held"}]
+    data["dedupe"] = {"verified": False, "method": "echo"}
+    data["canaries"] = [{"submissionName": "canary-abcdefgh"}]
+    data["campaigns"]["p"]["submissions"][0]["state"] = "Running"
+    (repo / STATE).write_text(json.dumps(data))
+    args = ["log", "--uncommitted", "--format", "commit-message", "--dir", str(repo)]
+    env = {"CAMPAIGNS_APPLY_OUTCOME": "failure"}
+    result = CliRunner().invoke(cli, [*args, "-w", "production"], env=env)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0] == "campaigns apply (production): no submissions changed"
+    assert lines[2:6] == [
+        "1 remote call(s) in doubt, kept in `pending`: the next apply re-sends them under the "
+        "same name, or holds them (campaigns help recovery).",
+        "Name dedupe NOT verified (echo).",
+        "1 dedupe canary(ies) that may still be scheduled recorded (canary-abcdefgh): campaigns "
+        "status lists them.",
+        "1 submission(s) refreshed from Routee's tracking",
+    ]
+    assert "The apply did not complete: an action failed or was held" in result.output
+    assert "State updated without new submissions" not in result.output
+    assert lines[-1].startswith("Campaigns-Applied: ")
+    ok = CliRunner().invoke(cli, [*args, "-w", "production", "--apply-outcome", "success"])
+    assert "The apply did not complete" not in ok.output

@@ -18,10 +18,15 @@ from reconciler.audit import (
     Event,
     head_sha,
     read_trail,
-    uncommitted_events,
+    uncommitted_changes,
 )
 from reconciler.cli.options import Target, target_options
-from reconciler.render.log import render_commit_message, render_log_json, render_log_text
+from reconciler.render.log import (
+    APPLY_OUTCOMES,
+    render_commit_message,
+    render_log_json,
+    render_log_text,
+)
 
 FORMATS = ("text", "json", "commit-message")
 
@@ -42,8 +47,21 @@ FORMATS = ("text", "json", "commit-message")
     help="text: grouped by campaign; json: {stateFile, commits, events, skipped}; "
     "commit-message: the CI state commit's message (needs --uncommitted).",
 )
+@click.option(
+    "--apply-outcome",
+    type=click.Choice(list(APPLY_OUTCOMES)),
+    envvar="CAMPAIGNS_APPLY_OUTCOME",
+    help="With --format commit-message: how the apply step ended (GitHub's steps.<id>.outcome; "
+    "also from CAMPAIGNS_APPLY_OUTCOME), said in the message when it did not succeed.",
+)
 @target_options
-def command(target: Target, campaign_id: str | None, uncommitted: bool, output_format: str) -> None:
+def command(
+    target: Target,
+    campaign_id: str | None,
+    uncommitted: bool,
+    output_format: str,
+    apply_outcome: str | None,
+) -> None:
     """Show what was sent, resent, replaced, cancelled and forgotten, and which commit recorded it.
 
     Reads every committed version of state/WORKSPACE.json from git (git log --first-parent
@@ -71,29 +89,41 @@ def command(target: Target, campaign_id: str | None, uncommitted: bool, output_f
             f"{relpath} is git-ignored (the sandbox is local), so it has no history in git: "
             "`campaigns status --sandbox` shows what it holds"
         )
+    changes: list[str] = []
     if uncommitted:
-        events = uncommitted_events(target.root, relpath)
+        events, changes = uncommitted_changes(target.root, relpath)
         trail = AuditTrail(relpath=relpath, events=events, skipped=[], commits=0)
     else:
         trail = read_trail(target.root, relpath)
     events = [e for e in trail.events if campaign_id in (None, e.campaign_id)]
     if campaign_id is not None and not events and not uncommitted:
         raise AuditError(f"campaign {campaign_id!r} has no recorded history in {relpath}")
-    _write(target, trail, events, output_format)
+    if output_format == "commit-message":
+        _commit_message(target, events, changes, apply_outcome)
+    else:
+        _write(trail, events, output_format)
 
 
-def _write(target: Target, trail: AuditTrail, events: Sequence[Event], output_format: str) -> None:
+def _write(trail: AuditTrail, events: Sequence[Event], output_format: str) -> None:
     if output_format == "json":
         render_log_json(trail, events, sys.stdout)
-    elif output_format == "text":
-        render_log_text(trail, events, sys.stdout)
     else:
-        journal = target.config.state_dir / f"{target.workspace.name}.journal"
-        note = None
-        if journal.exists():
-            note = (
-                f"The apply did not finish: state/{journal.name} is committed so that the next\n"
-                "apply resolves its unanswered intents (see `campaigns help recovery`)."
-            )
-        applied = head_sha(target.root)
-        render_commit_message(target.workspace.name, events, sys.stdout, applied=applied, note=note)
+        render_log_text(trail, events, sys.stdout)
+
+
+def _commit_message(
+    target: Target, events: Sequence[Event], changes: Sequence[str], outcome: str | None
+) -> None:
+    """The CI state commit's message: the events, the other changes, and what the apply did."""
+    journal = target.config.state_dir / f"{target.workspace.name}.journal"
+    notes = [APPLY_OUTCOMES.get(outcome or "success")]
+    if journal.exists():
+        notes.append(
+            f"The apply did not finish: state/{journal.name} is committed so that the next\n"
+            "apply resolves its unanswered intents (see `campaigns help recovery`)."
+        )
+    note = "\n".join(n for n in notes if n) or None
+    applied = head_sha(target.root)
+    render_commit_message(
+        target.workspace.name, events, sys.stdout, applied=applied, note=note, changes=changes
+    )
