@@ -8,6 +8,10 @@ it journals intents and outcomes, and the caller folds the journal.
 An interrupt (Ctrl-C) stops the run: no campaign starts
 another step, campaigns not yet started never start, the steps already running finish and journal
 their outcome, and the exception is raised again once they have.
+
+A refused credential (401/403 after the client's one token renewal) stops the run the same way:
+every later call would be refused too, so the campaigns not started yet are counted in
+``ApplyReport.not_started`` with the one reason (``stopped``), not failed one line each.
 """
 
 from __future__ import annotations
@@ -53,6 +57,9 @@ def execute(
     for action in changes:
         if action.action is ActionKind.FORGET:
             runner.run([action])
+    if runner.stopped_by is not None:
+        report.stopped = runner.stopped_by
+        report.not_started = len({a.id for a in changes} - runner.started)
     return report
 
 
@@ -84,6 +91,10 @@ class _CampaignRunner:
         self._context = context
         self._finished = finished
         self._stopped = threading.Event()
+        #: Ids of the campaigns that started a step.
+        self.started: set[str] = set()
+        #: Why the run stopped by itself (a refused credential), if it did.
+        self.stopped_by: str | None = None
 
     def stop(self) -> None:
         """Start no further step; a step already running finishes."""
@@ -93,7 +104,11 @@ class _CampaignRunner:
         for index, action in enumerate(steps):
             if self._stopped.is_set():
                 return
+            self.started.add(action.id)
             result = self.perform(action)
+            if _credentials_refused(result) and self.stopped_by is None:
+                self.stopped_by = result.message or "Routee refused the credentials"
+                self.stop()
             self._finished(result)
             if result.status is not ResultStatus.DONE:
                 for later in steps[index + 1 :]:
@@ -130,6 +145,12 @@ class _CampaignRunner:
             return ActionResult(action, ResultStatus.HELD, held, message=message)
         blocker = resend_blocker(self._context)
         return None if blocker is None else ActionResult(action, ResultStatus.HELD, message=blocker)
+
+
+def _credentials_refused(result: ActionResult) -> bool:
+    """401/403 after the client's token renewal: every later call would be refused too."""
+    refusal = result.refusal
+    return refusal is not None and refusal.status in (401, 403)
 
 
 def _result(action: Action, outcome: StepOutcome) -> ActionResult:

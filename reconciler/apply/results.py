@@ -83,6 +83,10 @@ class ApplyReport:
     retracked: int = 0
     #: The plan's errors: those campaigns had no action (the apply still exits 1).
     plan_errors: tuple[str, ...] = ()
+    #: Why the run stopped by itself (Routee refused the credentials), and how many campaigns
+    #: it did not start because of that.
+    stopped: str | None = None
+    not_started: int = 0
 
     def count(self, status: ResultStatus) -> int:
         return sum(1 for r in self.results if r.status is status)

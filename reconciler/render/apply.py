@@ -75,6 +75,16 @@ def render_report(report: ApplyReport, out: TextIO) -> None:
         out.write("Routee rejected some recipients (errors[]; numbers masked):\n")
         out.write("".join(f"{mask_numbers(line)}\n" for line in errors))
     out.write(f"{summary(report)}\n")
+    if report.stopped:
+        out.write(f"{stopped_line(report)}\n")
+
+
+def stopped_line(report: ApplyReport) -> str:
+    """The one line for the campaigns a refused credential kept from starting."""
+    return (
+        f"Stopped: Routee refused the credentials (see above); {report.not_started} "
+        "campaign(s) not started: nothing was sent for them."
+    )
 
 
 #: Version of ``campaigns apply --format json``'s document.
@@ -99,7 +109,9 @@ def report_data(report: ApplyReport) -> dict[str, Any]:
             "trackedAgain": report.retracked,
             "failed": len(report.failed),
             "held": len(report.held),
+            "notStarted": report.not_started,
         },
+        "stopped": mask_numbers(report.stopped) if report.stopped else None,
         "results": [_result_data(result) for result in report.results],
     }
 

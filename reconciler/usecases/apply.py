@@ -342,6 +342,12 @@ def raise_for_report(report: ApplyReport, workspace: Workspace) -> None:
     if report.held:
         raise HumanNeeded(held_message(report, workspace))
     problems = []
+    if report.stopped:
+        problems.append(
+            f"the apply stopped: Routee refused the credentials; {report.not_started} "
+            "campaign(s) not started (check ROUTEE_APPLICATION_ID and ROUTEE_APPLICATION_SECRET, "
+            "then apply again: nothing is sent twice)"
+        )
     if report.failed:
         names = ", ".join(sorted({r.action.id for r in report.failed}))
         problems.append(f"{len(report.failed)} action(s) failed ({names}); see above")
@@ -351,7 +357,7 @@ def raise_for_report(report: ApplyReport, workspace: Workspace) -> None:
             f"the plan has {len(report.plan_errors)} error(s); those campaigns were not applied "
             f"(the others were):\n{lines}"
         )
-    if report.failed:
+    if report.failed or report.stopped:
         raise ApplyFailed("\n".join(problems))
     if problems:
         raise PlanRefused("\n".join(problems))

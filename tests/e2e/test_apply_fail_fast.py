@@ -124,7 +124,9 @@ def test_the_json_result_carries_routees_code_and_message(project: Project) -> N
         "trackedAgain": 0,
         "failed": 1,
         "held": 0,
+        "notStarted": 0,
     }
+    assert data["stopped"] is None
     failed = next(r for r in data["results"] if r["status"] == "failed")
     assert failed["id"] == "unknown-contact" and failed["action"] == "send"
     assert failed["outcome"] == "rejected"

@@ -4,6 +4,10 @@ real reason of each hold."""
 
 from __future__ import annotations
 
+import io
+
+import pytest
+
 from reconciler.apply.executor import execute
 from reconciler.apply.results import ResultStatus
 from reconciler.config import Workspace, WorkspaceSettings
@@ -16,7 +20,7 @@ from reconciler.routee.errors import (
     ServerError,
     ValidationRejected,
 )
-from reconciler.usecases.apply import held_message
+from reconciler.usecases.apply import ApplyFailed, held_message, raise_for_report
 from tests.unit.test_apply_protocol import Answer, FakeRoutee, action, session
 
 PRODUCTION = Workspace("production", WorkspaceSettings(), "https://api", "https://auth")
@@ -74,3 +78,32 @@ def test_an_unverified_hold_names_doctor_and_only_that_one() -> None:
     assert len(doctor) == 1 and "u1 (u1-abcdefgh)" in doctor[0] and "x2" not in doctor[0]
     again = next(x for x in lines if "again later" in x)
     assert "x2 (x2-abcdefgh)" in again and "u1" not in again
+
+
+def test_a_credential_refused_mid_run_stops_the_apply_with_one_line() -> None:
+    """A 401 after the client's token renewal stops the run: campaigns not started yet are
+    counted, not failed one line each (the access check catches this before any send; this is a
+    secret revoked while the apply runs)."""
+    from reconciler.render.apply import render_report
+    from reconciler.routee.errors import AuthFailed
+
+    refused = AuthFailed(
+        "Routee refused the application credentials (POST /oauth/token: HTTP 401: Bad "
+        "credentials); check ROUTEE_APPLICATION_ID and ROUTEE_APPLICATION_SECRET",
+        status=401,
+    )
+    client = FakeRoutee(Answer(), refused)
+    actions = [action(ActionKind.SEND, f"c{n}") for n in range(1, 6)]
+    report = execute(actions, session(client), concurrency=1)
+    assert client.calls == ["POST c1-abcdefgh", "POST c2-abcdefgh"]  # nothing after the refusal
+    assert [r.status for r in report.results] == [ResultStatus.DONE, ResultStatus.FAILED]
+    assert report.not_started == 3 and report.stopped is not None
+    out = io.StringIO()
+    render_report(report, out)
+    assert "refused the application credentials" not in out.getvalue()  # said on c2's line
+    assert out.getvalue().endswith(
+        "Stopped: Routee refused the credentials (see above); 3 campaign(s) not started: "
+        "nothing was sent for them.\n"
+    )
+    with pytest.raises(ApplyFailed, match="3 campaign\\(s\\) not started"):
+        raise_for_report(report, PRODUCTION)
