@@ -11,7 +11,6 @@ from typing import Any, TextIO
 from reconciler.apply.results import ActionResult, ApplyReport, ResultStatus
 from reconciler.masking import mask_numbers
 from reconciler.models.plan import ActionKind
-from reconciler.render.mask import mask_numbers
 
 
 def describe(result: ActionResult) -> str:

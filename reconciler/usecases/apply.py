@@ -36,13 +36,13 @@ from reconciler.errors import CampaignsError, ExitCode, HumanNeeded
 from reconciler.load.paths import require_campaigns_dir
 from reconciler.load.project import default_sender
 from reconciler.load.recorded import with_dropped
+from reconciler.masking import mask_numbers
 from reconciler.models.campaign import Campaign
 from reconciler.models.journal import OutcomeKind, Sources, Track
 from reconciler.models.plan import ActionKind, GuardKind, Plan
 from reconciler.models.state import State
 from reconciler.plan.errors import PlanRefused
 from reconciler.plan.saved import check_saved_plan
-from reconciler.render.mask import mask_numbers
 from reconciler.routee.client import RouteeClient
 from reconciler.routee.errors import RouteeError
 from reconciler.state.journal import Journal
