@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import TracebackType
 from typing import Any
 from urllib.parse import quote
@@ -142,6 +142,8 @@ class RouteeClient:
 
         ``AuthFailed`` when Routee refuses the credentials (one refusal, one message);
         ``Unreachable`` naming the URL when no answer came in time. Nothing changes at Routee.
+        Each attempt's overall deadline is cut to what is left of the budget, so an endpoint
+        that accepts connections and never answers is given up on in time too.
         """
         deadline = time.monotonic() + budget_seconds
         token_url = self._auth_url + "/oauth/token"
@@ -160,8 +162,17 @@ class RouteeClient:
         self, url: str, operation: str, call: Callable[[], object], deadline: float
     ) -> None:
         started = time.monotonic()
+        configured = self._limits
+
+        def attempt() -> object:
+            left = max(deadline - time.monotonic(), 0.05)
+            self._narrow(
+                replace(configured, deadline_seconds=min(configured.deadline_seconds, left))
+            )
+            return call()
+
         try:
-            self._retry.run(operation, call, deadline=deadline)
+            self._retry.run(operation, attempt, deadline=deadline)
         except (NotProcessed, InDoubtError) as exc:
             seconds = time.monotonic() - started
             raise Unreachable(
@@ -170,6 +181,13 @@ class RouteeClient:
                 "campaigns.toml) and the network",
                 status=exc.status,
             ) from exc
+        finally:
+            self._narrow(configured)
+
+    def _narrow(self, limits: Limits) -> None:
+        """Limits for the requests that follow (the access check runs alone, before any other)."""
+        self._limits = limits
+        self._tokens.limits = limits
 
     # -- writes: repeated only while not processed --------------------------------------------
 

@@ -55,7 +55,8 @@ class TokenCache:
         limits: Limits | None = None,
     ) -> None:
         self._http = http
-        self._limits = limits or Limits()
+        #: The limits of each token request (the access check narrows them to its budget).
+        self.limits = limits or Limits()
         self._url = auth_url.rstrip("/") + "/oauth/token"
         self._credentials = credentials
         self._scope = scope
@@ -107,7 +108,7 @@ class TokenCache:
             data=form,
             headers={"Authorization": self._credentials.basic_authorization},
         )
-        response = exchange(self._http, request, OPERATION, self._limits)
+        response = exchange(self._http, request, OPERATION, self.limits)
         if not response.is_success:
             raise self._refusal(response)
         return self._read(json_body(response, OPERATION))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import socket
 from pathlib import Path
 
@@ -141,3 +142,31 @@ def test_the_json_result_carries_routees_code_and_message(project: Project) -> N
     usage = project.run("apply", "--format", "json")
     assert usage.exit_code == ExitCode.ERROR
     assert "--format json needs --auto-approve or PLANFILE" in usage.output
+
+
+def test_an_endpoint_that_accepts_and_never_answers_is_given_up_on_within_the_budget(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A socket that listens and never accepts: the connection opens (the kernel's backlog), the
+    request is written, no answer ever comes. The one attempt's deadline is cut to the access
+    check's budget (1 s here), not the configured 30 s timeout."""
+    from reconciler.routee.client import RouteeClient
+    from reconciler.routee.credentials import Credentials
+    from reconciler.routee.errors import Unreachable
+
+    caplog.set_level(logging.WARNING, logger="reconciler.routee")
+    with socket.socket() as hung:
+        hung.bind(("127.0.0.1", 0))
+        hung.listen(8)
+        url = f"http://127.0.0.1:{hung.getsockname()[1]}"
+        with (
+            RouteeClient(url, url, Credentials("app", "secret"), timeout=30.0) as client,
+            pytest.raises(Unreachable) as caught,
+        ):
+            client.check_access(budget_seconds=1.0)
+    message = str(caught.value)
+    assert message.startswith(f"Routee did not answer at {url}/oauth/token (")
+    # The attempt's deadline was what was left of the 1 s budget, not timeout_seconds (30 s).
+    within = re.search(r"no complete answer within ([0-9.]+) s", message)
+    assert within is not None and float(within.group(1)) <= 1.0, message
+    assert [r for r in caplog.records if "; retry " in r.getMessage()] == []
