@@ -23,7 +23,8 @@ Rules (design.md 5.3, docs/state.md):
 - Intents of dedupe canaries (id ``CANARY_ID``) never touch ``campaigns`` or ``pending``: a canary
   submit answered ``accepted``, ``inDoubt`` or not at all becomes a ``State.canaries`` entry (it
   may be scheduled a year ahead); any other answer created nothing; a canary cancel answered
-  ``cancelled`` removes the entries with that trackingId.
+  ``cancelled`` removes the entries with that trackingId. With name uniqueness verified, an
+  unanswered canary POST whose re-send under the same name was accepted created nothing: dropped.
 
 Nothing is mutated: records that change are copied, the rest is shared with the input state.
 """
@@ -128,6 +129,10 @@ class _Folding:
         self.notes: list[str] = []
         #: Canaries that may still be scheduled, by the key of the intent that posted them.
         self.canaries: dict[str, Canary] = {f"state:{n}": c for n, c in enumerate(state.canaries)}
+        #: Names under which a canary POST was accepted (200), cancelled since or not.
+        self.canary_accepted: set[str] = {
+            c.submission_name for c in state.canaries if c.outcome is OutcomeKind.ACCEPTED
+        }
 
     def apply(self, number: int, record: JournalRecord) -> None:
         if isinstance(record, SubmitIntent | CancelIntent) and record.id == CANARY_ID:
@@ -178,11 +183,25 @@ class _Folding:
         canary = self.canaries.get(outcome.key)
         if canary is None:
             return
+        if outcome.outcome is OutcomeKind.ACCEPTED:
+            self.canary_accepted.add(canary.submission_name)
         if outcome.outcome in (OutcomeKind.ACCEPTED, OutcomeKind.IN_DOUBT):
             update = {"tracking_id": outcome.tracking_id, "outcome": outcome.outcome}
             self.canaries[outcome.key] = canary.model_copy(update=update)
         else:  # refused, or 409: this POST created nothing
             del self.canaries[outcome.key]
+
+    def _standing_canaries(self) -> list[Canary]:
+        """With name uniqueness verified, a canary accepted (200) under a name proves that an
+        earlier unanswered POST of that name created nothing: only the accepted one stands."""
+        canaries = list(self.canaries.values())
+        if not self.dedupe.verified:
+            return canaries
+        return [
+            c
+            for c in canaries
+            if c.outcome is OutcomeKind.ACCEPTED or c.submission_name not in self.canary_accepted
+        ]
 
     def _outcome(self, number: int, outcome: Outcome) -> None:
         intent = self.intents.get(outcome.key)
@@ -265,7 +284,7 @@ class _Folding:
 
     def result(self, serial: int) -> FoldResult:
         pending = list(self.pending.values())
-        canaries = list(self.canaries.values())
+        canaries = self._standing_canaries()
         only_sources = (
             self.campaigns == self.base.campaigns
             and self.dedupe == self.base.dedupe

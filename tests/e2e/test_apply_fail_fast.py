@@ -170,3 +170,24 @@ def test_an_endpoint_that_accepts_and_never_answers_is_given_up_on_within_the_bu
     within = re.search(r"no complete answer within ([0-9.]+) s", message)
     assert within is not None and float(within.group(1)) <= 1.0, message
     assert [r for r in caplog.records if "; retry " in r.getMessage()] == []
+
+
+def test_doctor_names_the_endpoint_it_called_and_labels_its_retries_with_it(
+    tmp_path: Path, sandbox_factory: SandboxFactory, caplog: pytest.LogCaptureFixture
+) -> None:
+    """doctor's probe read labelled a failing token fetch 'POST /voice/tracking'; now the retry
+    lines and the error name the token endpoint that did not answer."""
+    project = Project(tmp_path / "project", sandbox_factory())
+    url = f"http://127.0.0.1:{free_port()}"
+    project.env_overrides["ROUTEE_AUTH_URL"] = url
+    project.init()
+    caplog.set_level(logging.WARNING, logger="reconciler.routee")
+    result = project.run("doctor", "--canary-to", "+306900000097")
+    assert result.exit_code == ExitCode.ERROR, result.output
+    retries = [r.getMessage() for r in caplog.records if "; retry " in r.getMessage()]
+    assert retries and all(x.startswith("POST /oauth/token: NotSent") for x in retries), retries
+    assert (
+        f"Error: credentials or endpoint refused: Routee did not answer at {url}/oauth/token"
+        in (result.output)
+    )
+    assert "ok   credentials" not in result.output

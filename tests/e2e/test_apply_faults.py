@@ -68,6 +68,12 @@ def test_each_campaign_accepted_exactly_once_under_faults(
     if fault.keys() & {"lose_response_rate", "reset_rate", "error_rate"}:
         # The fault really hit a POST: an in-doubt answer made apply check dedupe (the canary).
         assert project.state().dedupe.method == "canary", project.state().dedupe
+        # Its calls were journalled and folded: every canary the sandbox holds is cancelled or
+        # recorded in the state (a lost answer to a canary POST that landed), none a campaign.
+        recorded = {c.submission_name for c in project.state().canaries}
+        for canary in sandbox_campaigns(sandbox, canaries=True):
+            if canary["campaignName"].startswith("canary-"):
+                assert canary["cancelled"] or canary["campaignName"] in recorded, canary
         assert "checked name dedupe with a canary" in result.output
 
 

@@ -364,3 +364,29 @@ def test_canary_intents_fold_into_canaries_never_into_campaigns_or_pending() -> 
         NOW,
     )
     assert [c.submission_name for c in again.state.canaries] == ["canary-abcdefgh"]
+
+
+@pytest.mark.parametrize("verified", [True, False])
+def test_an_in_doubt_canary_post_accepted_on_its_resend_stands_only_without_uniqueness(
+    verified: bool,
+) -> None:
+    """POST in doubt (a 5xx), re-sent under the same name and accepted: with name uniqueness
+    verified the first cannot have created a campaign; without it, it may have."""
+    state = _state()
+    records: list[JournalRecord] = [
+        _header(state),
+        _canary("a"),
+        _out("a", OutcomeKind.IN_DOUBT),
+        _canary("b", resend=True),
+        _out("b", OutcomeKind.ACCEPTED, "t-b"),
+        _canary_cancel("c", "t-b"),
+        _out("c", OutcomeKind.CANCELLED, "t-b"),
+        DedupeProof(verified=verified, method="canary", at="t3"),
+    ]
+    canaries = fold(state, records, NOW).state.canaries
+    if verified:
+        assert canaries == []
+    else:
+        assert [(c.submission_name, c.outcome) for c in canaries] == [
+            ("canary-abcdefgh", OutcomeKind.IN_DOUBT)
+        ]
