@@ -4,7 +4,8 @@
 journals a :class:`SubmitIntent` under the reserved id :data:`CANARY_ID`, before each DELETE a
 :class:`CancelIntent`, and after each answer an outcome. Folding puts every canary that may still
 be scheduled (accepted and not cancelled, or never answered) into ``State.canaries``, where
-``campaigns status`` lists it and the next canary run cancels it (:func:`cancel_leftovers`).
+``campaigns status`` lists it and ``campaigns doctor --cancel-canaries`` cancels it
+(:func:`cancel_leftovers`).
 """
 
 from __future__ import annotations
@@ -110,15 +111,28 @@ class JournalledCanaryClient:
         )
 
 
-def cancel_leftovers(client: JournalledCanaryClient, canaries: Iterable[Canary]) -> list[str]:
-    """Cancel recorded canaries whose trackingId is known (left by a killed run); return a note
-    for each canary still standing or unknown, for the user."""
+def cancel_leftovers(
+    client: JournalledCanaryClient, canaries: Iterable[Canary], *, cancel: bool
+) -> list[str]:
+    """A note for each recorded canary (left by a killed run) still standing or unknown; with
+    ``cancel`` (asked for by a person, ``doctor --cancel-canaries``) those whose trackingId is
+    known are cancelled first.
+
+    Never by itself: the state file is a file of the repository, and a DELETE of a trackingId
+    read from it must not happen because a pull request wrote one there.
+    """
     notes = []
     for canary in canaries:
         if canary.tracking_id is None:
             notes.append(
                 f"canary {canary.submission_name!r} got no answer and may be scheduled a year "
                 "ahead: look for that name in Routee and cancel it"
+            )
+            continue
+        if not cancel:
+            notes.append(
+                f"canary {canary.submission_name!r} (trackingId {canary.tracking_id}) may still "
+                "be scheduled a year ahead: `campaigns doctor --cancel-canaries` cancels it"
             )
             continue
         try:

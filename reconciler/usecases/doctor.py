@@ -8,7 +8,8 @@ state through a journal (a ``dedupe`` record folded into the state, serial + 1),
 change an apply makes; a later apply sends the recorded key unless campaigns.toml pins one. The
 canary campaigns are not campaigns of the project, but each POST and DELETE of theirs (under
 either key) is journalled like a submission: one that may still be scheduled (a kill, a lost
-answer) is folded into ``State.canaries``, and the next doctor names it.
+answer) is folded into ``State.canaries``; the next doctor names it, and cancels
+it when its trackingId is known and ``--cancel-canaries`` asks for that.
 """
 
 from __future__ import annotations
@@ -33,7 +34,9 @@ from reconciler.usecases.session import WorkspaceSession, open_session
 Echo = Callable[[str], None]
 
 
-def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResult:
+def run_doctor(
+    target: Target, canary_to: str | None, echo: Echo, *, cancel_canaries: bool = False
+) -> CanaryResult:
     """Run every check, echoing one line each; ``HumanNeeded`` (exit 3) if dedupe is unverified."""
     config, workspace = target.config, target.workspace
     echo(f"ok   configuration: {config.root} (workspace {workspace.name})")
@@ -56,7 +59,9 @@ def run_doctor(target: Target, canary_to: str | None, echo: Echo) -> CanaryResul
             raise ConfigError(f"name dedupe not checked: {problem}")
         pinned = workspace.settings.name_key
         key = request_name_key(pinned, session.state.dedupe)
-        result, honoured, recorded = _canary(session, number, sender, key, echo)
+        result, honoured, recorded = _canary(
+            session, number=number, sender=sender, key=key, echo=echo, cancel=cancel_canaries
+        )
         echo(name_key_line(key, honoured, pinned))
     if honoured is not None and pinned and honoured != pinned:
         raise HumanNeeded(
@@ -126,16 +131,23 @@ def _check_access(client: RouteeClient) -> Access:
 
 
 def _canary(
-    session: WorkspaceSession, number: str, sender: str, key: str, echo: Echo
+    session: WorkspaceSession,
+    *,
+    number: str,
+    sender: str,
+    key: str,
+    echo: Echo,
+    cancel: bool,
 ) -> tuple[CanaryResult, str | None, DedupeCheck]:
     """The canary (under ``key``, then the other key if Routee ignored it) under a journal: every
     POST and DELETE journalled like a submission (a killed doctor leaves its canary in
-    ``State.canaries``), canaries a killed run left named first, then the verdict and the key
-    Routee honoured as a ``dedupe`` record; all folded into the state (serial + 1)."""
+    ``State.canaries``), canaries a killed run left named first (and cancelled with
+    ``--cancel-canaries``), then the verdict and the key Routee honoured as a ``dedupe`` record;
+    all folded into the state (serial + 1)."""
     try:
         with session.start_journal("doctor") as journal:
             client = JournalledCanaryClient(session.client, journal, utc_now)
-            for note in cancel_leftovers(client, session.state.canaries):
+            for note in cancel_leftovers(client, session.state.canaries, cancel=cancel):
                 echo(f"warn {note}")
             result, honoured = probe_name_key(
                 session.client,

@@ -45,7 +45,7 @@ def _canary_row(canary: Canary) -> dict[str, Any]:
     """A dedupe canary that may still be scheduled a year ahead (a killed doctor or apply)."""
     name = canary.submission_name
     if canary.tracking_id:
-        flag = f"canary {name}: the next `campaigns doctor` cancels it"
+        flag = f"canary {name}: `campaigns doctor --cancel-canaries` cancels it"
     else:
         flag = f"canary {name}: no answer, it may exist: look for the name in Routee"
     return {

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from reconciler.models.intent import CANARY_ID
+from reconciler.models.intent import CANARY_ID, OutcomeKind
 from tests.e2e.conftest import SandboxFactory
 from tests.e2e.project import WORKSPACE, Project, sandbox_campaigns
 
@@ -82,3 +82,63 @@ def test_a_kill_during_the_canary_leaves_it_recorded_and_the_next_doctor_deals_w
     assert f"canary {killed!r} got no answer" in again.output
     status = project.run("status")
     assert f"canary {killed}: no answer, it may exist" in status.output
+
+
+def test_a_recorded_canary_is_cancelled_only_when_a_person_asks(
+    tmp_path: Path, sandbox_factory: SandboxFactory
+) -> None:
+    """A canary whose DELETE never ran (its trackingId known) is named by doctor, not cancelled:
+    the trackingId comes from the state file, which a pull request can change.
+    `--cancel-canaries` cancels it."""
+    from reconciler.config import load_config
+    from reconciler.models.state import Canary
+    from reconciler.state.store import state_path, write_state
+
+    project = Project(tmp_path / "p", sandbox_factory(), canary=False)
+    project.init()
+    posted = httpx.post(
+        f"{project.sandbox.base_url}/oauth/token",
+        auth=("sandbox", "sandbox"),
+        data={"grant_type": "client_credentials"},
+        timeout=10,
+    ).json()["access_token"]
+    request = {
+        "from": "+306900000001",
+        "to": [CANARY_TO],
+        "message": {"text": "routee-campaigns dedupe check.", "language": "en-GB"},
+        "scheduledDate": "2031-06-01T10:00:00Z",
+    }
+    answer = httpx.post(
+        f"{project.sandbox.base_url}/voice/campaign",
+        json={**request, "name": "canary-leftover1", "campaignName": "canary-leftover1"},
+        headers={"Authorization": f"Bearer {posted}"},
+        timeout=10,
+    )
+    assert answer.status_code == 200, answer.text
+    tracking_id = answer.json()["trackingId"]
+    left = Canary(
+        submission_name="canary-leftover1",
+        tracking_id=tracking_id,
+        request=request,
+        submitted_at="2026-11-28T00:00:00.000Z",
+        outcome=OutcomeKind.ACCEPTED,
+    )
+    path = state_path(load_config(project.root), WORKSPACE)
+    write_state(path, project.state().model_copy(update={"canaries": [left]}))
+
+    named = project.run("doctor", "--canary-to", CANARY_TO)
+    assert named.exit_code == 0, named.output
+    assert f"warn canary 'canary-leftover1' (trackingId {tracking_id}) may still be" in named.output
+    assert "`campaigns doctor --cancel-canaries` cancels it" in named.output
+    assert [c.tracking_id for c in project.state().canaries] == [tracking_id]
+    assert not _by_name(project)["canary-leftover1"]["cancelled"]
+
+    cancelled = project.run("doctor", "--canary-to", CANARY_TO, "--cancel-canaries")
+    assert cancelled.exit_code == 0, cancelled.output
+    assert project.state().canaries == []
+    assert _by_name(project)["canary-leftover1"]["cancelled"]
+
+
+def _by_name(project: Project) -> dict[str, dict[str, object]]:
+    listing = sandbox_campaigns(project.sandbox, canaries=True)
+    return {str(c["campaignName"]): c for c in listing}
