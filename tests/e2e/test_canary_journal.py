@@ -16,6 +16,7 @@ from tests.e2e.conftest import SandboxFactory
 from tests.e2e.project import WORKSPACE, Project, sandbox_campaigns
 
 CANARY_TO = "+306900000097"
+SENDER = "+306900000001"  # the canary is never sent from the number it calls
 
 
 def canary_campaigns(project: Project) -> list[dict[str, object]]:
@@ -34,6 +35,7 @@ def test_doctor_journals_its_canaries_and_leaves_none_recorded_once_cancelled(
     tmp_path: Path, sandbox_factory: SandboxFactory
 ) -> None:
     project = Project(tmp_path / "p", sandbox_factory(), canary=False)
+    project.configure(canary=False, canary_from=SENDER)
     project.init()
     result = project.run("doctor", "--canary-to", CANARY_TO)
     assert result.exit_code == 0, result.output
@@ -49,6 +51,7 @@ def test_a_kill_during_the_canary_leaves_it_recorded_and_the_next_doctor_deals_w
 ) -> None:
     sandbox = sandbox_factory(latency_ms=700)
     project = Project(tmp_path / "p", sandbox, canary=False)
+    project.configure(canary=False, canary_from=SENDER)
     project.init()
     journal = project.root / "state" / f"{WORKSPACE}.journal"
     proc = project.spawn("doctor", "--canary-to", CANARY_TO)
@@ -95,6 +98,7 @@ def test_a_recorded_canary_is_cancelled_only_when_a_person_asks(
     from reconciler.state.store import state_path, write_state
 
     project = Project(tmp_path / "p", sandbox_factory(), canary=False)
+    project.configure(canary=False, canary_from=SENDER)
     project.init()
     posted = httpx.post(
         f"{project.sandbox.base_url}/oauth/token",
