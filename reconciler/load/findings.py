@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import TYPE_CHECKING
 
 from reconciler.errors import CampaignsError
 from reconciler.models.campaign import Campaign
-from reconciler.models.state import SourceRecord
+
+if TYPE_CHECKING:
+    from reconciler.load.keys import CleanFile
+    from reconciler.models.state import SourceRecord
 
 
 @dataclass(frozen=True, order=True)
@@ -32,8 +36,16 @@ class LoadResult:
 
     campaigns: list[Campaign] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)
-    #: Per clean declaration file (relative path), what apply records in ``State.sources``.
-    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    #: Per clean declaration file (relative path): its key and what loading it produced.
+    clean: dict[str, tuple[str, CleanFile]] = field(default_factory=dict)
+
+    @property
+    def sources(self) -> dict[str, SourceRecord]:
+        """What apply records in ``State.sources``, per clean file; built on demand (only apply
+        records it: a plan of 10,000 files need not hold 10,000 records, design.md 9)."""
+        from reconciler.load.recorded import source_record
+
+        return {rel: source_record(key, clean) for rel, (key, clean) in self.clean.items()}
 
     @property
     def recipients(self) -> int:

@@ -48,7 +48,7 @@ class ToFile:
             return False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Placed:
     """A loaded campaign and the index of the ``---`` document it came from."""
 

@@ -26,7 +26,7 @@ from reconciler.load.findings import Finding, LoadError, LoadResult
 from reconciler.load.keys import CleanFile, Placed, SourceKeys, ToFile
 from reconciler.load.locate import Locator, field_name, locate
 from reconciler.load.paths import is_yaml_name, require_campaigns_dir
-from reconciler.load.recorded import recorded_file, source_record
+from reconciler.load.recorded import recorded_file
 from reconciler.load.source import (
     MAX_EXPANDED_VALUES,
     MAX_YAML_BYTES,
@@ -39,7 +39,7 @@ from reconciler.load.source import (
 )
 from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.declaration import TOOL_KEYS, Defaults, Issue
-from reconciler.models.state import SourceRecord, State
+from reconciler.models.state import State
 
 DEFAULTS_FILE = "defaults.yaml"
 
@@ -55,8 +55,8 @@ class _ProjectLoad:
     findings: set[Finding] = field(default_factory=set)
     #: id -> each declaration of it: (its file, document index, document line).
     ids: dict[str, list[tuple[Locator, int, int]]] = field(default_factory=dict)
-    #: What apply records per clean file (``State.sources``).
-    sources: dict[str, SourceRecord] = field(default_factory=dict)
+    #: Per clean file: its key and what loading it produced (``LoadResult.sources`` from it).
+    clean: dict[str, tuple[str, CleanFile]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,7 +93,7 @@ def load_project(config: Config, state: State | None = None) -> LoadResult:
         cache.prune()
     duplicated = _check_unique_ids(run)
     campaigns = sorted((c for c in run.campaigns if c.id not in duplicated), key=lambda c: c.id)
-    return LoadResult(campaigns=campaigns, findings=sorted(run.findings), sources=run.sources)
+    return LoadResult(campaigns=campaigns, findings=sorted(run.findings), clean=run.clean)
 
 
 def default_sender(config: Config) -> str | None:
@@ -226,7 +226,7 @@ def _load_path(run: _ProjectLoad, path: Path, shortcuts: _KnownSources | None) -
         source.text = text  # for locating a duplicate id, parsed only if there is one
         _take(run, source, clean)
     if clean is not None:
-        run.sources[rel] = source_record(key, clean)
+        run.clean[rel] = (key, clean)
 
 
 def _unparsed(
@@ -256,7 +256,8 @@ def _load_file(run: _ProjectLoad, source: SourceFile) -> CleanFile | None:
     clean = not source.findings
     placed: list[Placed] = []
     files: list[ToFile] = []
-    locator = Locator(source)
+    # The locator keeps the text only: the parsed documents are garbage once the file is done.
+    locator = Locator(SourceFile(path=source.path, rel=source.rel, text=source.text))
     for document in source.documents:
         if document.data is None:
             continue
