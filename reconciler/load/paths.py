@@ -9,6 +9,8 @@ state's record of loaded files all name a ``toFile`` with :func:`project_path`, 
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
 
 from reconciler.config import Config
@@ -20,9 +22,76 @@ CAMPAIGNS = "campaigns"
 SUFFIXES = (".yaml", ".yml")
 
 
+#: Errors ``Path.is_file`` and ``Path.rglob`` take for "not there" (pathlib's ``_IGNORED_ERRNOS``).
+_ABSENT = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
 def is_yaml_name(path: Path) -> bool:
     """Whether ``path`` is named like a declaration file: ``.yaml`` or ``.yml``, any case."""
-    return path.suffix.lower() in SUFFIXES
+    return is_yaml_file_name(path.name)
+
+
+def is_yaml_file_name(name: str) -> bool:
+    """:func:`is_yaml_name` of a bare name (``Path.suffix``'s rule: ``.yaml`` alone has none)."""
+    dot = name.rfind(".")
+    return 0 < dot < len(name) - 1 and name[dot:].lower() in SUFFIXES
+
+
+def declaration_files(config: Config) -> list[tuple[Path, str]]:
+    """Declaration files under ``campaigns/`` (path, and name relative to the project root).
+
+    ``Path.rglob("*")`` filtered as before, walked with ``os.scandir`` (design.md 9: 10,000
+    files): a file, a broken or looping symbolic link that is not an editor lock (reported,
+    not skipped), and a symbolic link to a directory (not followed: reported). Linked
+    directories are not entered and an unreadable directory is skipped, as ``rglob`` does.
+    Sorted by the name inside ``campaigns/``.
+    """
+    directory = require_campaigns_dir(config)
+    found: list[tuple[str, str]] = []
+    try:
+        _scan(os.fspath(directory), "", found)
+    except OSError as exc:
+        raise LoadError(f"{directory}: cannot read: {exc.strerror or exc}") from exc
+    found.sort()
+    return [(Path(path), f"{CAMPAIGNS}/{inner}") for inner, path in found]
+
+
+def _scan(folder: str, prefix: str, found: list[tuple[str, str]]) -> None:
+    try:
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+        for entry in entries:
+            inner = prefix + entry.name
+            if _is_declaration(entry):
+                found.append((inner, entry.path))
+            try:
+                below = entry.is_dir(follow_symlinks=False)
+            except OSError as exc:
+                if exc.errno not in _ABSENT:
+                    raise
+                below = False
+            if below:
+                _scan(entry.path, inner + "/", found)
+    except PermissionError:
+        return
+
+
+def _is_declaration(entry: os.DirEntry[str]) -> bool:
+    """A declaration file, or a link the loader reports; only links cost a ``stat``."""
+    try:
+        if not entry.is_symlink():
+            return is_yaml_file_name(entry.name) and entry.is_file(follow_symlinks=False)
+    except OSError:
+        pass
+    path = Path(entry.path)
+    if is_yaml_name(path) and (path.is_file() or _dangling(path)):
+        return True
+    return path.is_symlink() and path.is_dir()
+
+
+def _dangling(path: Path) -> bool:
+    """A broken symbolic link (reported, not skipped); editor lock links are hidden."""
+    return path.is_symlink() and not path.exists() and not path.name.startswith(".")
 
 
 def project_path(root: Path, resolved: Path) -> str | None:

@@ -25,7 +25,7 @@ from reconciler.load.document import check_document, translate
 from reconciler.load.findings import Finding, LoadError, LoadResult
 from reconciler.load.keys import CleanFile, Placed, SourceKeys, ToFile
 from reconciler.load.locate import Locator, field_name, locate
-from reconciler.load.paths import is_yaml_name, require_campaigns_dir
+from reconciler.load.paths import CAMPAIGNS, declaration_files
 from reconciler.load.recorded import recorded_file
 from reconciler.load.source import (
     MAX_EXPANDED_VALUES,
@@ -76,19 +76,20 @@ def load_project(config: Config, state: State | None = None) -> LoadResult:
     The result is the same with or without it.
     """
     run = _ProjectLoad(config=config)
-    files = _declaration_files(config)
-    defaults_path = config.campaigns_dir / DEFAULTS_FILE
-    if defaults_path in files:
-        _load_defaults(run, read_yaml(defaults_path, _relative(config, defaults_path)))
+    files = declaration_files(config)
+    defaults_rel = f"{CAMPAIGNS}/{DEFAULTS_FILE}"
+    for path, rel in files:
+        if rel == defaults_rel:
+            _load_defaults(run, read_yaml(path, rel))
     keys = SourceKeys.make(run.defaults, config.languages)
     cache = ParseCache.open(config.root) if keys is not None else None
     shortcuts = None if keys is None else _KnownSources(keys, state, cache)
-    for path in files:
-        if _misnamed_defaults(config, path):
+    for path, rel in files:
+        if _misnamed_defaults(rel):
             message = f"the defaults file must be named {DEFAULTS_FILE}: rename it (not read)"
-            run.findings.add(Finding(_relative(config, path), 1, 1, "file", message))
-        elif path != defaults_path:
-            _load_path(run, path, shortcuts)
+            run.findings.add(Finding(rel, 1, 1, "file", message))
+        elif rel != defaults_rel:
+            _load_path(run, path, rel, shortcuts)
     if cache is not None:
         cache.prune()
     duplicated = _check_unique_ids(run)
@@ -102,7 +103,7 @@ def default_sender(config: Config) -> str | None:
     if not path.is_file():
         return None
     run = _ProjectLoad(config=config)
-    _load_defaults(run, read_yaml(path, _relative(config, path)))
+    _load_defaults(run, read_yaml(path, f"{CAMPAIGNS}/{DEFAULTS_FILE}"))
     if run.findings:
         lines = "\n".join(str(f) for f in sorted(run.findings))
         raise LoadError(f"invalid defaults (run `campaigns validate`):\n{lines}")
@@ -110,39 +111,10 @@ def default_sender(config: Config) -> str | None:
     return sender if isinstance(sender, str) else None
 
 
-def _relative(config: Config, path: Path) -> str:
-    return path.relative_to(config.root).as_posix()
-
-
-def _declaration_files(config: Config) -> list[Path]:
-    directory = require_campaigns_dir(config)
-    try:
-        files = [
-            p
-            for p in directory.rglob("*")
-            if (is_yaml_name(p) and _is_declaration(p)) or _is_linked_directory(p)
-        ]
-    except OSError as exc:
-        raise LoadError(f"{directory}: cannot read: {exc.strerror or exc}") from exc
-    return sorted(files, key=lambda p: p.relative_to(directory).as_posix())
-
-
-def _misnamed_defaults(config: Config, path: Path) -> bool:
+def _misnamed_defaults(rel: str) -> bool:
     """``campaigns/Defaults.YAML``: meant as defaults, so neither a declaration nor ignored."""
-    name = path.name
-    return path.parent == config.campaigns_dir and name.lower() == DEFAULTS_FILE != name
-
-
-def _is_declaration(path: Path) -> bool:
-    """A file, or a broken symbolic link (reported, not skipped); editor lock links are hidden."""
-    if path.is_file():
-        return True
-    return path.is_symlink() and not path.exists() and not path.name.startswith(".")
-
-
-def _is_linked_directory(path: Path) -> bool:
-    """A symbolic link to a directory: not followed, so reported rather than silently skipped."""
-    return path.is_symlink() and path.is_dir()
+    folder, _, name = rel.rpartition("/")
+    return folder == CAMPAIGNS and name.lower() == DEFAULTS_FILE != name
 
 
 def _document_problem(document: Document) -> Issue | None:
@@ -204,9 +176,8 @@ def _defaults_issues(document: Document) -> list[Issue]:
     return issues
 
 
-def _load_path(run: _ProjectLoad, path: Path, shortcuts: _KnownSources | None) -> None:
+def _load_path(run: _ProjectLoad, path: Path, rel: str, shortcuts: _KnownSources | None) -> None:
     """Load one file: from the state or the parse cache when it is unchanged, else parse it."""
-    rel = _relative(run.config, path)
     if shortcuts is None:
         _load_file(run, read_yaml(path, rel))
         return

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from reconciler.collector import collector_paused
 from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError
 from reconciler.load import LoadError, LoadResult, load_project
@@ -98,9 +99,16 @@ def plan_workspace(
     target: Target, now: datetime, *, refresh: bool = False, replace: Iterable[str] = ()
 ) -> PlanResult:
     """Plan ``target``'s workspace (reading Routee tracking first with ``refresh``)."""
-    config, workspace = target.config, target.workspace
-    require_campaigns_dir(config)
+    require_campaigns_dir(target.config)
     report = _refresh(target) if refresh else None
+    with collector_paused():  # what a plan builds lives until it ends (design.md 9)
+        return _plan(target, now, report, replace)
+
+
+def _plan(
+    target: Target, now: datetime, report: RefreshReport | None, replace: Iterable[str]
+) -> PlanResult:
+    config, workspace = target.config, target.workspace
     opened: OpenedWorkspace | None = None
     try:
         opened = read_workspace(config, workspace)
