@@ -11,10 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import YAMLError
-
 from reconciler.load.findings import Finding
 from reconciler.load.source import SourceFile
 from reconciler.models.declaration import Issue
@@ -39,6 +35,8 @@ class _Walk:
 
 
 def _child(node: Any, key: str | int) -> tuple[bool, Any]:
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq  # only to locate a problem
+
     if isinstance(node, CommentedMap) and key in node:
         return True, node[key]
     if isinstance(node, CommentedSeq) and isinstance(key, int) and 0 <= key < len(node):
@@ -52,6 +50,8 @@ def _own_position(node: Any) -> tuple[int, int] | None:
 
 
 def _leaf_position(parent: Any, key: str | int, at: str) -> tuple[int, int]:
+    from ruamel.yaml.comments import CommentedSeq
+
     if isinstance(parent, CommentedSeq):
         return tuple(parent.lc.item(key))
     position = parent.lc.key(key) if at == "key" else parent.lc.value(key)
@@ -83,6 +83,9 @@ class Locator:
 
     def documents(self) -> list[Any]:
         if self._documents is None:
+            from ruamel.yaml import YAML
+            from ruamel.yaml.error import YAMLError
+
             try:
                 self._documents = list(YAML(typ="rt").load_all(self.source.text))
             except (YAMLError, RecursionError):  # pragma: no cover - the fast path failed first

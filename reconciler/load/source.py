@@ -13,12 +13,12 @@ import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
-
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from typing import TYPE_CHECKING, Any
 
 from reconciler.load.findings import Finding
-from reconciler.load.yaml_loader import load_documents
+
+if TYPE_CHECKING:
+    from ruamel.yaml.error import MarkedYAMLError
 
 MAX_YAML_BYTES = 2 * 1024 * 1024
 #: Values a document may hold once aliases are expanded; a real declaration has ~3,000 at most.
@@ -130,6 +130,11 @@ def read_yaml(path: Path, rel: str) -> SourceFile:
 
 def parse_yaml(source: SourceFile, text: str) -> SourceFile:
     """Parse ``text`` (the file's contents) into ``source``'s documents or findings."""
+    # ruamel is imported on the first file parsed: a plan of unchanged files parses none.
+    from ruamel.yaml.error import MarkedYAMLError, YAMLError
+
+    from reconciler.load.yaml_loader import load_documents
+
     rel = source.rel
     source.text = text
     if nesting_bound(text) > MAX_DEPTH:

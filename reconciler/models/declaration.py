@@ -27,7 +27,6 @@ from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-import phonenumbers
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -68,6 +67,8 @@ def normalise_number(raw: str) -> str:
 
 
 def _parse_number(raw: str) -> str:
+    import phonenumbers  # on first use: a plan of unchanged campaigns checks no number
+
     if not raw.lstrip().startswith("+"):
         raise ValueError(f"{raw!r} is not in international format (+<country code><number>)")
     try:
@@ -97,6 +98,8 @@ def _already_e164(raw: str) -> str | None:
     if split is None:
         return None
     code, national = split
+    import phonenumbers  # on first use (see _parse_number)
+
     number = phonenumbers.PhoneNumber(country_code=code, national_number=int(national))
     zeros = len(national) - len(national.lstrip("0"))
     if zeros:
@@ -227,7 +230,8 @@ def _drop_required(schema: dict[str, Any]) -> None:
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # Validators are built on first use: a plan of unchanged campaigns validates no declaration.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 class Message(_Strict):

@@ -25,10 +25,10 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import phonenumbers
-from phonenumbers import PhoneMetadata
-from phonenumbers.phonemetadata import PhoneNumberDesc
+if TYPE_CHECKING:
+    from phonenumbers.phonemetadata import PhoneNumberDesc
 
 Check = Callable[[str], bool]
 
@@ -48,11 +48,21 @@ _TYPES = (
 _BACKREFERENCE = re.compile(r"\\[1-9]|\(\?P=")
 
 
+@functools.cache
+def _regions() -> dict[int, tuple[str, ...]]:
+    """libphonenumber's calling codes and their regions (imported on first use: a plan of
+    unchanged campaigns checks no number and need not import phonenumbers, design.md 9)."""
+    import phonenumbers
+
+    return phonenumbers.COUNTRY_CODE_TO_REGION_CODE
+
+
 def calling_code(digits: str) -> tuple[int, str] | None:
     """Split E.164 digits (no ``+``) into calling code and national number; None if unknown."""
+    regions = _regions()
     for size in (1, 2, 3):  # calling codes are prefix-free
         code = int(digits[:size])
-        if code in phonenumbers.COUNTRY_CODE_TO_REGION_CODE:
+        if code in regions:
             return code, digits[size:]
     return None
 
@@ -72,7 +82,10 @@ def fast_valid(digits: str) -> bool | None:
 @functools.cache
 def _check(code: int, length: int) -> Check | None:
     """The validity test for national numbers of ``length`` digits under calling code ``code``."""
-    regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
+    import phonenumbers
+    from phonenumbers import PhoneMetadata
+
+    regions = _regions().get(code, ())
     if len(regions) != 1 or regions[0] == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
         return None
     metadata = PhoneMetadata.metadata_for_region(regions[0], None)

@@ -32,7 +32,15 @@ DECLARATIONS = {
 
 
 @pytest.fixture
-def collector_saving_garbage() -> Iterator[None]:
+def project(tmp_path: Path) -> Path:
+    """The declarations, loaded once already: first uses (imports, caches) happen once."""
+    write(tmp_path, DECLARATIONS)
+    load_project(config(tmp_path))
+    return tmp_path
+
+
+@pytest.fixture
+def collector_saving_garbage(project: Path) -> Iterator[None]:
     """The collector off, keeping whatever it finds in gc.garbage; restored afterwards."""
     enabled = gc.isenabled()
     gc.collect()
@@ -48,9 +56,8 @@ def collector_saving_garbage() -> Iterator[None]:
 
 
 @pytest.mark.usefixtures("collector_saving_garbage")
-def test_loading_and_diffing_leave_no_reference_cycles(tmp_path: Path) -> None:
-    write(tmp_path, DECLARATIONS)
-    loaded = load_project(config(tmp_path))
+def test_loading_and_diffing_leave_no_reference_cycles(project: Path) -> None:
+    loaded = load_project(config(project))
     assert sorted(c.id for c in loaded.campaigns) == ["a", "b", "c"]
     assert loaded.findings == []
     state = new_state("default", "https://api.example")
