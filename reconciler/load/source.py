@@ -168,7 +168,7 @@ def nesting_bound(text: str) -> int:
     for match in _FLOW.finditer(text):
         depth += 1 if match.group() in "[{" else -1
         flow = max(flow, depth)
-    indent = max((len(m.group()) for m in _INDENT.finditer(text)), default=0)
+    indent = max(map(len, _INDENT.findall(text)), default=0)
     compact = MAX_DEPTH if _COMPACT.search(text) else 0
     return flow + indent + compact
 

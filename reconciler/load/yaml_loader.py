@@ -83,11 +83,26 @@ class FixedVersionResolver(VersionedResolver):
         return table
 
     _shared_tags: ClassVar[dict[str, Tag]] = {}
+    #: Plain scalars resolved before, by version and text (short ones, a bounded number).
+    _resolved: ClassVar[dict[tuple[Any, str], Tag]] = {}
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
         """ruamel's resolution (its implicit resolvers, in its order), one ``Tag`` per tag."""
-        if kind is not ScalarNode or not implicit[0] or self.yaml_path_resolvers:
+        if self.yaml_path_resolvers:
             return super().resolve(kind, value, implicit)
+        if kind is not ScalarNode:
+            return self.DEFAULT_SEQUENCE_TAG if kind is SequenceNode else self.DEFAULT_MAPPING_TAG
+        if not implicit[0]:
+            return self.DEFAULT_SCALAR_TAG
+        key = (self.processing_version, value)
+        tag = self._resolved.get(key)
+        if tag is None:
+            tag = self._implicit_tag(value)
+            if len(value) <= 64 and len(self._resolved) < 10_000:
+                self._resolved[key] = tag
+        return tag
+
+    def _implicit_tag(self, value: str) -> Tag:
         table = self.versioned_resolver
         resolvers = table.get(value[0] if value else "", []) + table.get(None, [])
         for tag, regexp in resolvers:
