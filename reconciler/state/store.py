@@ -97,6 +97,11 @@ def load_state(path: Path, *, verify: bool = True) -> State:
 
 def parse_state(raw: bytes, path: Path, *, verify: bool = True) -> State:
     """Validate the bytes of a state file; errors name ``path`` (and line:col for bad JSON)."""
+    key = state_key() if verify else None
+    if key is None:
+        state = _from_json(raw)
+        if state is not None:
+            return state
     if not raw.strip():
         raise StateCorrupt(
             f"{path}: the file is empty (a truncated write?); the file was left as is: "
@@ -116,13 +121,27 @@ def parse_state(raw: bytes, path: Path, *, verify: bool = True) -> State:
     if not isinstance(data, dict):
         raise StateCorrupt(f"{path}: a state file must hold a JSON object")
     _check_version(data, path)
-    key = state_key() if verify else None
     if key is not None:
         verify_state(key, data, path)
     try:
         return State.model_validate(data)
     except ValidationError as exc:
         raise StateCorrupt(f"{path}: {some_errors(exc)}; the file was left as is") from exc
+
+
+def _from_json(raw: bytes) -> State | None:
+    """The state validated straight from its bytes, or None when anything is amiss.
+
+    pydantic's own JSON parser builds no dict of the whole file first: a third less time and
+    memory for 10,000 campaigns (design.md 9). Anything it refuses, and a newer format, is
+    read again by the checks of :func:`parse_state`, which say what is wrong; a sealed state
+    (``CAMPAIGNS_STATE_KEY``) is always read that way, since its seal is checked on the data.
+    """
+    try:
+        state = State.model_validate_json(raw)
+    except ValueError:  # pydantic's ValidationError, for bad JSON too
+        return None
+    return state if state.format_version <= FORMAT_VERSION else None
 
 
 def _check_version(data: dict[str, Any], path: Path) -> None:
