@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from reconciler.collector import collector_paused
 from reconciler.config import Config
 from reconciler.load.cache import ParseCache
 from reconciler.load.document import check_document, translate
@@ -73,8 +74,14 @@ def load_project(config: Config, state: State | None = None) -> LoadResult:
 
     With ``state``, files unchanged since the apply that recorded them there are not parsed
     (``plan`` and ``apply`` pass it; ``validate`` does not, and so checks every file afresh).
-    The result is the same with or without it.
+    The result is the same with or without it. Everything it builds lives on, so it runs with
+    the garbage collector paused (:mod:`reconciler.collector`).
     """
+    with collector_paused():
+        return _load(config, state)
+
+
+def _load(config: Config, state: State | None) -> LoadResult:
     run = _ProjectLoad(config=config)
     files = declaration_files(config)
     defaults_rel = f"{CAMPAIGNS}/{DEFAULTS_FILE}"
