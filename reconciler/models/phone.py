@@ -59,11 +59,18 @@ def _regions() -> dict[int, tuple[str, ...]]:
 
 def calling_code(digits: str) -> tuple[int, str] | None:
     """Split E.164 digits (no ``+``) into calling code and national number; None if unknown."""
+    split = _code_of(digits[:3])  # calling codes are prefix-free and at most 3 digits long
+    return None if split is None else (split[0], digits[split[1] :])
+
+
+@functools.cache
+def _code_of(prefix: str) -> tuple[int, int] | None:
+    """The calling code that ``prefix`` (the first three digits) starts with, and its length."""
     regions = _regions()
-    for size in (1, 2, 3):  # calling codes are prefix-free
-        code = int(digits[:size])
+    for size in (1, 2, 3):
+        code = int(prefix[:size])
         if code in regions:
-            return code, digits[size:]
+            return code, size
     return None
 
 
