@@ -29,7 +29,7 @@ _FLOW = re.compile(r"[\[\]{}]")
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 _COMPACT_RUN = 50
 _COMPACT = re.compile(rf"(?:[-?][ \t]+){{{_COMPACT_RUN},}}")
-_DOCUMENT_MARKER = re.compile(r"^---(?:[ \t]|$)")
+_DOCUMENT_MARKERS = re.compile(r"^---(?:[ \t]|$)", re.MULTILINE)
 _DUPLICATE_KEY = re.compile(r'found duplicate key "(.*?)" with value')
 
 
@@ -200,13 +200,25 @@ def document_starts(text: str) -> list[int]:
     """1-based line of each document: an explicit ``---`` or the first content line.
 
     A ``---`` at column 0 always starts a document (YAML forbids it inside scalars), so a line
-    scan finds them without a second parse.
+    scan finds them without a second parse: the first content line (a ``---`` is one), then
+    every ``---`` after it.
     """
-    starts: list[int] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        implicit = not starts and line.strip() and not line.lstrip().startswith(("#", "%"))
-        if implicit or _DOCUMENT_MARKER.match(line):
-            starts.append(number)
+    position, number = 0, 1
+    while position <= len(text):
+        end = text.find("\n", position)
+        end = len(text) if end < 0 else end
+        line = text[position:end]
+        if line.strip() and not line.lstrip().startswith(("#", "%")):
+            break
+        position, number = end + 1, number + 1
+    else:
+        return []
+    starts = [number]
+    number, position = number + 1, end + 1
+    for match in _DOCUMENT_MARKERS.finditer(text, position):
+        number += text.count("\n", position, match.start())
+        position = match.start()
+        starts.append(number)
     return starts
 
 
@@ -239,10 +251,13 @@ class _Sizer:
         self.active.add(key)
         total = 1
         for child in node.values() if isinstance(node, dict) else node:
-            child_size = self.size(child)
-            if child_size is None:
-                return None
-            total += child_size
+            if isinstance(child, dict | list):
+                child_size = self.size(child)
+                if child_size is None:
+                    return None
+                total += child_size
+            else:
+                total += 1  # a scalar, counted without a call
             if total > self.limit:
                 break
         self.active.discard(key)
