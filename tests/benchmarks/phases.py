@@ -65,7 +65,7 @@ def steps(project: Path, workspace: str) -> Iterator[tuple[str, Callable[[], Any
     yield (
         "diff",
         lambda: found.setdefault(
-            "plan", plan_for(target, found["opened"].state, found["loaded"].campaigns, now)
+            "plan", plan_for(config, target, found["opened"].state, found["loaded"].campaigns, now)
         ),
     )
     yield "render", lambda: RENDERERS["text"](found["plan"], io.StringIO(), RenderOptions())
