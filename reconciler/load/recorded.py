@@ -69,7 +69,9 @@ def _rebuild(state: State, rel: str, recorded: Sequence[SourceCampaign]) -> list
         if last is None or last.cancel_reason is CancelReason.REPLACE:
             return None
         request = _declared(last.request, item.dropped)
-        if digest(last.request) != last.spec_hash or digest(request) != item.spec_hash:
+        submitted = digest(last.request)
+        declared = submitted if request is last.request else digest(request)
+        if submitted != last.spec_hash or declared != item.spec_hash:
             return None
         campaign = Campaign(
             id=item.id,

@@ -10,6 +10,8 @@ import hashlib
 from collections.abc import Iterable
 from typing import Any
 
+from pydantic import BaseModel
+
 from reconciler.canonical import canonical_json, digest
 from reconciler.models.plan import Action, Plan
 
@@ -21,29 +23,55 @@ _UNSEALED_FIELDS = {"checksum", "generated_at"}
 def plan_checksum(plan: Plan) -> str:
     """``digest`` of the plan's JSON (by alias) without ``checksum`` and ``generatedAt``.
 
-    Hashed one action at a time: the bytes are those of the whole plan's canonical JSON, whose
-    first key is ``actions``, but a 10,000-action plan is never held as one dump and one string
-    (design.md 9: ~45 MB at its peak). Should a field ever sort before ``actions``, the whole
-    plan is dumped as before.
+    Hashed piece by piece: the bytes are those of the whole plan's canonical JSON, but the
+    actions and the policy section's campaigns are dumped one at a time, so a 10,000-send plan
+    is never held as one dump and one string (design.md 9: ~45 MB at its peak for the actions
+    alone).
     """
-    head: dict[str, Any] = plan.model_dump(
-        mode="json", by_alias=True, exclude=_UNSEALED_FIELDS | {"actions"}
+    fields: dict[str, Any] = plan.model_dump(
+        mode="json", by_alias=True, exclude=_UNSEALED_FIELDS | {"actions", "policy"}
     )
-    if any(key <= "actions" for key in head):
-        data: dict[str, Any] = plan.model_dump(mode="json", by_alias=True)
-        return digest({k: v for k, v in data.items() if k not in _UNSEALED})
-    hasher = hashlib.sha256(b'{"actions":[')
-    for index, action in enumerate(plan.actions):
-        hasher.update(b"," if index else b"")
-        hasher.update(canonical_json(action.model_dump(mode="json", by_alias=True)))
-    rest = canonical_json(head)  # b"{...}": its fields follow the actions
-    hasher.update(b"]" + (b"," if head else b"") + rest[1:])
+    fields["actions"] = _Each(plan.actions)
+    if plan.policy is not None:  # the field is left out of the plan's JSON when None
+        policy = plan.policy.model_dump(mode="json", by_alias=True, exclude={"campaigns"})
+        fields["policy"] = _Fields({**policy, "campaigns": _Each(plan.policy.campaigns)})
+    hasher = hashlib.sha256()
+    _feed(hasher, _Fields(fields))
     return "sha256:" + hasher.hexdigest()
 
 
 def document_checksum(data: dict[str, Any]) -> str:
     """``digest`` of a plan's JSON document without ``checksum`` and ``generatedAt``."""
     return digest({k: v for k, v in data.items() if k not in _UNSEALED})
+
+
+class _Each:
+    """Models written one by one as a JSON array (each through its own serializer)."""
+
+    def __init__(self, models: Iterable[BaseModel]) -> None:
+        self.models = models
+
+
+class _Fields(dict[str, Any]):
+    """A JSON object written key by key (its values may be :class:`_Each` or ``_Fields``)."""
+
+
+def _feed(hasher: Any, value: Any) -> None:
+    """Feed ``canonical_json(value)`` to ``hasher``, with each :class:`_Each` written in place."""
+    if isinstance(value, _Each):
+        hasher.update(b"[")
+        for index, model in enumerate(value.models):
+            hasher.update(b"," if index else b"")
+            hasher.update(canonical_json(model.model_dump(mode="json", by_alias=True)))
+        hasher.update(b"]")
+    elif isinstance(value, _Fields):
+        hasher.update(b"{")
+        for index, key in enumerate(sorted(value)):  # canonical JSON sorts the keys
+            hasher.update((b"," if index else b"") + canonical_json(key) + b":")
+            _feed(hasher, value[key])
+        hasher.update(b"}")
+    else:
+        hasher.update(canonical_json(value))
 
 
 def actions_checksum(actions: Iterable[Action]) -> str:
