@@ -58,6 +58,8 @@ class _ProjectLoad:
     ids: dict[str, list[tuple[Locator, int, int]]] = field(default_factory=dict)
     #: Per clean file: its key and what loading it produced (``LoadResult.sources`` from it).
     clean: dict[str, tuple[str, CleanFile]] = field(default_factory=dict)
+    #: Whether to keep ``clean`` (apply records it; a plan does not need it).
+    sources: bool = True
 
 
 @dataclass(frozen=True)
@@ -69,20 +71,21 @@ class _KnownSources:
     cache: ParseCache | None
 
 
-def load_project(config: Config, state: State | None = None) -> LoadResult:
+def load_project(config: Config, state: State | None = None, *, sources: bool = True) -> LoadResult:
     """Every declaration under ``config.campaigns_dir``: valid campaigns plus all findings.
 
     With ``state``, files unchanged since the apply that recorded them there are not parsed
     (``plan`` and ``apply`` pass it; ``validate`` does not, and so checks every file afresh).
-    The result is the same with or without it. Everything it builds lives on, so it runs with
-    the garbage collector paused (:mod:`reconciler.collector`).
+    The result is the same with or without it. ``sources=False`` leaves out what apply
+    records per file (``LoadResult.sources``: a plan does not need it). Everything it builds
+    lives on, so it runs with the garbage collector paused (:mod:`reconciler.collector`).
     """
     with collector_paused():
-        return _load(config, state)
+        return _load(config, state, sources)
 
 
-def _load(config: Config, state: State | None) -> LoadResult:
-    run = _ProjectLoad(config=config)
+def _load(config: Config, state: State | None, sources: bool) -> LoadResult:
+    run = _ProjectLoad(config=config, sources=sources)
     files = declaration_files(config)
     defaults_rel = f"{CAMPAIGNS}/{DEFAULTS_FILE}"
     for path, rel in files:
@@ -203,7 +206,7 @@ def _load_path(run: _ProjectLoad, path: Path, rel: str, shortcuts: _KnownSources
     else:
         source.text = text  # for locating a duplicate id, parsed only if there is one
         _take(run, source, clean)
-    if clean is not None:
+    if clean is not None and run.sources:
         run.clean[rel] = (key, clean)
 
 

@@ -38,7 +38,6 @@ from decimal import Decimal
 from pathlib import PurePosixPath
 from typing import Annotated, Any, Literal
 
-import phonenumbers
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 
 from reconciler.policy.cost import PriceTable
@@ -56,6 +55,8 @@ _CURRENCY = re.compile(r"[A-Z]{3}")
 
 def check_country(code: str) -> str:
     """``code`` if it is an ISO 3166 alpha-2 country libphonenumber knows; ValueError otherwise."""
+    import phonenumbers  # on first use: every command reads the configuration (design.md 9)
+
     if code not in phonenumbers.SUPPORTED_REGIONS:
         raise ValueError(f"{code!r} is not an ISO 3166 country code (two capitals, e.g. GR, US)")
     return code

@@ -75,15 +75,19 @@ def _shown(text: str) -> str:
 
 def text_lines(report: PolicyReport) -> list[str]:
     """The section for ``--format text``, indented under its heading."""
-    lines = [f"Safe to send ({DOCS}):"]
+    return list(each_text_line(report))
+
+
+def each_text_line(report: PolicyReport) -> Iterator[str]:
+    """:func:`text_lines` one at a time (a 10,000-send plan need not hold them all)."""
+    yield f"Safe to send ({DOCS}):"
     if report.defaults_used:
-        lines.append(f"  defaults used: {', '.join(report.defaults_used)}")
+        yield f"  defaults used: {', '.join(report.defaults_used)}"
     for check in report.campaigns:
-        lines.extend(_campaign_text(report, check))
+        yield from _campaign_text(report, check)
     total = total_text(report)
     if total:
-        lines.append(f"  total cost: {total}")
-    return lines
+        yield f"  total cost: {total}"
 
 
 def _campaign_text(report: PolicyReport, check: CampaignCheck) -> Iterator[str]:

@@ -24,7 +24,7 @@ from reconciler.render.changes import (
     summary_line,
 )
 from reconciler.render.options import RenderOptions
-from reconciler.render.policy import text_lines
+from reconciler.render.policy import each_text_line
 from reconciler.render.style import styled
 
 _COLOURS = {
@@ -65,7 +65,8 @@ def render_text(plan: Plan, out: TextIO, options: RenderOptions) -> None:
             symbol = line.lstrip()[:1]
             out.write(f"    {paint(line, _FIELD_COLOURS.get(symbol))}\n")
     if plan.policy is not None and plan.policy.campaigns:
-        out.write("\n" + "".join(f"{line}\n" for line in text_lines(plan.policy)))
+        out.write("\n")
+        out.writelines(f"{line}\n" for line in each_text_line(plan.policy))
     for title, problems, colour in (
         ("Warnings", plan.warnings, "yellow"),
         ("Errors", plan.errors, "red"),

@@ -114,7 +114,7 @@ def _plan(
         opened = read_workspace(config, workspace)
     except CampaignsError as exc:
         unopened = exc
-    loaded = load_project(config, opened.state if opened else None)
+    loaded = load_project(config, opened.state if opened else None, sources=False)
     notes = opened.notes if opened else []
     if loaded.findings:
         return PlanResult(loaded, None, notes, report)
