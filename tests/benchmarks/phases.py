@@ -41,11 +41,20 @@ def paused() -> contextlib.AbstractContextManager[Any]:
     return collector_paused()
 
 
+def load(config: Any, state: Any) -> Any:
+    """The load as plan does it: without what apply records, where the tool has the option."""
+    from reconciler.load import load_project
+
+    try:
+        return load_project(config, state, sources=False)
+    except TypeError:  # a version without the option
+        return load_project(config, state)
+
+
 def steps(project: Path, workspace: str) -> Iterator[tuple[str, Callable[[], Any]]]:
     from datetime import UTC, datetime
 
     from reconciler.config import load_config
-    from reconciler.load import load_project
     from reconciler.render import RENDERERS, RenderOptions
     from reconciler.state.workspace import endpoint_for, open_workspace
     from reconciler.usecases.plan import plan_for
@@ -60,7 +69,7 @@ def steps(project: Path, workspace: str) -> Iterator[tuple[str, Callable[[], Any
             "opened", open_workspace(config, target, endpoint=endpoint_for(config, target))
         ),
     )
-    yield "load", lambda: found.setdefault("loaded", load_project(config, found["opened"].state))
+    yield "load", lambda: found.setdefault("loaded", load(config, found["opened"].state))
     now = datetime.now(UTC)
     yield (
         "diff",
@@ -84,8 +93,13 @@ def main() -> None:
         for name, step in steps(args.project, args.workspace):
             step()
             now = time.process_time()
-            print(f"{name:8s} {now - last:6.2f} s CPU   peak RSS {peak_mb():5.0f} MB")
-            last = now
+            traced = ""
+            if args.top:
+                held, peak = tracemalloc.get_traced_memory()
+                traced = f"   traced: {held / 2**20:5.1f} MB held, {peak / 2**20:5.1f} MB peak"
+                tracemalloc.reset_peak()
+            print(f"{name:8s} {now - last:6.2f} s CPU   peak RSS {peak_mb():5.0f} MB{traced}")
+            last = time.process_time()
             if args.top and name == "diff":
                 snapshot = tracemalloc.take_snapshot()
     print(f"{'total':8s} {last - STARTED:6.2f} s CPU")
