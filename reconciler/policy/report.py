@@ -86,7 +86,7 @@ def check_sends(
     if cap is not None and sends:
         planned = [PlannedCalls(s.id, rings[s.id], s.numbers) for s in sends]
         numbers = {number for send in sends for number in send.numbers}
-        over = over_cap(planned, earlier(numbers), cap)
+        over = over_cap(planned, earlier(numbers), cap, numbers)
     prices = policy.price_table
     rules, rates = policy.window_rules, policy.rates
     shared: _Shared = {}
