@@ -335,8 +335,8 @@ def ratios(rows: list[Row]) -> str:
             continue
         lines.append(
             f"- {row.name}: {row.median:.2f} s against {theirs.median:.2f} s for "
-            f"`{theirs.name.split(',')[0]}` of {theirs.name.split(',')[1].strip()}: "
-            f"**{theirs.median / row.median:.1f}× faster** (target ≥ {target.faster:g}×)"
+            f"{theirs.name}: Terraform takes **{theirs.median / row.median:.1f}×** as long "
+            f"(target ≥ {target.faster:g}×)"
         )
     if not lines:
         return ""
