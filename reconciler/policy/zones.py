@@ -21,10 +21,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import phonenumbers
-from phonenumbers import timezone
-from phonenumbers.tzdata import TIMEZONE_DATA
-
 from reconciler.models.phone import calling_code
 
 #: libphonenumber's answer when it cannot place a number.
@@ -80,6 +76,9 @@ def countries(located: Mapping[Location, int]) -> Counter[str | None]:
 
 
 def _ask_phonenumbers(number: str) -> Location:
+    import phonenumbers  # imported on first use: a plan that sends nothing never asks
+    from phonenumbers import timezone
+
     try:
         parsed = phonenumbers.parse(number, None)
     except phonenumbers.NumberParseException:
@@ -99,6 +98,9 @@ def _fixed_for_prefix(prefix: str) -> Location | None:
 @functools.cache
 def _fixed_location(code: int) -> Location | None:
     """The one location of every valid number under calling ``code``, when there is one."""
+    import phonenumbers
+    from phonenumbers.tzdata import TIMEZONE_DATA
+
     regions = phonenumbers.COUNTRY_CODE_TO_REGION_CODE.get(code, ())
     if len(regions) != 1 or regions[0] == phonenumbers.REGION_CODE_FOR_NON_GEO_ENTITY:
         return None
