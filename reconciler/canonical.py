@@ -10,12 +10,16 @@ import hashlib
 import json
 from typing import Any
 
+#: ``json.dumps`` with these options builds an encoder per call (~2 µs); a plan of 10,000
+#: unchanged campaigns digests 10,000 requests and dumps 10,000 actions (design.md 9).
+_ENCODER = json.JSONEncoder(
+    sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
+)
+
 
 def canonical_json(value: Any) -> bytes:
     """Serialize ``value`` as compact JSON with sorted keys (UTF-8, no NaN)."""
-    return json.dumps(
-        value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False
-    ).encode("utf-8")
+    return _ENCODER.encode(value).encode("utf-8")
 
 
 def digest(value: Any) -> str:

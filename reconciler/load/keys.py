@@ -72,6 +72,8 @@ class SourceKeys:
 
     def __init__(self, salt: str) -> None:
         self.salt = salt
+        #: The hash state after the salt: each key copies it (one encode and update per load).
+        self._salted = hashlib.sha256(salt.encode())
 
     @classmethod
     def make(cls, defaults: Mapping[str, Any], languages: Iterable[str]) -> SourceKeys | None:
@@ -83,7 +85,7 @@ class SourceKeys:
 
     def key(self, rel: str, raw: bytes) -> str:
         """The key of the file at ``rel`` (relative to the project root) with bytes ``raw``."""
-        hasher = hashlib.sha256(self.salt.encode())
+        hasher = self._salted.copy()
         hasher.update(rel.encode() + b"\0")
         hasher.update(raw)
         return hasher.hexdigest()
