@@ -21,8 +21,6 @@ from reconciler.state.errors import (
     StateCorrupt,
     StateError,
 )
-from reconciler.state.fold import fold
-from reconciler.state.journal import read_journal, remove_journal
 from reconciler.state.lock import WorkspaceLock, live_holder
 from reconciler.state.seal import KEY_ENV, state_key
 from reconciler.state.store import (
@@ -149,6 +147,9 @@ def _existing_endpoint(config: Config, workspace: Workspace) -> str | None:
 
 
 def _fold_in_memory(path: Path, journal: Path, state: State) -> OpenedWorkspace:
+    from reconciler.state.fold import fold  # only with a journal: a plan never needs these
+    from reconciler.state.journal import read_journal
+
     try:
         result = fold(state, read_journal(journal), _now())
     except (StateCorrupt, LineageMismatch) as exc:
@@ -264,6 +265,9 @@ def _fold_leftover(config: Config, name: str, lock_held: bool) -> tuple[State, l
 
 def fold_journal(config: Config, name: str) -> tuple[State, list[str]]:
     """With the lock held: fold the journal (if still there), write the state, remove it."""
+    from reconciler.state.fold import fold
+    from reconciler.state.journal import read_journal, remove_journal
+
     path = state_path(config, name)
     journal = journal_path(config, name)
     state = load_state(path)
