@@ -30,12 +30,15 @@ class ActionKind(StrEnum):
 
     @property
     def order(self) -> int:
-        return list(ActionKind).index(self)
+        return _ORDER[self]
 
     @property
     def symbol(self) -> str:
         return _SYMBOLS[self]
 
+
+#: Each kind's place in :class:`ActionKind` (a plan sorts its actions by it: 10,000 lookups).
+_ORDER = {kind: index for index, kind in enumerate(ActionKind)}
 
 _SYMBOLS = {
     ActionKind.RESOLVE: "?",

@@ -54,3 +54,10 @@ def test_noop_projections_share_no_list() -> None:
     first.flat()["groups"].append("x")
     assert second.flat()["groups"] == []
     assert first.flat()["groups"] == []
+
+
+def test_kinds_are_ordered_as_declared() -> None:
+    from reconciler.models.action_view import ActionKind
+
+    assert [kind.order for kind in ActionKind] == list(range(len(ActionKind)))
+    assert ActionKind.RESOLVE.order < ActionKind.CANCEL.order < ActionKind.NOOP.order
