@@ -7,13 +7,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reconciler.canonical import canonical_json
 from reconciler.models.action_base import ActionBase
-from reconciler.models.actions import NoOp
-from reconciler.plan.seal import _dumped
+from reconciler.models.actions import Forget, NoOp
+from reconciler.plan.seal import _json_of
 
 TEXT = st.text(max_size=20)
 OPTIONAL_TEXT = st.none() | TEXT
@@ -44,9 +45,28 @@ def test_a_noop_projection_is_the_general_one_in_the_same_key_order(action: NoOp
 @given(noops())
 def test_a_noop_projection_is_its_own_json_dump(action: NoOp) -> None:
     dumped = action.model_dump(mode="json", by_alias=True)
-    assert _dumped(action) == dumped
-    assert canonical_json(_dumped(action)) == canonical_json(dumped)
-    assert json.dumps(action.model_dump(mode="json", by_alias=True)) == json.dumps(dumped)
+    assert action.flat() == dumped
+    assert json.dumps(action.flat()) == json.dumps(dumped)
+
+
+@given(noops())
+def test_the_checksum_writes_a_noop_as_canonical_json(action: NoOp) -> None:
+    assert _json_of(action) == canonical_json(action.model_dump(mode="json", by_alias=True))
+
+
+@pytest.mark.parametrize(
+    "text", ['"', "\\", "\n", "\u2028", "\x00", "\x7f", "é", "😀", "</script>", ""]
+)
+def test_the_checksum_escapes_strings_as_canonical_json(text: str) -> None:
+    action = NoOp(
+        id=text, source=text, notes=(text, text), submission_name=text, spec_hash=text, revision=3
+    )
+    assert _json_of(action) == canonical_json(action.model_dump(mode="json", by_alias=True))
+
+
+def test_the_checksum_writes_other_kinds_as_their_dump() -> None:
+    action = Forget(id="a", source="campaigns/a.yaml", notes=("n",))
+    assert _json_of(action) == canonical_json(action.model_dump(mode="json", by_alias=True))
 
 
 def test_noop_projections_share_no_list() -> None:
