@@ -21,7 +21,6 @@ from typing import Any
 from pydantic import ValidationError
 
 from reconciler.config import SANDBOX_WORKSPACE, Config
-from reconciler.gitrepo import tracked_by_git
 from reconciler.models.state import FORMAT_VERSION, State
 from reconciler.models.validation import some_errors
 from reconciler.safefile import MIB, FileRefused, check_directory, open_directory, read_bounded
@@ -62,6 +61,8 @@ def new_state(workspace: str, endpoint: str, auth_endpoint: str | None = None) -
 
 def restore_hint(path: Path) -> str:
     """What to do with a damaged state file: git only when git tracks it (never an ignored one)."""
+    from reconciler.gitrepo import tracked_by_git  # only for a damaged state: runs git
+
     if tracked_by_git(path):
         return (
             f"restore it from git (git checkout -- {path.name}, in {path.parent}) rather than "

@@ -23,6 +23,7 @@ WATCHED = (
     "reconciler.state.fold",
     "reconciler.models.journal",
     "reconciler.load.yaml_loader",
+    "reconciler.gitrepo",
     "httpx",
 )
 
