@@ -17,12 +17,15 @@ import unicodedata
 MAX_NAME = 30
 MAX_LABEL = 21
 TAG_LENGTH = 8
+_TAG_BYTES = TAG_LENGTH * 5 // 8
 NAME_PATTERN = re.compile(r"^[A-Za-z0-9 -]{2,30}$")
 
 _OUTSIDE_ALPHABET = re.compile(r"[^A-Za-z0-9 -]+")
 #: A run of separators holding a dash becomes one dash ("a - b" and "a--b" both give "a-b").
 _DASH_RUNS = re.compile(r"[ -]*-[ -]*")
 _SPACE_RUNS = re.compile(r" {2,}")
+#: Words of Routee's alphabet, each separated by one space or one dash: nothing to reduce.
+_ALREADY_ROUTEE = re.compile(r"[A-Za-z0-9]+(?:[ -][A-Za-z0-9]+)*")
 
 
 def submission_name(label: str, lineage: str, campaign_id: str, seq: int) -> str:
@@ -36,6 +39,8 @@ def routee_label(label: str) -> str:
     Accents are dropped rather than replaced (``Café`` → ``Cafe``) so labels stay readable;
     other characters become ``-``.
     """
+    if len(label) <= MAX_LABEL and _ALREADY_ROUTEE.fullmatch(label):
+        return label  # what the steps below leave unchanged (most labels)
     decomposed = unicodedata.normalize("NFKD", label)
     ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     reduced = _OUTSIDE_ALPHABET.sub("-", ascii_only)
@@ -47,4 +52,5 @@ def routee_label(label: str) -> str:
 def submission_tag(lineage: str, campaign_id: str, seq: int) -> str:
     """Eight lowercase base32 characters of ``sha256(lineage NUL id NUL seq)``."""
     digest = hashlib.sha256(f"{lineage}\0{campaign_id}\0{seq}".encode()).digest()
-    return base64.b32encode(digest).decode("ascii")[:TAG_LENGTH].lower()
+    # base32 writes each 5 bytes as 8 characters: the first 8 characters are the first 5 bytes'
+    return base64.b32encode(digest[:_TAG_BYTES]).decode("ascii").lower()

@@ -7,7 +7,7 @@ itself, so two plans of the same inputs compare equal and an edited plan file is
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from json.encoder import encode_basestring
 from typing import Any
 
@@ -20,6 +20,10 @@ from reconciler.models.plan import Action, Plan
 _UNSEALED = ("checksum", "generatedAt")
 #: The same fields by name: what :func:`plan_checksum` leaves out of the plan's dump.
 _UNSEALED_FIELDS = {"checksum", "generated_at"}
+#: Models dumped per ``json.dumps`` call: the canonical JSON of a list is its items' canonical
+#: JSON joined by commas, so a chunk's bytes are those of its models one by one (60,000 calls
+#: for 10,000 sends before), while a chunk's dumps stay a small part of the plan.
+_CHUNK = 256
 
 
 def plan_checksum(plan: Plan) -> str:
@@ -62,9 +66,8 @@ def _feed(hasher: Any, value: Any) -> None:
     """Feed ``canonical_json(value)`` to ``hasher``, with each :class:`_Each` written in place."""
     if isinstance(value, _Each):
         hasher.update(b"[")
-        for index, model in enumerate(value.models):
-            hasher.update(b"," if index else b"")
-            hasher.update(_json_of(model))
+        for index, items in enumerate(_items_json(value.models)):
+            hasher.update(b"," + items if index else items)
         hasher.update(b"]")
     elif isinstance(value, _Fields):
         hasher.update(b"{")
@@ -74,6 +77,25 @@ def _feed(hasher: Any, value: Any) -> None:
         hasher.update(b"}")
     else:
         hasher.update(canonical_json(value))
+
+
+def _items_json(models: Iterable[BaseModel]) -> Iterator[bytes]:
+    """The canonical JSON of ``models`` as list items, in runs joined by commas: a no-op's from
+    its template, other models dumped up to :data:`_CHUNK` at a time in one encoding."""
+    dumps: list[dict[str, Any]] = []
+    for model in models:
+        if type(model) is NoOp:
+            if dumps:
+                yield canonical_json(dumps)[1:-1]
+                dumps = []
+            yield _noop_json(model)
+            continue
+        dumps.append(model.model_dump(mode="json", by_alias=True))
+        if len(dumps) == _CHUNK:
+            yield canonical_json(dumps)[1:-1]
+            dumps = []
+    if dumps:
+        yield canonical_json(dumps)[1:-1]
 
 
 def _json_of(model: BaseModel) -> bytes:

@@ -125,14 +125,16 @@ def _check(
 ) -> CampaignCheck:
     rules, rates = settings
     located = tally(send.numbers)
-    windows = check_windows(located, ring, rules)
+    ring_time = sys.intern(ring.isoformat())
+    outside, zones = _windows(located, ring, ring_time, rules, shared)
     seconds, duration = _call_length(send, rates)
-    cost = None
+    cost: str | None = None
+    cost_lines: tuple[CountryCost, ...] = ()
     if prices is not None and seconds is not None:
-        cost = campaign_cost(countries(located), seconds, prices)
+        cost, cost_lines = _cost(countries(located), seconds, prices, shared)
     return CampaignCheck(
         id=send.id,
-        ring_time=sys.intern(ring.isoformat()),
+        ring_time=ring_time,
         immediate=ring == now,
         declared=send.declared,
         suppressed=tuple(
@@ -140,13 +142,25 @@ def _check(
             for e in send.suppressed
         ),
         unchecked=tuple(key for key in UNSEEN_SOURCES if send.request.get(key)),
-        outside_window=windows.outside,
-        zones=_zone_rows(windows, shared),
+        outside_window=outside,
+        zones=zones,
         over_frequency=over,
         call_seconds=seconds,
         duration=sys.intern(duration),
-        cost=sys.intern(amount(cost.total)) if cost is not None else None,
-        cost_lines=tuple(
+        cost=cost,
+        cost_lines=cost_lines,
+    )
+
+
+def _cost(
+    located: Mapping[str | None, int], seconds: int, prices: PriceTable, shared: _Shared
+) -> tuple[str, tuple[CountryCost, ...]]:
+    """The cost and its lines, computed once per call length and count per country."""
+    key = ("cost", seconds, frozenset(located.items()))
+    found = shared.get(key)
+    if found is None:
+        cost = campaign_cost(located, seconds, prices)
+        lines = tuple(
             _one(
                 shared,
                 CountryCost,
@@ -155,15 +169,33 @@ def _check(
                 per_minute=str(line.per_minute),
                 amount=amount(line.amount),
             )
-            for line in (cost.lines if cost is not None else ())
-        ),
-    )
+            for line in cost.lines
+        )
+        found = shared[key] = (sys.intern(amount(cost.total)), lines)
+    return found
 
 
 #: Equal rows of a report, made once: most campaigns of a plan ring in the same zones at the
 #: same times and cost the same per country (10,000 sends: ~19 MB less, design.md 9).
 _Shared = dict[tuple[Any, ...], Any]
 _Row = TypeVar("_Row", ZoneRow, CountryCost)
+
+
+def _windows(
+    located: Mapping[Location, int],
+    ring: datetime,
+    ring_time: str,
+    rules: WindowRules,
+    shared: _Shared,
+) -> tuple[int, tuple[ZoneRow, ...]]:
+    """Numbers outside their window and the zone rows, computed once per ring time (as
+    written: the same instant written differently gives its own rows) and tally."""
+    key = ("windows", ring_time, frozenset(located.items()))
+    found = shared.get(key)
+    if found is None:
+        windows = check_windows(located, ring, rules)
+        found = shared[key] = (windows.outside, _zone_rows(windows, shared))
+    return found
 
 
 def _one(shared: _Shared, model: type[_Row], **fields: Any) -> _Row:

@@ -15,6 +15,7 @@ from typing import TextIO
 from reconciler.escape import for_terminal
 from reconciler.masking import mask_numbers
 from reconciler.models.plan import Action, ActionKind, Guard, Plan
+from reconciler.render.buffer import Lines, chunked
 from reconciler.render.changes import (
     errors_line,
     field_changes,
@@ -39,6 +40,11 @@ _FIELD_COLOURS = {"+": "green", "-": "red", "~": "yellow"}
 
 
 def render_text(plan: Plan, out: TextIO, options: RenderOptions) -> None:
+    with chunked(out) as lines:
+        _render(plan, lines, options)
+
+
+def _render(plan: Plan, out: Lines, options: RenderOptions) -> None:
     def paint(text: str, colour: str | None, bold: bool = False) -> str:
         text = clean(text)
         return styled(text, colour, bold=bold) if options.color and colour else text
