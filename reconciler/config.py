@@ -35,6 +35,7 @@ Errors name the file's line where it can be found: ``campaigns.toml:3:1: workspa
 from __future__ import annotations
 
 import difflib
+import functools
 import ipaddress
 import os
 import re
@@ -195,7 +196,7 @@ class Config:
     root: Path
     file: ConfigFile = field(default_factory=ConfigFile)
 
-    @property
+    @functools.cached_property
     def languages(self) -> frozenset[str]:
         return frozenset(DOCUMENTED_LANGUAGES) | frozenset(self.file.declarations.languages)
 

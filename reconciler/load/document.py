@@ -48,6 +48,8 @@ class Checked:
 
 def merge_defaults(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[str, Any]:
     """Deep-merge mappings, the declaration winning; ``null`` in the declaration unsets a key."""
+    if not defaults:  # no defaults.yaml: the declaration without its nulls
+        return {key: _without_nulls(value) for key, value in own.items() if value is not None}
     merged: dict[str, Any] = {
         key: value
         for key, value in defaults.items()

@@ -122,9 +122,9 @@ class _Builder:
     """One document's nodes -> Python objects, for the plain shapes a declaration has."""
 
     def __init__(self, loader: SafeLoader) -> None:
-        self.converters: dict[str, Callable[[Any], Any]] = {
-            tag: getattr(loader, name) for tag, name in _CONVERTED.items()
-        }
+        self.loader = loader
+        #: ruamel's constructor per tag, looked up on first use (most documents need one or two).
+        self.converters: dict[str, Callable[[Any], Any]] = {}
         self.built: dict[int, Any] = {}
         self.active: set[int] = set()
 
@@ -168,7 +168,10 @@ class _Builder:
             return node.value
         convert = self.converters.get(tag.suffix)
         if convert is None:
-            raise _Unusual
+            name = _CONVERTED.get(tag.suffix)
+            if name is None:
+                raise _Unusual
+            convert = self.converters[tag.suffix] = getattr(self.loader, name)
         return convert(node)
 
 

@@ -112,6 +112,12 @@ def _already_e164(raw: str) -> str | None:
 
 
 def _phone_number(value: str) -> str:
+    """A ``to`` entry: a valid number in E.164 is taken as it is (one regex for the shape, one
+    for the number: most numbers); anything else is checked on one line, then normalised."""
+    shape = _E164.fullmatch(value)
+    if shape is not None and fast_valid(shape.group(1)):
+        return value
+    _single_line(value)
     try:
         return normalise_number(value)
     except ValueError as exc:
@@ -166,7 +172,9 @@ def _pattern(pattern: str, rule: str) -> AfterValidator:
 
 def _language(value: str, info: ValidationInfo) -> str:
     context = info.context if isinstance(info.context, Mapping) else {}
-    allowed = frozenset(context.get("languages", DOCUMENTED_LANGUAGES))
+    allowed = context.get("languages", DOCUMENTED_LANGUAGES)
+    if not isinstance(allowed, frozenset):
+        allowed = frozenset(allowed)
     if value not in allowed:
         message = f"unknown language {value!r}"
         same = [tag for tag in sorted(allowed) if tag.lower() == value.lower()]
@@ -214,8 +222,7 @@ def _callback_url(value: str) -> str:
 
 PhoneNumber = Annotated[
     str,
-    SingleLine,
-    AfterValidator(_phone_number),
+    AfterValidator(_phone_number),  # which also checks SingleLine
     Field(json_schema_extra={"pattern": r"^\+[0-9 ().-]+$"}),
 ]
 _LANGUAGE_SCHEMA = {

@@ -76,14 +76,24 @@ def _code_of(prefix: str) -> tuple[int, int] | None:
 
 def fast_valid(digits: str) -> bool | None:
     """Whether ``+<digits>`` is a valid number, or None when only ``phonenumbers`` can tell."""
-    split = calling_code(digits)
-    if split is None:
+    found = _checker(digits[:3], len(digits))
+    if found is None:
         return None
-    code, national = split
-    if not national or national[0] == "0":
+    size, check = found
+    return None if digits[size] == "0" else check(digits[size:])
+
+
+@functools.cache
+def _checker(prefix: str, length: int) -> tuple[int, Check] | None:
+    """For numbers of ``length`` digits starting with ``prefix`` (their first three): the length
+    of their calling code and the test of their national number, or None when there is none
+    (one lookup per number instead of a split and a lookup)."""
+    split = _code_of(prefix)
+    if split is None or length == split[1]:
         return None
-    check = _check(code, len(national))
-    return None if check is None else check(national)
+    code, size = split
+    check = _check(code, length - size)
+    return None if check is None else (size, check)
 
 
 @functools.cache

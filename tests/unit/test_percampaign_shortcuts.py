@@ -15,9 +15,11 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pydantic_core import PydanticCustomError
 
 from reconciler.canonical import digest
 from reconciler.config import load_config
+from reconciler.models import declaration
 from reconciler.models.actions import NoOp
 from reconciler.models.plan import Plan
 from reconciler.models.policy import CampaignCheck, PolicyReport
@@ -138,3 +140,55 @@ def test_campaigns_sharing_zones_ring_times_and_costs_are_checked_as_if_alone(
     together = check_sends(sends, no_calls, policy, MONDAY_NOON).campaigns
     assert list(together) == each_alone(sends, policy, MONDAY_NOON)
     assert together[2].outside_window == 1
+
+
+def checked_the_long_way(value: str) -> tuple[str, str]:
+    """What a ``to`` entry gave before the shortcut: SingleLine, then normalise_number."""
+    try:
+        declaration._single_line(value)
+        return "ok", declaration.normalise_number(value)
+    except PydanticCustomError as exc:
+        return exc.type, exc.message()
+    except ValueError as exc:
+        return "phone_number", str(exc)
+
+
+def checked(value: str) -> tuple[str, str]:
+    try:
+        return "ok", declaration._phone_number(value)
+    except PydanticCustomError as exc:
+        return exc.type, exc.message()
+
+
+NUMBERS = [
+    "+306940000000",
+    "+30694000000",
+    "+3069400000000",
+    "+30 694 000 0000",
+    "+306940000000\n",
+    "+30694\x00000000",
+    "+12015550123",
+    "+447700900123",
+    "+442079460000",
+    "+390612345678",
+    "+4930123456",
+    "+300694000000",
+    "306940000000",
+    "+٣٠٦٩٤٠٠٠٠٠٠٠",
+    "",
+    "+",
+]
+
+
+@pytest.mark.parametrize("value", NUMBERS)
+def test_a_number_is_checked_as_before(value: str) -> None:
+    assert checked(value) == checked_the_long_way(value)
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["+30", "+1", "+44", "+39", "+7", "+800", "+979", "+"]),
+    st.text("0123456789 \n-", max_size=14),
+)
+def test_generated_numbers_are_checked_as_before(code: str, rest: str) -> None:
+    assert checked(code + rest) == checked_the_long_way(code + rest)
