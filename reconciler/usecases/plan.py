@@ -75,15 +75,19 @@ def plan_for(
     now: datetime,
     *,
     replace: Iterable[str] = (),
+    sealed: bool = True,
 ) -> Plan:
     """The diff of the declarations against ``state`` with the safe-to-send checks
     (docs/policy.md: suppression lists read here), and the workspace's guard limits.
 
-    ``replace``: ids to cancel and send again although unchanged (``--replace ID``).
+    ``replace``: ids to cancel and send again although unchanged (``--replace ID``);
+    ``sealed=False``: without the checksum (for a plan only shown as text or markdown).
     """
     inputs = policy_inputs(config, workspace, state)
     limits = guard_limits(workspace)
-    return plan_with_policy(campaigns, state, now, inputs, limits=limits, replace=replace)
+    return plan_with_policy(
+        campaigns, state, now, inputs, sealed=sealed, limits=limits, replace=replace
+    )
 
 
 def policy_inputs(config: Config, workspace: Workspace, state: State) -> PolicyInputs:
@@ -96,17 +100,27 @@ def policy_inputs(config: Config, workspace: Workspace, state: State) -> PolicyI
 
 
 def plan_workspace(
-    target: Target, now: datetime, *, refresh: bool = False, replace: Iterable[str] = ()
+    target: Target,
+    now: datetime,
+    *,
+    refresh: bool = False,
+    replace: Iterable[str] = (),
+    sealed: bool = True,
 ) -> PlanResult:
-    """Plan ``target``'s workspace (reading Routee tracking first with ``refresh``)."""
+    """Plan ``target``'s workspace (reading Routee tracking first with ``refresh``);
+    ``sealed=False``: without the checksum (a plan only shown as text or markdown)."""
     require_campaigns_dir(target.config)
     report = _refresh(target) if refresh else None
     with collector_paused():  # what a plan builds lives until it ends (design.md 9)
-        return _plan(target, now, report, replace)
+        return _plan(target, now, report, replace, sealed)
 
 
 def _plan(
-    target: Target, now: datetime, report: RefreshReport | None, replace: Iterable[str]
+    target: Target,
+    now: datetime,
+    report: RefreshReport | None,
+    replace: Iterable[str],
+    sealed: bool,
 ) -> PlanResult:
     config, workspace = target.config, target.workspace
     opened: OpenedWorkspace | None = None
@@ -121,7 +135,9 @@ def _plan(
     if opened is None:
         raise unopened
     notes = [*notes, *_seal_note(workspace, opened)]
-    plan = plan_for(config, workspace, opened.state, loaded.campaigns, now, replace=replace)
+    plan = plan_for(
+        config, workspace, opened.state, loaded.campaigns, now, replace=replace, sealed=sealed
+    )
     return PlanResult(loaded, plan, notes, report, opened.state)
 
 

@@ -51,13 +51,23 @@ def load(config: Any, state: Any) -> Any:
         return load_project(config, state)
 
 
+def plan(config: Any, target: Any, state: Any, campaigns: Any, now: Any) -> Any:
+    """The plan as ``plan`` makes it for a text plan: unsealed, where the tool has the option
+    (a text plan shows no checksum)."""
+    from reconciler.usecases.plan import plan_for
+
+    try:
+        return plan_for(config, target, state, campaigns, now, sealed=False)
+    except TypeError:  # a version without the option
+        return plan_for(config, target, state, campaigns, now)
+
+
 def steps(project: Path, workspace: str) -> Iterator[tuple[str, Callable[[], Any]]]:
     from datetime import UTC, datetime
 
     from reconciler.config import load_config
     from reconciler.render import RENDERERS, RenderOptions
     from reconciler.state.workspace import endpoint_for, open_workspace
-    from reconciler.usecases.plan import plan_for
 
     yield "imports", lambda: None
     config = load_config(project)
@@ -74,7 +84,7 @@ def steps(project: Path, workspace: str) -> Iterator[tuple[str, Callable[[], Any
     yield (
         "diff",
         lambda: found.setdefault(
-            "plan", plan_for(config, target, found["opened"].state, found["loaded"].campaigns, now)
+            "plan", plan(config, target, found["opened"].state, found["loaded"].campaigns, now)
         ),
     )
     yield "render", lambda: RENDERERS["text"](found["plan"], io.StringIO(), RenderOptions())

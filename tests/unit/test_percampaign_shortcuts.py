@@ -192,3 +192,22 @@ def test_a_number_is_checked_as_before(value: str) -> None:
 )
 def test_generated_numbers_are_checked_as_before(code: str, rest: str) -> None:
     assert checked(code + rest) == checked_the_long_way(code + rest)
+
+
+def test_an_unsealed_plan_is_the_sealed_plan_without_its_checksum(tmp_path: Path) -> None:
+    from reconciler.models.campaign import Campaign, SourceRef
+    from reconciler.models.state import State
+    from reconciler.plan.policy import plan_with_policy
+    from reconciler.plan.seal import seal, verify_checksum
+    from reconciler.policy.report import PolicyInputs
+
+    (tmp_path / "campaigns.toml").write_text(PRICES)
+    inputs = PolicyInputs(load_config(tmp_path).policy("production"))
+    body = {"from": "+306900000000", "to": ["+306912345678"], "message": {"text": "hi"}}
+    campaigns = [Campaign("a", 1, False, "a", body, digest(body), "d", SourceRef("c.yaml", 1, 1))]
+    state = State(lineage="l", workspace="w", endpoint="e")
+    sealed = plan_with_policy(campaigns, state, MONDAY_NOON, inputs)
+    unsealed = plan_with_policy(campaigns, state, MONDAY_NOON, inputs, sealed=False)
+    assert verify_checksum(sealed)
+    assert unsealed.checksum == ""
+    assert seal(unsealed) == sealed

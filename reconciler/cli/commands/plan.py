@@ -105,6 +105,8 @@ def command(
             current_time(os.environ, sandbox=target.workspace.is_sandbox),
             refresh=refresh,
             replace=replace,
+            # only the JSON plan and a saved one show the checksum: not hashed for the others
+            sealed=output_format == "json" or out is not None,
         )
     except CampaignsError as exc:
         lines = [p.text for p in protected]
