@@ -183,6 +183,8 @@ def _duplicates(key: str, values: list[Any], checked: Checked) -> None:
 
 
 def _number_duplicates(declared: list[str], recipients: Recipients, checked: Checked) -> None:
+    if not recipients.numbers and len(set(declared)) == len(declared):
+        return  # no number twice (and at most one unreadable ""): nothing to report
     seen: dict[str, str] = {}
     for index, number in enumerate(declared):
         if not number:

@@ -53,6 +53,11 @@ def tally(numbers: Iterable[str]) -> Counter[Location]:
     (in C), and only those under a code of several locations are looked up one by one.
     """
     numbers = list(numbers)
+    prefixes = {number[1:4] for number in numbers}
+    if len(prefixes) == 1:  # one campaign's numbers are mostly of one country: one lookup
+        fixed = _fixed_for_prefix(prefixes.pop())
+        if fixed is not None:
+            return Counter({fixed: len(numbers)})
     by_prefix = Counter(number[1:4] for number in numbers)
     located: Counter[Location] = Counter()
     slow: set[str] = set()

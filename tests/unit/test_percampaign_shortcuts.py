@@ -4,6 +4,7 @@ labels already in Routee's alphabet, the 5-byte submission tag, chunked checksum
 from __future__ import annotations
 
 import base64
+import contextlib
 import hashlib
 import io
 import unicodedata
@@ -211,3 +212,58 @@ def test_an_unsealed_plan_is_the_sealed_plan_without_its_checksum(tmp_path: Path
     assert verify_checksum(sealed)
     assert unsealed.checksum == ""
     assert seal(unsealed) == sealed
+
+
+@pytest.mark.parametrize(
+    ("size", "data", "limit", "expected"),
+    [
+        (0, b"", 10, b""),
+        (5, b"12345", 5, b"12345"),
+        (5, b"123456", 5, None),  # grew past the limit after fstat
+        (0, b"x" * 200_000, 300_000, b"x" * 200_000),  # grew: read on in chunks
+        (0, b"x" * 200_000, 100_000, None),
+    ],
+)
+def test_a_file_is_read_to_its_end_and_no_further_than_the_limit(
+    size: int, data: bytes, limit: int, expected: bytes | None
+) -> None:
+    import os
+    import threading
+
+    from reconciler.load.source import _read_to_end
+
+    reader, writer = os.pipe()
+
+    def feed() -> None:
+        with contextlib.suppress(BrokenPipeError):  # the reader stopped at the limit
+            os.write(writer, data)
+        os.close(writer)
+
+    feeder = threading.Thread(target=feed)
+    feeder.start()
+    try:
+        assert _read_to_end(reader, size, limit) == expected
+    finally:
+        os.close(reader)
+        feeder.join()
+
+
+@pytest.mark.parametrize(
+    "numbers",
+    [
+        [],
+        ["+306912345678"],
+        ["+306912345678", "+306912345679"],
+        ["+12125550123"],
+        ["+306912345678", "+12125550123"],
+        ["+447700900123", "+447700900124"],
+    ],
+)
+def test_a_tally_of_one_calling_code_is_the_tally_the_long_way(numbers: list[str]) -> None:
+    from collections import Counter
+
+    from reconciler.policy import zones
+
+    long_way: Counter[zones.Location] = Counter(zones.locate(n) for n in numbers)
+    assert zones.tally(numbers) == long_way
+    assert list(zones.tally(numbers)) == list(long_way)
