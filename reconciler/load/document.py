@@ -31,6 +31,8 @@ from reconciler.models.declaration import (
     unknown_key_message,
 )
 
+#: Keys of a declaration left out of its ``declHash``.
+_UNWRITTEN = frozenset(("id", "revision", "cancel", "toFile", *POLICY_KEYS))
 #: Keys that replace each other: a default for one is not merged under a declaration of the other.
 ALTERNATIVES = {"message": "fileURL", "fileURL": "message"}
 
@@ -221,11 +223,7 @@ def _campaign(
     for key in ("contacts", "groups"):
         if not request.get(key, True):
             del request[key]
-    written = {
-        key: value
-        for key, value in own.items()
-        if key not in ("id", "revision", "cancel", "toFile", *POLICY_KEYS)
-    }
+    written = {key: value for key, value in own.items() if key not in _UNWRITTEN}
     if "to" in written:
         written["to"] = declared
     decl = {"declaration": written, "toFile": recipients.digest or None}

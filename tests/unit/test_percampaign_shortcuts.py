@@ -267,3 +267,58 @@ def test_a_tally_of_one_calling_code_is_the_tally_the_long_way(numbers: list[str
     long_way: Counter[zones.Location] = Counter(zones.locate(n) for n in numbers)
     assert zones.tally(numbers) == long_way
     assert list(zones.tally(numbers)) == list(long_way)
+
+
+def depth(value: Any) -> int:
+    if isinstance(value, dict):
+        return 1 + max((depth(v) for v in [*value.keys(), *value.values()]), default=0)
+    if isinstance(value, list):
+        return 1 + max((depth(v) for v in value), default=0)
+    return 0
+
+
+nested = st.recursive(
+    st.sampled_from(["x", "a b", "-1", "", None, 1]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.sampled_from("ab"), inner),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300)
+@given(nested, st.sampled_from([None, True, False]))
+def test_no_text_nests_deeper_than_its_collection_openers(value: Any, flow: bool | None) -> None:
+    from ruamel.yaml import YAML
+
+    from reconciler.load.source import collection_openers
+    from reconciler.load.yaml_loader import load_documents
+
+    yaml = YAML(typ="safe", pure=True)
+    yaml.default_flow_style = flow
+    text = io.StringIO()
+    yaml.dump(value, text)
+    [loaded] = load_documents(text.getvalue())
+    assert depth(loaded) <= collection_openers(text.getvalue())
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[" * 1001,
+        "{a: " * 1001,
+        "- " * 1001 + "x",
+        "a:\n" + "".join(" " * i + "b:\n" for i in range(1, 1002)),
+    ],
+)
+def test_a_text_with_more_openers_than_the_depth_limit_is_still_measured(text: str) -> None:
+    from reconciler.load.source import (
+        MAX_DEPTH,
+        SourceFile,
+        collection_openers,
+        nesting_bound,
+        parse_yaml,
+    )
+
+    assert collection_openers(text) > MAX_DEPTH
+    parsed = parse_yaml(SourceFile(path=Path("x.yaml"), rel="x.yaml"), text)
+    refused = [f for f in parsed.findings if f.message.startswith("nests more than")]
+    assert bool(refused) == (nesting_bound(text) > MAX_DEPTH)
