@@ -37,7 +37,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from reconciler.enums import DOCUMENTED_LANGUAGES, INT32_MAX, SENDER_PATTERN
-from reconciler.models.phone import calling_code, fast_valid
+from reconciler.models.phone import calling_code, fast_valid, valid_e164
 from reconciler.models.rules import impossible_date, whole_number
 
 #: Routee's limit on each of ``to``, ``contacts`` and ``groups`` (after ``toFile`` is merged).
@@ -112,10 +112,9 @@ def _already_e164(raw: str) -> str | None:
 
 
 def _phone_number(value: str) -> str:
-    """A ``to`` entry: a valid number in E.164 is taken as it is (one regex for the shape, one
-    for the number: most numbers); anything else is checked on one line, then normalised."""
-    shape = _E164.fullmatch(value)
-    if shape is not None and fast_valid(shape.group(1)):
+    """A ``to`` entry: a valid number in E.164 is taken as it is (one regex: most numbers);
+    anything else is checked on one line, then normalised."""
+    if valid_e164(value):
         return value
     _single_line(value)
     try:

@@ -117,15 +117,45 @@ def _check(code: int, length: int) -> Check | None:
         return None
     if general is None or not patterns:
         return _never
-    general_re = re.compile(general)
-    any_type = re.compile("|".join(f"(?:{p})" for p in patterns))
+    return _Valid(general, "|".join(f"(?:{p})" for p in patterns))
 
-    def check(national: str) -> bool:
+
+class _Valid:
+    """A national number matches the general pattern and one of the type patterns."""
+
+    def __init__(self, general: str, types: str) -> None:
+        self.general, self.types = general, types
+        self.general_re, self.types_re = re.compile(general), re.compile(types)
+
+    def __call__(self, national: str) -> bool:
         return (
-            general_re.fullmatch(national) is not None and any_type.fullmatch(national) is not None
+            self.general_re.fullmatch(national) is not None
+            and self.types_re.fullmatch(national) is not None
         )
 
-    return check
+
+def valid_e164(raw: str) -> bool:
+    """Whether ``raw`` is a valid number written in E.164 with one regex (what most numbers of a
+    plan are); False where :func:`fast_valid` would not answer True, so ask the long way then."""
+    pattern = _e164_pattern(raw[1:4], len(raw))
+    return pattern is not None and pattern.fullmatch(raw) is not None
+
+
+@functools.cache
+def _e164_pattern(prefix: str, length: int) -> re.Pattern[str] | None:
+    """One regex for ``+<digits>`` of ``length`` characters whose digits start with ``prefix``:
+    the shape E.164 allows (7 to 15 ASCII digits), the calling code, a national number without
+    a leading zero, and :func:`fast_valid`'s two patterns (both must match the whole of it)."""
+    if not (prefix.isascii() and prefix.isdigit() and prefix[0] != "0" and 8 <= length <= 16):
+        return None
+    found = _checker(prefix, length - 1)
+    if found is None:
+        return None
+    size, valid = found
+    if not isinstance(valid, _Valid):  # no pattern allows this length: the long way says why
+        return None
+    national = rf"(?=[1-9][0-9]*\Z)(?=(?:{valid.general})\Z)(?:{valid.types})"
+    return re.compile(rf"\+{prefix[:size]}{national}", re.ASCII)
 
 
 def _pattern(desc: PhoneNumberDesc | None, length: int) -> str | None:

@@ -20,7 +20,7 @@ from pydantic_core import PydanticCustomError
 
 from reconciler.canonical import digest
 from reconciler.config import load_config
-from reconciler.models import declaration
+from reconciler.models import declaration, phone
 from reconciler.models.actions import NoOp
 from reconciler.models.plan import Plan
 from reconciler.models.policy import CampaignCheck, PolicyReport
@@ -322,3 +322,41 @@ def test_a_text_with_more_openers_than_the_depth_limit_is_still_measured(text: s
     parsed = parse_yaml(SourceFile(path=Path("x.yaml"), rel="x.yaml"), text)
     refused = [f for f in parsed.findings if f.message.startswith("nests more than")]
     assert bool(refused) == (nesting_bound(text) > MAX_DEPTH)
+
+
+def valid_the_long_way(raw: str) -> bool:
+    """What _phone_number's shortcut asked before: E.164's shape, then fast_valid's answer."""
+    shape = declaration._E164.fullmatch(raw)
+    return shape is not None and phone.fast_valid(shape.group(1)) is True
+
+
+def test_every_region_example_and_its_neighbours_get_the_same_answer() -> None:
+    import phonenumbers
+
+    valid = 0
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in range(12):
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None:
+                continue
+            raw = phonenumbers.format_number(example, 0)
+            last = str((int(raw[-1]) + 1) % 10)
+            for variant in (raw, raw[:-1], raw + "5", raw[:-1] + last, raw + "\n", " " + raw):
+                assert phone.valid_e164(variant) == valid_the_long_way(variant), variant
+                valid += phone.valid_e164(variant)
+    assert valid > 1000  # the one-regex path really answers for most regions
+
+
+@settings(max_examples=500)
+@given(st.text("+0123456789٣ \n", max_size=18))
+def test_any_text_gets_the_same_answer(raw: str) -> None:
+    assert phone.valid_e164(raw) == valid_the_long_way(raw)
+
+
+@settings(max_examples=300)
+@given(
+    st.sampled_from(["+30", "+31", "+49", "+33", "+357", "+1", "+7"]),
+    st.text("0123456789", max_size=14),
+)
+def test_numbers_under_common_codes_get_the_same_answer(code: str, rest: str) -> None:
+    assert phone.valid_e164(code + rest) == valid_the_long_way(code + rest)
