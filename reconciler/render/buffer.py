@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from itertools import islice
 from typing import TextIO
 
 #: Lines held before they are written: ~100 kB of plan text.
@@ -29,8 +30,11 @@ class Lines:
             self.flush()
 
     def writelines(self, texts: Iterable[str]) -> None:
-        for text in texts:
-            self.write(text)
+        each = iter(texts)
+        while batch := list(islice(each, self.chunk)):
+            self.parts += batch
+            if len(self.parts) >= self.chunk:
+                self.flush()
 
     def flush(self) -> None:
         if self.parts:
