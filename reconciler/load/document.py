@@ -33,6 +33,8 @@ from reconciler.models.declaration import (
 
 #: Keys of a declaration left out of its ``declHash``.
 _UNWRITTEN = frozenset(("id", "revision", "cancel", "toFile", *POLICY_KEYS))
+#: Types of YAML values that are never a ``Mapping`` (exactly these types, not subclasses).
+_NOT_MAPPINGS = frozenset({str, list, int, float, bool})
 #: Keys that replace each other: a default for one is not merged under a declaration of the other.
 ALTERNATIVES = {"message": "fileURL", "fileURL": "message"}
 
@@ -68,6 +70,8 @@ def merge_defaults(defaults: Mapping[str, Any], own: Mapping[str, Any]) -> dict[
 
 def _without_nulls(value: Any) -> Any:
     """Nested mappings lose their null keys too (lists are left alone: nulls there are errors)."""
+    if type(value) in _NOT_MAPPINGS:  # most values: no ABC check needed to tell
+        return value
     if isinstance(value, Mapping):
         return {key: _without_nulls(item) for key, item in value.items() if item is not None}
     return value
