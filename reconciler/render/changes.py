@@ -48,8 +48,13 @@ class FieldChange:
         return f"~ {self.path}: {show(self.before)} → {show(self.after)}"
 
 
+#: ``json.dumps(value, ensure_ascii=False, sort_keys=True)`` without an encoder built per call
+#: (two per campaign shown: its sender and its text).
+_SHOW = json.JSONEncoder(ensure_ascii=False, sort_keys=True)
+
+
 def show(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return _SHOW.encode(value)
 
 
 def field_changes(before: dict[str, Any] | None, after: dict[str, Any] | None) -> list[FieldChange]:

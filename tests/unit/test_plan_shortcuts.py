@@ -184,3 +184,15 @@ def test_a_tally_of_one_calling_code_is_the_tally_the_long_way(numbers: list[str
     long_way: Counter[zones.Location] = Counter(zones.locate(n) for n in numbers)
     assert zones.tally(numbers) == long_way
     assert list(zones.tally(numbers)) == list(long_way)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["a", 'é\u2028\n"', "\x00", 1, 1.5, None, True, {"b": 1, "a": [1, "x"]}, ["z", {"y": None}]],
+)
+def test_a_value_is_shown_as_json_dumps_shows_it(value: Any) -> None:
+    import json
+
+    from reconciler.render.changes import show
+
+    assert show(value) == json.dumps(value, ensure_ascii=False, sort_keys=True)
