@@ -9,6 +9,7 @@ error is raised only when there is nothing else to report.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,10 +22,11 @@ from reconciler.load import LoadError, LoadResult, load_project
 from reconciler.load.paths import require_campaigns_dir
 from reconciler.load.suppression import read_policy
 from reconciler.models.campaign import Campaign
-from reconciler.models.plan import Plan
+from reconciler.models.plan import Plan, Problem
 from reconciler.models.state import State
 from reconciler.plan.guards import GuardLimits
 from reconciler.plan.policy import plan_with_policy
+from reconciler.plan.seal import seal
 from reconciler.policy.optouts import suppressed_by_opt_outs
 from reconciler.policy.report import PolicyInputs
 from reconciler.state.seal import state_key
@@ -106,13 +108,51 @@ def plan_workspace(
     refresh: bool = False,
     replace: Iterable[str] = (),
     sealed: bool = True,
+    review: Review | None = None,
 ) -> PlanResult:
     """Plan ``target``'s workspace (reading Routee tracking first with ``refresh``);
-    ``sealed=False``: without the checksum (a plan only shown as text or markdown)."""
+    ``sealed=False``: without the checksum (a plan only shown as text or markdown);
+    ``review``: what ``--base`` adds to a pull request's plan, sealed with the rest."""
     require_campaigns_dir(target.config)
     report = _refresh(target) if refresh else None
     with collector_paused():  # what a plan builds lives until it ends (design.md 9)
-        return _plan(target, now, report, replace, sealed)
+        result = _plan(target, now, report, replace)
+    if result.plan is None:
+        return result
+    plan = result.plan if review is None else review.added_to(result.plan)
+    return dataclasses.replace(result, plan=seal(plan) if sealed else plan)
+
+
+@dataclass(frozen=True)
+class Review:
+    """What ``plan --base REF`` adds for a pull request's review (design.md 10), in the plan
+    before it is sealed, so that a saved plan's checksum covers it.
+
+    ``protected``: a plan error per file only apply writes that changed since ``base``, found
+    before anything is planned, so that the command names them even when the edit breaks the
+    state. Then, once planned, a warning per guard trailer the next apply would honour.
+    """
+
+    target: Target
+    base: str
+    protected: tuple[Problem, ...]
+
+    @classmethod
+    def of(cls, target: Target, base: str) -> Review:
+        from reconciler.protected import protected_changes
+
+        changed = protected_changes(target.config.root, base)
+        return cls(
+            target, base, tuple(Problem(source=c.path, message=c.message(base)) for c in changed)
+        )
+
+    def added_to(self, plan: Plan) -> Plan:
+        from reconciler.apply.trailers import trailers_in_force
+
+        found = trailers_in_force(self.target.config.root, self.target.workspace.name)
+        errors = (*self.protected, *plan.errors)
+        warnings = (*plan.warnings, *(Problem(message=t.describe()) for t in found))
+        return plan.model_copy(update={"errors": errors, "warnings": warnings})
 
 
 def _plan(
@@ -120,7 +160,6 @@ def _plan(
     now: datetime,
     report: RefreshReport | None,
     replace: Iterable[str],
-    sealed: bool,
 ) -> PlanResult:
     config, workspace = target.config, target.workspace
     opened: OpenedWorkspace | None = None
@@ -136,7 +175,7 @@ def _plan(
         raise unopened
     notes = [*notes, *_seal_note(workspace, opened)]
     plan = plan_for(
-        config, workspace, opened.state, loaded.campaigns, now, replace=replace, sealed=sealed
+        config, workspace, opened.state, loaded.campaigns, now, replace=replace, sealed=False
     )
     return PlanResult(loaded, plan, notes, report, opened.state)
 

@@ -128,3 +128,24 @@ def test_the_comment_lists_every_guard_trailer_in_force_and_its_commit(repo: Pat
     assert code == 0, out
     assert f"guard trailer Campaigns-Allow-Sends: 120 (commit {sha}) is in force" in out
     assert f"guard trailer Campaigns-Allow-Late: 1 (commit {later}) is in force" in out
+
+
+def test_a_saved_plan_with_trailers_in_force_carries_a_checksum_that_covers_them(
+    repo: Path,
+) -> None:
+    """The trailer warnings are in the plan before it is sealed: apply would otherwise call the
+    saved file edited (plan.yml saves exactly such a plan: --base, --out)."""
+    from reconciler.plan.seal import document_checksum
+    from reconciler.usecases.plan_file import read_plan
+
+    (repo / "campaigns" / "promo.yaml").write_text(DECLARATION.replace("Hi", "Hello"))
+    git(repo, "commit", "-q", "-am", "edit", "-m", "Campaigns-Allow-Sends: 120")
+    saved = repo.parent / "plan.json"
+    code, out, err = plan(repo, "--base", "main", "--format", "json", "--out", str(saved))
+    assert code == 0, err
+    shown = json.loads(out)
+    assert any("Campaigns-Allow-Sends: 120" in w["message"] for w in shown["warnings"])
+    assert shown["checksum"] == document_checksum(shown)
+    kept = json.loads(saved.read_text())
+    assert kept["warnings"] == shown["warnings"] and kept["checksum"] == shown["checksum"]
+    read_plan(saved)  # raises when the checksum does not match the content

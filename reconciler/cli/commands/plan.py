@@ -17,9 +17,8 @@ from reconciler.cli.options import Target, in_ci, replace_option, target_options
 from reconciler.clock import current_time
 from reconciler.errors import CampaignsError, ExitCode
 from reconciler.escape import for_terminal
-from reconciler.models.plan import Problem
 from reconciler.render import RENDERERS, RenderOptions
-from reconciler.usecases.plan import plan_workspace
+from reconciler.usecases.plan import Review, plan_workspace
 
 
 @click.command("plan")
@@ -98,7 +97,8 @@ def command(
     """
     ctx = click.get_current_context()
     # First: a pull request's edit of the state must be reported even when it breaks the state.
-    protected = protected_problems(target, base) if base is not None else []
+    review = Review.of(target, base) if base is not None else None
+    protected = review.protected if review is not None else ()
     try:
         result = plan_workspace(
             target,
@@ -107,6 +107,7 @@ def command(
             replace=replace,
             # only the JSON plan and a saved one show the checksum: not hashed for the others
             sealed=output_format == "json" or out is not None,
+            review=review,
         )
     except CampaignsError as exc:
         lines = [p.text for p in protected]
@@ -131,10 +132,6 @@ def command(
             findings = [str(finding) for finding in result.loaded.findings]
             fail_comment(target, "\n".join([*(p.text for p in protected), *findings]))
         ctx.exit(ExitCode.ERROR)
-    if protected:
-        plan = plan.model_copy(update={"errors": (*protected, *plan.errors)})
-    if base is not None:  # a reviewer must see every override the next apply would honour
-        plan = plan.model_copy(update={"warnings": (*plan.warnings, *trailer_warnings(target))})
     colour = sys.stdout.isatty() and not no_color and not os.environ.get("NO_COLOR")
     options = RenderOptions(color=colour, mask=mask or in_ci())
     RENDERERS[output_format](plan, sys.stdout, options)
@@ -149,22 +146,6 @@ def command(
         err.write(f"Saved the plan to {out}: apply it with `{apply_command(target, out)}`.\n")
     if detailed_exitcode and plan.changes:
         ctx.exit(ExitCode.CHANGES)
-
-
-def protected_problems(target: Target, base: str) -> list[Problem]:
-    """A plan error for each file only apply writes that changed since ``base`` (``--base``)."""
-    from reconciler.protected import protected_changes
-
-    changed = protected_changes(target.root, base)
-    return [Problem(source=c.path, message=c.message(base)) for c in changed]
-
-
-def trailer_warnings(target: Target) -> list[Problem]:
-    """A warning per guard trailer in force (``--base``: the pull-request comment lists them)."""
-    from reconciler.apply.trailers import trailers_in_force
-
-    found = trailers_in_force(target.root, target.workspace.name)
-    return [Problem(message=trailer.describe()) for trailer in found]
 
 
 def fail_comment(target: Target, message: str) -> None:
