@@ -12,6 +12,8 @@ file with anything to report is always parsed, so findings never depend on eithe
 
 from __future__ import annotations
 
+import functools
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,27 +24,30 @@ from pydantic import ValidationError
 from reconciler.collector import collector_paused
 from reconciler.config import Config
 from reconciler.load.cache import ParseCache
-from reconciler.load.document import check_document, translate
+from reconciler.load.document import translate
+from reconciler.load.file_check import Context, FileOutcome, check_file, document_problem
 from reconciler.load.findings import Finding, LoadError, LoadResult
-from reconciler.load.keys import CleanFile, Placed, SourceKeys, ToFile
-from reconciler.load.locate import Locator, field_name, locate
+from reconciler.load.keys import CleanFile, SourceKeys
+from reconciler.load.locate import Locator, locate
 from reconciler.load.paths import CAMPAIGNS, declaration_files
 from reconciler.load.recorded import recorded_file
 from reconciler.load.source import (
-    MAX_EXPANDED_VALUES,
     MAX_YAML_BYTES,
     Document,
     SourceFile,
-    expanded_size,
     parse_yaml,
     read_text,
     read_yaml,
 )
-from reconciler.models.campaign import Campaign, SourceRef
+from reconciler.load.workers import Worker, planned_jobs, worth_forking
+from reconciler.models.campaign import Campaign
 from reconciler.models.declaration import TOOL_KEYS, Defaults, Issue
 from reconciler.models.state import State
 
 DEFAULTS_FILE = "defaults.yaml"
+#: The parent's run of files, against a worker's: reading a file and merging what a worker found
+#: in it cost the parent about a tenth of what parsing and checking it costs (docs/scaling.md).
+PARENT_SHARE = 0.85
 
 
 @dataclass
@@ -94,12 +99,14 @@ def _load(config: Config, state: State | None, sources: bool) -> LoadResult:
     keys = SourceKeys.make(run.defaults, config.languages)
     cache = ParseCache.open(config.root) if keys is not None else None
     shortcuts = None if keys is None else _KnownSources(keys, state, cache)
+    declarations: list[tuple[Path, str]] = []
     for path, rel in files:
         if _misnamed_defaults(rel):
             message = f"the defaults file must be named {DEFAULTS_FILE}: rename it (not read)"
             run.findings.add(Finding(rel, 1, 1, "file", message))
         elif rel != defaults_rel:
-            _load_path(run, path, rel, shortcuts)
+            declarations.append((path, rel))
+    _load_declarations(run, declarations, shortcuts)
     if cache is not None:
         cache.prune()
     duplicated = _check_unique_ids(run)
@@ -127,22 +134,6 @@ def _misnamed_defaults(rel: str) -> bool:
     return folder == CAMPAIGNS and name.lower() == DEFAULTS_FILE != name
 
 
-def _document_problem(document: Document) -> Issue | None:
-    try:
-        size = expanded_size(document.data)
-    except RecursionError:
-        return Issue((), "nested too deeply", "mapping")
-    if size is None:
-        return Issue((), "a YAML alias refers to itself", "mapping")
-    if size > MAX_EXPANDED_VALUES:
-        message = (
-            f"more than {MAX_EXPANDED_VALUES} values once YAML aliases are expanded "
-            "(an alias bomb?); refused"
-        )
-        return Issue((), message, "mapping")
-    return None
-
-
 def _load_defaults(run: _ProjectLoad, source: SourceFile) -> None:
     run.findings.update(source.findings)
     documents = [d for d in source.documents if d.data is not None]
@@ -163,7 +154,7 @@ def _load_defaults(run: _ProjectLoad, source: SourceFile) -> None:
 
 
 def _defaults_issues(document: Document) -> list[Issue]:
-    problem = _document_problem(document)
+    problem = document_problem(document)
     if problem is not None:
         return [problem]
     data = document.data
@@ -186,28 +177,95 @@ def _defaults_issues(document: Document) -> list[Issue]:
     return issues
 
 
-def _load_path(run: _ProjectLoad, path: Path, rel: str, shortcuts: _KnownSources | None) -> None:
-    """Load one file: from the state or the parse cache when it is unchanged, else parse it."""
-    if shortcuts is None:
-        _load_file(run, read_yaml(path, rel))
-        return
+@dataclass(slots=True)
+class _Read:
+    """A declaration file as the parent read it, waiting for its turn to be merged."""
+
+    source: SourceFile  # path, name and text: what a duplicate id is located in
+    key: str | None = None
+    #: Decided without parsing: taken from the state or the parse cache, or unreadable.
+    clean: CleanFile | None = None
+    outcome: FileOutcome | None = None
+
+    @property
+    def parse(self) -> bool:
+        return self.clean is None and self.outcome is None
+
+
+def _load_declarations(
+    run: _ProjectLoad, files: list[tuple[Path, str]], shortcuts: _KnownSources | None
+) -> None:
+    """Read every file here, parse and check those that need it in up to
+    :func:`planned_jobs` processes (each its run of files), and merge in file order."""
+    context = Context(run.defaults, run.defaults_locator, run.config.root, run.config.languages)
+    parts = _split(files, planned_jobs(len(files)))
+    pending: list[tuple[list[_Read], Worker[list[FileOutcome]] | list[FileOutcome]]] = []
+    try:
+        for number, part in enumerate(parts):
+            reads = [_read(run, path, rel, shortcuts) for path, rel in part]
+            task = functools.partial(_parse_all, [r.source for r in reads if r.parse], context)
+            here = number == len(parts) - 1 or not worth_forking(len(task.args[0]))
+            pending.append((reads, task() if here else Worker.start(task)))
+        for reads, parsed in pending:
+            outcomes = iter(parsed if isinstance(parsed, list) else parsed.result())
+            for read in reads:
+                _merge(run, read, next(outcomes) if read.parse else read.outcome, shortcuts)
+    finally:
+        for _, parsed in pending:
+            if isinstance(parsed, Worker):
+                parsed.stop()
+
+
+def _split(files: list[tuple[Path, str]], jobs: int) -> list[list[tuple[Path, str]]]:
+    """``files`` in ``jobs`` consecutive runs; the last, the parent's, is smaller by
+    :data:`PARENT_SHARE` (the parent also reads every file and unpickles the results)."""
+    weights = [1.0] * (jobs - 1) + [PARENT_SHARE]
+    total = sum(weights)
+    bounds = [0]
+    for weight in weights[:-1]:
+        bounds.append(bounds[-1] + round(len(files) * weight / total))
+    bounds.append(len(files))
+    return [files[start:end] for start, end in itertools.pairwise(bounds)]
+
+
+def _parse_all(sources: list[SourceFile], context: Context) -> list[FileOutcome]:
+    """Parse and check each file (in a worker, or here): nothing outside the result changes."""
+    return [check_file(parse_yaml(SourceFile(s.path, s.rel), s.text), context) for s in sources]
+
+
+def _read(run: _ProjectLoad, path: Path, rel: str, shortcuts: _KnownSources | None) -> _Read:
+    """Read one file; take it from the state or the parse cache when it is unchanged."""
     source = SourceFile(path=path, rel=rel)
     raw, text, problem = read_text(path, rel, MAX_YAML_BYTES)
     if text is None:
-        source.findings.append(problem)  # type: ignore[arg-type]
-        _load_file(run, source)
-        return
+        return _Read(source, outcome=FileOutcome(findings=[problem]))  # type: ignore[list-item]
+    source.text = text
+    if shortcuts is None:
+        return _Read(source)
     key = shortcuts.keys.key(rel, raw)
-    clean = _unparsed(run, shortcuts, path, rel, key)
-    if clean is None:
-        clean = _load_file(run, parse_yaml(source, text))
-        if clean is not None and shortcuts.cache is not None:
-            shortcuts.cache.put(key, clean)
+    return _Read(source, key, _unparsed(run, shortcuts, path, rel, key))
+
+
+def _merge(
+    run: _ProjectLoad, read: _Read, outcome: FileOutcome | None, shortcuts: _KnownSources | None
+) -> None:
+    """Add one file's campaigns, ids and findings to the load, as the serial load did."""
+    if outcome is None:
+        clean = read.clean
+        assert clean is not None
+        _take(run, read.source, clean)
     else:
-        source.text = text  # for locating a duplicate id, parsed only if there is one
-        _take(run, source, clean)
-    if clean is not None and run.sources:
-        run.clean[rel] = (key, clean)
+        run.findings.update(outcome.findings)
+        locator = Locator(read.source)
+        for item in outcome.placed:
+            run.campaigns.append(item.campaign)
+        for value, index, line in outcome.ids:
+            run.ids.setdefault(value, []).append((locator, index, line))
+        clean = outcome.clean_file
+        if clean is not None and shortcuts is not None and shortcuts.cache is not None:
+            shortcuts.cache.put(read.key, clean)  # type: ignore[arg-type]
+    if clean is not None and run.sources and read.key is not None:
+        run.clean[read.source.rel] = (read.key, clean)
 
 
 def _unparsed(
@@ -229,54 +287,6 @@ def _take(run: _ProjectLoad, source: SourceFile, clean: CleanFile) -> None:
         run.campaigns.append(item.campaign)
         places = run.ids.setdefault(item.campaign.id, [])
         places.append((locator, item.index, item.campaign.source.line))
-
-
-def _load_file(run: _ProjectLoad, source: SourceFile) -> CleanFile | None:
-    """Check every document; what the file produced, or None if it has any problem."""
-    run.findings.update(source.findings)
-    clean = not source.findings
-    placed: list[Placed] = []
-    files: list[ToFile] = []
-    # The locator keeps the text only: the parsed documents are garbage once the file is done.
-    locator = Locator(SourceFile(path=source.path, rel=source.rel, text=source.text))
-    for document in source.documents:
-        if document.data is None:
-            continue
-        ref = SourceRef(source.rel, document.line, document.column)
-        problem = _document_problem(document)
-        if problem is not None:
-            run.findings.add(Finding(source.rel, document.line, 1, field_name(()), problem.message))
-            clean = False
-            continue
-        checked = check_document(
-            document.data,
-            defaults=run.defaults,
-            path=source.path,
-            source=ref,
-            root=run.config.root,
-            languages=run.config.languages,
-        )
-        run.findings.update(checked.findings)
-        for issue in checked.issues:
-            run.findings.add(
-                locate(issue, locator, document.index, document.line, run.defaults_locator)
-            )
-        _record_id(run, document, locator)
-        files.extend([checked.to_file] if checked.to_file else [])
-        if checked.campaign is None:
-            clean = False
-        else:
-            run.campaigns.append(checked.campaign)
-            placed.append(Placed(checked.campaign, document.index))
-    return CleanFile(placed, files) if clean else None
-
-
-def _record_id(run: _ProjectLoad, document: Document, locator: Locator) -> None:
-    data = document.data
-    value = data.get("id") if isinstance(data, Mapping) else None
-    if not isinstance(value, str):
-        return
-    run.ids.setdefault(value, []).append((locator, document.index, document.line))
 
 
 def _check_unique_ids(run: _ProjectLoad) -> set[str]:
