@@ -27,7 +27,7 @@ from reconciler.load.cache import ParseCache
 from reconciler.load.document import translate
 from reconciler.load.file_check import Context, FileOutcome, check_file, document_problem
 from reconciler.load.findings import Finding, LoadError, LoadResult
-from reconciler.load.keys import CleanFile, SourceKeys
+from reconciler.load.keys import CleanFile, Placed, SourceKeys, ToFile
 from reconciler.load.locate import Locator, locate
 from reconciler.load.paths import CAMPAIGNS, declaration_files
 from reconciler.load.recorded import recorded_file
@@ -39,12 +39,14 @@ from reconciler.load.source import (
     read_text,
     read_yaml,
 )
-from reconciler.load.workers import Worker, planned_jobs, worth_forking
-from reconciler.models.campaign import Campaign
+from reconciler.load.workers import Worker, by_fields, planned_jobs, worth_forking
+from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.declaration import TOOL_KEYS, Defaults, Issue
 from reconciler.models.state import State
 
 DEFAULTS_FILE = "defaults.yaml"
+#: What a worker sends back, pickled as tuples of fields (:func:`by_fields`).
+_COMPACT = by_fields([FileOutcome, Placed, Campaign, SourceRef, Finding, ToFile])
 #: The parent's run of files, against a worker's: reading a file and merging what a worker found
 #: in it cost the parent about a tenth of what parsing and checking it costs (docs/scaling.md).
 PARENT_SHARE = 0.85
@@ -205,7 +207,7 @@ def _load_declarations(
             reads = [_read(run, path, rel, shortcuts) for path, rel in part]
             task = functools.partial(_parse_all, [r.source for r in reads if r.parse], context)
             here = number == len(parts) - 1 or not worth_forking(len(task.args[0]))
-            pending.append((reads, task() if here else Worker.start(task)))
+            pending.append((reads, task() if here else Worker.start(task, _COMPACT)))
         for reads, parsed in pending:
             outcomes = iter(parsed if isinstance(parsed, list) else parsed.result())
             for read in reads:

@@ -92,8 +92,8 @@ def forks(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
     started: list[int | None] = []
     real: Callable[..., Worker[Any]] = Worker.start.__func__  # type: ignore[attr-defined]
 
-    def spy(cls: type[Worker[Any]], task: Callable[[], Any]) -> Worker[Any]:
-        worker = real(cls, task)
+    def spy(cls: type[Worker[Any]], task: Callable[[], Any], *args: Any) -> Worker[Any]:
+        worker = real(cls, task, *args)
         started.append(worker.pid)
         return worker
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import pickle
 import signal
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,8 @@ from reconciler.load.workers import (
     JOBS_ENV,
     MIN_FILES_PER_JOB,
     Worker,
+    _pickled,
+    by_fields,
     planned_jobs,
     usable_cores,
     worth_forking,
@@ -164,3 +168,17 @@ def test_no_fork_on_a_system_without_it_or_with_another_thread(
     assert planned_jobs(10_000) == 4
     monkeypatch.delattr(os, "fork")
     assert planned_jobs(10_000) == 1
+
+
+@dataclass(frozen=True)
+class Pair:
+    left: int
+    right: str
+
+
+def test_dataclasses_cross_the_pipe_as_tuples_of_their_fields() -> None:
+    pairs = [Pair(1, "a"), Pair(2, "b")]
+    data = _pickled(pairs, by_fields([Pair]))
+    assert pickle.loads(data) == pairs
+    assert b"left" not in data and b"left" in pickle.dumps(pairs)
+    assert Worker.start(lambda: pairs, by_fields([Pair])).result() == pairs
