@@ -2,7 +2,12 @@
 
 Workloads are generated in a temporary directory. Each measurement runs the real ``campaigns``
 command in a fresh process and reports the median wall time of several runs, the spread
-(min–max) and the peak resident memory (``ru_maxrss`` of that process, from ``os.wait4``).
+(min–max) and the peak memory of the whole process tree: the command may fork worker processes
+to load declarations (``CAMPAIGNS_JOBS``), and ``ru_maxrss`` (from ``os.wait4``) is only the
+peak of the largest single process among them. So while the command has descendants, their
+summed PSS (``/proc/PID/smaps_rollup``: shared pages divided among the processes sharing them)
+is sampled every 100 ms (:mod:`tests.benchmarks.tree_memory`), and the peak reported is the
+larger of that sum and ``ru_maxrss``. The sampler reads nothing while the command runs alone.
 ``validate`` and ``plan`` are measured twice: with the parse cache warm (``CAMPAIGNS_CACHE_DIR``
 filled by an earlier run, the everyday case) and with it off (``CAMPAIGNS_NO_CACHE=1``: a fresh
 clone, as in CI). Where ``terraform`` is on the PATH, ``terraform plan`` of 1,000
@@ -37,6 +42,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from tests.benchmarks.tree_memory import TreeMemory
 from tests.benchmarks.workloads import write_project, write_terraform
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,6 +53,7 @@ NO_CACHE = {"CAMPAIGNS_NO_CACHE": "1"}
 @dataclass(frozen=True)
 class Sample:
     seconds: float
+    #: The larger of ``ru_maxrss`` and the sampled peak of the process tree's summed PSS.
     max_rss_mb: float
     returncode: int
 
@@ -112,15 +119,19 @@ def run_once(
     proc = subprocess.Popen(
         cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
     )
+    tree = TreeMemory(proc.pid)
+    if TreeMemory.available():
+        tree.start()
     assert proc.stderr is not None
     stderr = proc.stderr.read().decode(errors="replace")  # drained first: no pipe deadlock
     proc.stderr.close()
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
+    tree_mb = tree.stop() if tree.is_alive() else 0.0
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode not in ok:
         raise SystemExit(f"{' '.join(cmd)} failed ({proc.returncode}):\n{stderr}")
-    return Sample(elapsed, usage.ru_maxrss / 1024, proc.returncode)
+    return Sample(elapsed, max(usage.ru_maxrss / 1024, tree_mb), proc.returncode)
 
 
 def repeat(cmd: Sequence[str], cwd: Path, env: dict[str, str], runs: int) -> tuple[Sample, ...]:
@@ -389,6 +400,11 @@ def main() -> None:
         f"- load while it ran: {load_average()}\n"
         "- *cache warm*: the parse cache filled by an earlier run (a developer's machine); "
         "*no cache*: `CAMPAIGNS_NO_CACHE=1` (a fresh clone, as in CI)\n"
+        "- *peak MB*: of the whole process tree (the command forks worker processes to load "
+        "declarations, `CAMPAIGNS_JOBS`): the larger of `ru_maxrss` (the largest single process) "
+        "and the peak of the tree's summed PSS (`/proc/PID/smaps_rollup`, shared pages divided "
+        "among the processes sharing them), sampled every 100 ms while the command has "
+        "descendants (`tests/benchmarks/tree_memory.py`)\n"
         "- *all applied*: the state as apply leaves it (`tests/benchmarks/state_fixture.py`), "
         "`sources` included, so unchanged files are taken from the state even without a cache\n\n"
     )
