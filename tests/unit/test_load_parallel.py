@@ -1,17 +1,23 @@
-"""A load spread over worker processes gives exactly what the serial load gives, in order."""
+"""A load spread over worker processes gives exactly what the serial load gives, in order.
+
+The loads that must fork run in a process of their own (:mod:`tests.unit.load_in_process`):
+other tests leave server threads behind in this one, and the loader never forks beside a thread.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 import random
+import subprocess
+import sys
 import threading
-from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from reconciler.load import LoadResult, load_project, project
+from reconciler.load import load_project
 from reconciler.load.cache import DISABLE_ENV, cache_home, project_folder
 from reconciler.load.workers import JOBS_ENV, Worker
 from tests.unit.project_files import config, write
@@ -77,123 +83,102 @@ def generated(root: Path, seed: int, files: int) -> None:
         write(root, {"b/Defaults.YAML": DEFAULTS})
 
 
-def snapshot(result: LoadResult) -> list[Any]:
-    """Campaigns, findings and the clean files, in their order."""
-    return [
-        [vars(c) | {"source": str(c.source)} for c in result.campaigns],
-        [str(f) for f in result.findings],
-        list(result.clean.items()),
-    ]
+ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.fixture
-def forks(monkeypatch: pytest.MonkeyPatch) -> list[int | None]:
-    """The process id of every worker started (None where the fork failed)."""
-    started: list[int | None] = []
-    real: Callable[..., Worker[Any]] = Worker.start.__func__  # type: ignore[attr-defined]
+def load_in_process(root: Path, jobs: str, **env: str) -> dict[str, Any]:
+    """The load of ``root`` with ``CAMPAIGNS_JOBS=jobs``, in a process without other threads."""
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.unit.load_in_process", str(root), jobs],
+        cwd=ROOT,
+        env=os.environ | env,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    loaded: dict[str, Any] = json.loads(done.stdout)
+    return loaded
 
-    def spy(cls: type[Worker[Any]], task: Callable[[], Any], *args: Any) -> Worker[Any]:
-        worker = real(cls, task, *args)
-        started.append(worker.pid)
-        return worker
 
-    monkeypatch.setattr(Worker, "start", classmethod(spy))
-    return started
-
-
-def load_with(monkeypatch: pytest.MonkeyPatch, root: Path, jobs: str) -> LoadResult:
-    monkeypatch.setenv(JOBS_ENV, jobs)
-    return load_project(config(root))
+def same_load(serial: dict[str, Any], parallel: dict[str, Any]) -> bool:
+    return all(serial[part] == parallel[part] for part in ("campaigns", "findings", "clean"))
 
 
 @pytest.mark.parametrize("seed", range(6))
 def test_parallel_and_serial_loads_are_identical(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int | None], seed: int
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int
 ) -> None:
     monkeypatch.setenv(DISABLE_ENV, "1")
     generated(tmp_path, seed, 40 + 7 * seed)
-    serial = load_with(monkeypatch, tmp_path, "1")
-    assert forks == []
-    parallel = load_with(monkeypatch, tmp_path, "3")
-    assert len(forks) == 2 and all(forks)
-    assert snapshot(parallel) == snapshot(serial)
-    assert any("duplicate id" in f.message for f in serial.findings)
-    assert any(f.path.endswith("defaults.yaml") for f in serial.findings) == (seed % 3 == 0)
-    assert len(serial.campaigns) > 10
+    serial = load_in_process(tmp_path, "1")
+    parallel = load_in_process(tmp_path, "3")
+    assert serial["forked"] == 0 and parallel["forked"] == 2
+    assert same_load(serial, parallel)
+    findings = serial["findings"]
+    assert any("duplicate id" in f for f in findings)
+    assert any(f.startswith("campaigns/defaults.yaml") for f in findings) == (seed % 3 == 0)
+    assert len(serial["campaigns"]) > 10
 
 
 def test_a_duplicate_id_in_two_workers_names_both_places(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int | None]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(DISABLE_ENV, "1")
     files = {"defaults.yaml": DEFAULTS}
     files |= {f"f{n}.yaml": GOOD.format(id=f"c{n}", n=n) for n in range(9)}
     files["f8.yaml"] = GOOD.format(id="c0", n=8)
     write(tmp_path, files)
-    result = load_with(monkeypatch, tmp_path, "3")
-    assert len(forks) == 2
-    assert [str(f) for f in result.findings] == [
+    result = load_in_process(tmp_path, "3")
+    assert result["forked"] == 2
+    assert result["findings"] == [
         "campaigns/f0.yaml:1:5: id: duplicate id 'c0' (also at campaigns/f8.yaml:1:5)",
         "campaigns/f8.yaml:1:5: id: duplicate id 'c0' (also at campaigns/f0.yaml:1:5)",
     ]
 
 
-def test_the_parent_alone_writes_the_parse_cache_and_it_is_the_same(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int | None]
-) -> None:
+def test_the_parent_alone_writes_the_parse_cache_and_it_is_the_same(tmp_path: Path) -> None:
     generated(tmp_path, 4, 60)
+    folder = project_folder(cache_home(), tmp_path)
 
-    def cached(jobs: str) -> tuple[list[Any], dict[str, bytes]]:
-        folder = project_folder(cache_home(), tmp_path)
+    def cached(jobs: str) -> tuple[dict[str, Any], dict[str, bytes]]:
         for entry in folder.glob("*.json"):
             entry.unlink()
-        result = load_with(monkeypatch, tmp_path, jobs)
-        return snapshot(result), {p.name: p.read_bytes() for p in folder.glob("*.json")}
+        result = load_in_process(tmp_path, jobs)
+        return result, {p.name: p.read_bytes() for p in folder.glob("*.json")}
 
-    serial, parallel = cached("1"), cached("2")
-    assert len(forks) == 1
-    assert parallel == serial and len(serial[1]) > 10
-    warm = load_with(monkeypatch, tmp_path, "2")  # every clean file from the cache
-    assert snapshot(warm) == serial[0]
+    (serial, serial_entries), (parallel, parallel_entries) = cached("1"), cached("2")
+    assert parallel["forked"] == 1
+    assert same_load(serial, parallel)
+    assert parallel_entries == serial_entries and len(serial_entries) > 10
+    warm = load_in_process(tmp_path, "2")  # every clean file from the cache: nothing to fork
+    assert same_load(serial, warm)
 
 
-@pytest.fixture
-def other_thread() -> Iterator[None]:
+def test_no_fork_while_another_thread_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(DISABLE_ENV, "1")
+    monkeypatch.setenv(JOBS_ENV, "4")
+    generated(tmp_path, 1, 30)
+    started: list[object] = []
+    monkeypatch.setattr(Worker, "start", lambda *args: started.append(args))
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        yield
+        result = load_project(config(tmp_path))
     finally:
         stop.set()
         thread.join()
-
-
-@pytest.mark.usefixtures("other_thread")
-def test_no_fork_while_another_thread_runs(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int | None]
-) -> None:
-    monkeypatch.setenv(DISABLE_ENV, "1")
-    generated(tmp_path, 1, 30)
-    result = load_with(monkeypatch, tmp_path, "4")
-    assert forks == []
+    assert started == []
     assert len(result.campaigns) > 5
 
 
 def test_a_worker_that_dies_is_replaced_by_a_serial_load(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: list[int | None]
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(DISABLE_ENV, "1")
     generated(tmp_path, 2, 40)
-    serial = load_with(monkeypatch, tmp_path, "1")
-    parent = os.getpid()
-    real = project.check_file  # type: ignore[attr-defined]
-
-    def crashing(*args: Any) -> Any:
-        if os.getpid() != parent:  # in a worker only
-            os._exit(7)
-        return real(*args)
-
-    monkeypatch.setattr(project, "check_file", crashing)
-    assert snapshot(load_with(monkeypatch, tmp_path, "3")) == snapshot(serial)
-    assert len(forks) == 2 and all(forks)
+    serial = load_in_process(tmp_path, "1")
+    crashed = load_in_process(tmp_path, "3", CRASH_WORKERS="1")
+    assert crashed["forked"] == 2
+    assert same_load(serial, crashed)

@@ -16,12 +16,14 @@ from pathlib import Path
 import pytest
 
 from reconciler.errors import ConfigError
+from reconciler.load import workers
 from reconciler.load.workers import (
     JOBS_ENV,
     MIN_FILES_PER_JOB,
     Worker,
     _pickled,
     by_fields,
+    can_fork,
     planned_jobs,
     usable_cores,
     worth_forking,
@@ -137,6 +139,7 @@ def test_a_worker_dies_with_its_parent() -> None:
 
 
 def test_jobs_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "can_fork", lambda: True)  # whatever threads other tests left
     monkeypatch.setenv(JOBS_ENV, "1")
     assert planned_jobs(10_000) == 1
     monkeypatch.setenv(JOBS_ENV, "4")
@@ -147,6 +150,9 @@ def test_jobs_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert planned_jobs(MIN_FILES_PER_JOB - 1) == 1
     assert planned_jobs(10_000) == usable_cores()
     assert not worth_forking(MIN_FILES_PER_JOB // 2 - 1)
+    monkeypatch.setattr(workers, "can_fork", lambda: False)
+    monkeypatch.setenv(JOBS_ENV, "4")
+    assert planned_jobs(10_000) == 1
     for bad in ("0", "-1", "two", "1.5"):
         monkeypatch.setenv(JOBS_ENV, bad)
         with pytest.raises(ConfigError, match=JOBS_ENV):
@@ -156,18 +162,18 @@ def test_jobs_setting(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_no_fork_on_a_system_without_it_or_with_another_thread(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setenv(JOBS_ENV, "4")
     stop = threading.Event()
     thread = threading.Thread(target=stop.wait)
     thread.start()
     try:
-        assert planned_jobs(10_000) == 1
+        assert not can_fork()
     finally:
         stop.set()
         thread.join()
-    assert planned_jobs(10_000) == 4
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert can_fork()
     monkeypatch.delattr(os, "fork")
-    assert planned_jobs(10_000) == 1
+    assert not can_fork()
 
 
 @dataclass(frozen=True)
