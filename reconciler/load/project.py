@@ -8,32 +8,38 @@ A file whose key (:mod:`reconciler.load.keys`) matches what the last apply recor
 (:mod:`reconciler.load.recorded`) or a parse cache entry (:mod:`reconciler.load.cache`) is not
 parsed: its campaigns are taken from there. Duplicate ids across files are still found, and a
 file with anything to report is always parsed, so findings never depend on either shortcut.
+
+Files to parse are spread over worker processes (:mod:`reconciler.load.workers`), each a run of
+consecutive files; what each file produced (:mod:`reconciler.load.file_check`) is merged here
+in file order, so the result is the serial load's, in the same order (docs/scaling.md).
 """
 
 from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
 from reconciler.collector import collector_paused
 from reconciler.config import Config
 from reconciler.load.cache import ParseCache
-from reconciler.load.document import translate
-from reconciler.load.file_check import Context, FileOutcome, check_file, document_problem
-from reconciler.load.findings import Finding, LoadError, LoadResult
+from reconciler.load.defaults import (
+    DEFAULTS_FILE,
+    default_sender,
+    load_defaults,
+    misnamed_defaults,
+)
+from reconciler.load.file_check import Context, FileOutcome, check_file
+from reconciler.load.findings import Finding, LoadResult
 from reconciler.load.keys import CleanFile, Placed, SourceKeys, ToFile
 from reconciler.load.locate import Locator, locate
 from reconciler.load.paths import CAMPAIGNS, declaration_files
 from reconciler.load.recorded import recorded_file
 from reconciler.load.source import (
     MAX_YAML_BYTES,
-    Document,
     SourceFile,
     parse_yaml,
     read_text,
@@ -41,15 +47,20 @@ from reconciler.load.source import (
 )
 from reconciler.load.workers import Worker, by_fields, planned_jobs, worth_forking
 from reconciler.models.campaign import Campaign, SourceRef
-from reconciler.models.declaration import TOOL_KEYS, Defaults, Issue
+from reconciler.models.declaration import Issue
 from reconciler.models.state import State
 
-DEFAULTS_FILE = "defaults.yaml"
+__all__ = ["default_sender", "load_project"]  # default_sender: apply imports it from here
+
 #: What a worker sends back, pickled as tuples of fields (:func:`by_fields`).
 _COMPACT = by_fields([FileOutcome, Placed, Campaign, SourceRef, Finding, ToFile])
-#: The parent's run of files, against a worker's: reading a file and merging what a worker found
-#: in it cost the parent about a tenth of what parsing and checking it costs (docs/scaling.md).
-PARENT_SHARE = 0.85
+#: The length of the parent's run of files against a worker's (docs/scaling.md), where each
+#: process reads its own files: a worker pays for pickling what it found and for copy-on-write
+#: page faults, ~13 % more per file than the parent...
+PARENT_SHARE = 1.1
+#: ... and where the parent reads every file (to take unchanged ones from the state or the cache)
+#: and workers only parse: reading costs the parent ~12 % of what parsing a file costs.
+PARENT_SHARE_READING_ALL = 0.85
 
 
 @dataclass
@@ -97,13 +108,15 @@ def _load(config: Config, state: State | None, sources: bool) -> LoadResult:
     defaults_rel = f"{CAMPAIGNS}/{DEFAULTS_FILE}"
     for path, rel in files:
         if rel == defaults_rel:
-            _load_defaults(run, read_yaml(path, rel))
+            defaults = load_defaults(read_yaml(path, rel))
+            run.findings.update(defaults.findings)
+            run.defaults, run.defaults_locator = defaults.values, defaults.locator
     keys = SourceKeys.make(run.defaults, config.languages)
     cache = ParseCache.open(config.root) if keys is not None else None
     shortcuts = None if keys is None else _KnownSources(keys, state, cache)
     declarations: list[tuple[Path, str]] = []
     for path, rel in files:
-        if _misnamed_defaults(rel):
+        if misnamed_defaults(rel):
             message = f"the defaults file must be named {DEFAULTS_FILE}: rename it (not read)"
             run.findings.add(Finding(rel, 1, 1, "file", message))
         elif rel != defaults_rel:
@@ -114,69 +127,6 @@ def _load(config: Config, state: State | None, sources: bool) -> LoadResult:
     duplicated = _check_unique_ids(run)
     campaigns = sorted((c for c in run.campaigns if c.id not in duplicated), key=lambda c: c.id)
     return LoadResult(campaigns=campaigns, findings=sorted(run.findings), clean=run.clean)
-
-
-def default_sender(config: Config) -> str | None:
-    """The ``from`` of ``campaigns/defaults.yaml`` (None without one); its findings stop here."""
-    path = config.campaigns_dir / DEFAULTS_FILE
-    if not path.is_file():
-        return None
-    run = _ProjectLoad(config=config)
-    _load_defaults(run, read_yaml(path, f"{CAMPAIGNS}/{DEFAULTS_FILE}"))
-    if run.findings:
-        lines = "\n".join(str(f) for f in sorted(run.findings))
-        raise LoadError(f"invalid defaults (run `campaigns validate`):\n{lines}")
-    sender = run.defaults.get("from")
-    return sender if isinstance(sender, str) else None
-
-
-def _misnamed_defaults(rel: str) -> bool:
-    """``campaigns/Defaults.YAML``: meant as defaults, so neither a declaration nor ignored."""
-    folder, _, name = rel.rpartition("/")
-    return folder == CAMPAIGNS and name.lower() == DEFAULTS_FILE != name
-
-
-def _load_defaults(run: _ProjectLoad, source: SourceFile) -> None:
-    run.findings.update(source.findings)
-    documents = [d for d in source.documents if d.data is not None]
-    if not documents:
-        return
-    locator = Locator(source)
-    document = documents[0]
-    issues = _defaults_issues(document)
-    if len(documents) > 1:
-        issues.append(Issue((), "defaults.yaml must hold a single document", "mapping"))
-    for issue in issues:
-        run.findings.add(locate(issue, locator, document.index, document.line, None))
-    if isinstance(document.data, Mapping) and not any(issue.loc == () for issue in issues):
-        # Keep the good keys, so one bad default does not turn into an error per declaration.
-        bad = {issue.loc[0] for issue in issues} | set(TOOL_KEYS)
-        run.defaults = {key: value for key, value in document.data.items() if key not in bad}
-        run.defaults_locator = locator
-
-
-def _defaults_issues(document: Document) -> list[Issue]:
-    problem = document_problem(document)
-    if problem is not None:
-        return [problem]
-    data = document.data
-    if not isinstance(data, Mapping):
-        return [Issue((), "must be a mapping of request fields", "mapping")]
-    issues = [
-        Issue((key,), "not allowed in defaults.yaml (it belongs to each declaration)", "key")
-        for key in TOOL_KEYS
-        if key in data
-    ]
-    allowed = {
-        key: value for key, value in data.items() if key not in TOOL_KEYS and value is not None
-    }
-    try:
-        Defaults.model_validate(allowed)
-    except ValidationError as exc:
-        # A nested key a declaration may supply (message.text) is not required of defaults.
-        errors = [e for e in exc.errors() if e["type"] != "missing" or len(e["loc"]) < 2]
-        issues.extend(translate(error) for error in errors)
-    return issues
 
 
 @dataclass(slots=True)
@@ -197,31 +147,101 @@ class _Read:
 def _load_declarations(
     run: _ProjectLoad, files: list[tuple[Path, str]], shortcuts: _KnownSources | None
 ) -> None:
-    """Read every file here, parse and check those that need it in up to
-    :func:`planned_jobs` processes (each its run of files), and merge in file order."""
+    """Read, parse and check every file in up to :func:`planned_jobs` processes (each its run
+    of files, the last one here), then merge what each file produced in file order."""
     context = Context(run.defaults, run.defaults_locator, run.config.root, run.config.languages)
-    parts = _split(files, planned_jobs(len(files)))
-    pending: list[tuple[list[_Read], Worker[list[FileOutcome]] | list[FileOutcome]]] = []
+    share = PARENT_SHARE_READING_ALL if _may_skip(shortcuts) else PARENT_SHARE
+    parts = _split(files, planned_jobs(len(files)), share)
+    started: list[Worker[Any]] = []
     try:
-        for number, part in enumerate(parts):
-            reads = [_read(run, path, rel, shortcuts) for path, rel in part]
-            task = functools.partial(_parse_all, [r.source for r in reads if r.parse], context)
-            here = number == len(parts) - 1 or not worth_forking(len(task.args[0]))
-            pending.append((reads, task() if here else Worker.start(task, _COMPACT)))
-        for reads, parsed in pending:
-            outcomes = iter(parsed if isinstance(parsed, list) else parsed.result())
-            for read in reads:
-                _merge(run, read, next(outcomes) if read.parse else read.outcome, shortcuts)
+        loading = [
+            _start(run, part, shortcuts, context, started if n < len(parts) - 1 else None)
+            for n, part in enumerate(parts)
+        ]
+        for loaded in loading:
+            for read, outcome in loaded():
+                _merge(run, read, outcome, shortcuts)
     finally:
-        for _, parsed in pending:
-            if isinstance(parsed, Worker):
-                parsed.stop()
+        for worker in started:
+            worker.stop()
 
 
-def _split(files: list[tuple[Path, str]], jobs: int) -> list[list[tuple[Path, str]]]:
-    """``files`` in ``jobs`` consecutive runs; the last, the parent's, is smaller by
-    :data:`PARENT_SHARE` (the parent also reads every file and unpickles the results)."""
-    weights = [1.0] * (jobs - 1) + [PARENT_SHARE]
+#: What one run of files produced, file by file: as read, and what parsing it found (None when
+#: it was taken from the state or the parse cache).
+_Loaded = list[tuple[_Read, FileOutcome | None]]
+
+
+def _start(
+    run: _ProjectLoad,
+    part: list[tuple[Path, str]],
+    shortcuts: _KnownSources | None,
+    context: Context,
+    workers: list[Worker[Any]] | None,
+) -> Callable[[], _Loaded]:
+    """Start loading ``part``; what it produced when called. ``workers`` (None: load it here)
+    collects the worker started for it, if any.
+
+    Where no file can be taken from the state or the cache (nothing applied, no cache: a fresh
+    clone's first plan), the worker reads its files too; otherwise the parent reads them all, and
+    a worker parses those not taken from a shortcut.
+    """
+    keys = shortcuts.keys if shortcuts is not None else None
+    if workers is not None and not _may_skip(shortcuts) and worth_forking(len(part)):
+        whole = Worker.start(functools.partial(_read_and_check, part, keys, context), _COMPACT)
+        workers.append(whole)
+        return lambda: _as_read(part, whole.result())
+    reads = [_read(run, path, rel, shortcuts) for path, rel in part]
+    todo = [read.source for read in reads if read.parse]
+    task = functools.partial(_parse_all, todo, context)
+    if workers is None or not worth_forking(len(todo)):
+        outcomes = task()
+        return lambda: _zipped(reads, outcomes)
+    parsing = Worker.start(task, _COMPACT)
+    workers.append(parsing)
+    return lambda: _zipped(reads, parsing.result())
+
+
+def _may_skip(shortcuts: _KnownSources | None) -> bool:
+    """Whether some file might be taken from the state or the parse cache without parsing."""
+    if shortcuts is None:
+        return False
+    return shortcuts.cache is not None or bool(shortcuts.state and shortcuts.state.sources)
+
+
+def _zipped(reads: list[_Read], outcomes: list[FileOutcome]) -> _Loaded:
+    parsed = iter(outcomes)
+    return [(read, next(parsed) if read.parse else read.outcome) for read in reads]
+
+
+def _read_and_check(
+    part: list[tuple[Path, str]], keys: SourceKeys | None, context: Context
+) -> list[tuple[str | None, str | None, FileOutcome]]:
+    """Read, parse and check each file (a worker's task): its text, key and outcome."""
+    found: list[tuple[str | None, str | None, FileOutcome]] = []
+    for path, rel in part:
+        raw, text, problem = read_text(path, rel, MAX_YAML_BYTES)
+        if text is None:
+            found.append((None, None, FileOutcome(findings=[problem])))  # type: ignore[list-item]
+            continue
+        key = keys.key(rel, raw) if keys is not None else None
+        found.append((text, key, check_file(parse_yaml(SourceFile(path, rel), text), context)))
+    return found
+
+
+def _as_read(
+    part: list[tuple[Path, str]], found: list[tuple[str | None, str | None, FileOutcome]]
+) -> _Loaded:
+    """A worker's :func:`_read_and_check` as if the parent had read the files."""
+    return [
+        (_Read(SourceFile(path, rel, text or ""), key), outcome)
+        for (path, rel), (text, key, outcome) in zip(part, found, strict=True)
+    ]
+
+
+def _split(files: list[tuple[Path, str]], jobs: int, share: float) -> list[list[tuple[Path, str]]]:
+    """``files`` in ``jobs`` consecutive runs; the last, the parent's, ``share`` times as long
+    as the others."""
+    weights = [1.0] * (jobs - 1) + [share]
     total = sum(weights)
     bounds = [0]
     for weight in weights[:-1]:
