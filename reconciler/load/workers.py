@@ -21,7 +21,8 @@ Safety, and why each rule is there:
   (``PR_SET_PDEATHSIG``); anywhere, a child whose parent is gone fails to write to the pipe and
   exits. Interrupting the parent stops the children it has not collected
   (:meth:`Worker.stop`). The child takes the default action on SIGINT and SIGTERM, so Ctrl-C
-  ends it at once instead of running the parent's handlers.
+  ends it at once instead of running the parent's handlers (unless the parent ignores the
+  signal, as a background job does SIGINT: then the child ignores it too).
 
 ``CAMPAIGNS_JOBS`` sets the number of processes: ``1`` loads serially, ``N`` forces ``N`` (even
 for a few files or on one core, still never with another thread running), unset or ``auto``
@@ -185,8 +186,7 @@ def _serve(  # pragma: no cover - runs in the child
     parent's (``os._exit``: no atexit handler, no flush of the parent's buffered output)."""
     code = 1
     try:
-        signal.signal(signal.SIGINT, signal.SIG_DFL)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _default_signals()
         _die_with_parent()
         if os.getppid() == parent:
             data = _pickled(task(), reducers)
@@ -197,6 +197,14 @@ def _serve(  # pragma: no cover - runs in the child
         pass
     finally:
         os._exit(code)
+
+
+def _default_signals() -> None:
+    """SIGINT and SIGTERM end the child at once, instead of running the parent's handlers; a
+    signal the parent ignores (SIGINT in a background job) the child ignores too."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(number) is not signal.SIG_IGN:
+            signal.signal(number, signal.SIG_DFL)
 
 
 def _pickled(value: object, reducers: dict[type, Reducer]) -> bytes:

@@ -21,6 +21,7 @@ from reconciler.load.workers import (
     JOBS_ENV,
     MIN_FILES_PER_JOB,
     Worker,
+    _default_signals,
     _pickled,
     by_fields,
     can_fork,
@@ -188,3 +189,32 @@ def test_dataclasses_cross_the_pipe_as_tuples_of_their_fields() -> None:
     assert pickle.loads(data) == pairs
     assert b"left" not in data and b"left" in pickle.dumps(pairs)
     assert Worker.start(lambda: pairs, by_fields([Pair])).result() == pairs
+
+
+def interrupted() -> tuple[str, int]:
+    if in_child():
+        os.kill(os.getpid(), signal.SIGINT)
+    return where()
+
+
+def test_a_worker_ignores_sigint_when_the_parent_does() -> None:
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)  # a background job
+    try:
+        worker = Worker.start(interrupted)
+        pid = worker.pid
+        assert worker.result() == ("child", pid)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def test_a_worker_takes_the_default_action_on_signals_the_parent_handles() -> None:
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+        _default_signals()
+        assert signal.getsignal(signal.SIGINT) is signal.SIG_DFL
+        assert signal.getsignal(signal.SIGTERM) is signal.SIG_IGN
+    finally:
+        for number, handler in saved.items():
+            signal.signal(number, handler)
