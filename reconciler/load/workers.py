@@ -34,17 +34,16 @@ than they save).
 from __future__ import annotations
 
 import contextlib
-import copyreg
 import dataclasses
-import io
 import os
-import pickle
-import signal
 import threading
 from collections.abc import Callable, Iterable
 from typing import Any, Generic, NoReturn, TypeVar
 
 from reconciler.errors import ConfigError
+
+# pickle and signal are imported where a worker is started or collected: a plan of unchanged
+# applied files forks nothing and need not import them (~2.5 ms).
 
 JOBS_ENV = "CAMPAIGNS_JOBS"
 #: Automatic mode gives each process at least this many files to parse (~0.3 ms each).
@@ -147,6 +146,8 @@ class Worker(Generic[T]):
         data = self._collect()
         if data is not None:
             try:
+                import pickle
+
                 value: T = pickle.loads(data)
             except Exception:  # a damaged payload: compute the task here instead
                 pass
@@ -157,6 +158,8 @@ class Worker(Generic[T]):
     def stop(self) -> None:
         """Kill and reap a child not collected yet (the parent is on its way out)."""
         if self.pid is not None:
+            import signal
+
             with contextlib.suppress(ProcessLookupError):
                 os.kill(self.pid, signal.SIGKILL)
             self._close()
@@ -202,6 +205,8 @@ def _serve(  # pragma: no cover - runs in the child
 def _default_signals() -> None:
     """SIGINT and SIGTERM end the child at once, instead of running the parent's handlers; a
     signal the parent ignores (SIGINT in a background job) the child ignores too."""
+    import signal
+
     for number in (signal.SIGINT, signal.SIGTERM):
         if signal.getsignal(number) is not signal.SIG_IGN:
             signal.signal(number, signal.SIG_DFL)
@@ -210,6 +215,10 @@ def _default_signals() -> None:
 def _pickled(value: object, reducers: dict[type, Reducer]) -> bytes:
     """``value`` pickled whole before any of it is written: a worker that blocks on a full pipe
     until the parent reads has then nothing left to compute."""
+    import copyreg
+    import io
+    import pickle
+
     buffer = io.BytesIO()
     pickler = pickle.Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL)
     table: dict[Any, Any] = {**copyreg.dispatch_table, **reducers}
@@ -223,6 +232,7 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child
     if not hasattr(os, "sched_getaffinity"):  # not Linux: the pipe still ends an orphan
         return
     import ctypes
+    import signal
 
     with contextlib.suppress(OSError, AttributeError):
         ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
