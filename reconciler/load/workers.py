@@ -4,7 +4,8 @@ A :class:`Worker` runs a task (a function of no arguments) in a child made with 
 the child inherits everything the parent built (configuration, defaults, the texts it read),
 so nothing is sent to it; it sends back only the task's pickled result, through a pipe, and
 exits. The parent collects the result with :meth:`Worker.result`. The child writes nothing
-else, anywhere: no cache entry, no state, no output.
+else, anywhere: no cache entry, no state, no output (its standard output and error go to
+``/dev/null``).
 
 Safety, and why each rule is there:
 
@@ -189,6 +190,7 @@ def _serve(  # pragma: no cover - runs in the child
     parent's (``os._exit``: no atexit handler, no flush of the parent's buffered output)."""
     code = 1
     try:
+        _silenced()
         _default_signals()
         _die_with_parent()
         if os.getppid() == parent:
@@ -200,6 +202,16 @@ def _serve(  # pragma: no cover - runs in the child
         pass
     finally:
         os._exit(code)
+
+
+def _silenced() -> None:  # pragma: no cover - runs in the child
+    """Standard output and error to ``/dev/null``: whatever the task or a library prints in a
+    worker would otherwise appear beside the parent's output (the parent prints it itself if
+    it must: it runs the same code on its own files)."""
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.close(null)
 
 
 def _default_signals() -> None:

@@ -218,3 +218,18 @@ def test_a_worker_takes_the_default_action_on_signals_the_parent_handles() -> No
     finally:
         for number, handler in saved.items():
             signal.signal(number, handler)
+
+
+def noisy() -> tuple[str, int]:
+    if in_child():
+        os.write(1, b"out from the worker\n")
+        os.write(2, b"err from the worker\n")
+    return where()
+
+
+def test_a_worker_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    worker = Worker.start(noisy)
+    pid = worker.pid
+    assert worker.result() == ("child", pid)
+    out, err = capfd.readouterr()
+    assert "from the worker" not in out + err
