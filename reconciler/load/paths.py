@@ -47,23 +47,33 @@ def declaration_files(config: Config) -> list[tuple[Path, str]]:
     Sorted by the name inside ``campaigns/``.
     """
     directory = require_campaigns_dir(config)
-    found: list[tuple[str, str]] = []
+    found: list[tuple[str, Path, str]] = []
     try:
-        _scan(os.fspath(directory), "", found)
+        _scan(os.fspath(directory), Path(directory), "", found)
     except OSError as exc:
         raise LoadError(f"{directory}: cannot read: {exc.strerror or exc}") from exc
-    found.sort()
-    return [(Path(path), f"{CAMPAIGNS}/{inner}") for inner, path in found]
+    found.sort(key=lambda item: item[0])
+    return [(child_path(folder, name), f"{CAMPAIGNS}/{inner}") for inner, folder, name in found]
 
 
-def _scan(folder: str, prefix: str, found: list[tuple[str, str]]) -> None:
+def child_path(folder: Path, name: str) -> Path:
+    """``folder / name`` for a name a directory listing gave (never empty, ``.``, ``..`` or
+    with a ``/``): pathlib's own shortcut for that, where this Python has it, builds the path
+    without parsing it again (~0.4 µs instead of ~3 µs: 10,000 files, design.md 9)."""
+    make = getattr(folder, "_make_child_relpath", None)
+    return make(name) if make is not None else folder / name
+
+
+def _scan(folder: str, base: Path, prefix: str, found: list[tuple[str, Path, str]]) -> None:
+    """Add (name inside ``campaigns/``, its folder's path, its own name) of each declaration
+    file under ``folder`` (whose path is ``base``) to ``found``."""
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
         for entry in entries:
             inner = prefix + entry.name
             if _is_declaration(entry):
-                found.append((inner, entry.path))
+                found.append((inner, base, entry.name))
             try:
                 below = entry.is_dir(follow_symlinks=False)
             except OSError as exc:
@@ -71,7 +81,7 @@ def _scan(folder: str, prefix: str, found: list[tuple[str, str]]) -> None:
                     raise
                 below = False
             if below:
-                _scan(entry.path, inner + "/", found)
+                _scan(entry.path, child_path(base, entry.name), inner + "/", found)
     except PermissionError:
         return
 
