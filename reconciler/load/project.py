@@ -26,25 +26,14 @@ from typing import Any
 from reconciler.collector import collector_paused
 from reconciler.config import Config
 from reconciler.load.cache import ParseCache
-from reconciler.load.defaults import (
-    DEFAULTS_FILE,
-    default_sender,
-    load_defaults,
-    misnamed_defaults,
-)
+from reconciler.load.defaults import default_sender
 from reconciler.load.file_check import Context, FileOutcome, check_file
 from reconciler.load.findings import Finding, LoadResult
 from reconciler.load.keys import CleanFile, Placed, SourceKeys, ToFile
 from reconciler.load.locate import Locator, locate
-from reconciler.load.paths import CAMPAIGNS, declaration_files
+from reconciler.load.prefetch import FileRead, Prefetch, read_file, survey
 from reconciler.load.recorded import recorded_file
-from reconciler.load.source import (
-    MAX_YAML_BYTES,
-    SourceFile,
-    parse_yaml,
-    read_text,
-    read_yaml,
-)
+from reconciler.load.source import MAX_YAML_BYTES, SourceFile, parse_yaml, read_text
 from reconciler.load.workers import Worker, by_fields, planned_jobs, worth_forking
 from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.declaration import Issue
@@ -79,6 +68,8 @@ class _ProjectLoad:
     clean: dict[str, tuple[str, CleanFile]] = field(default_factory=dict)
     #: Whether to keep ``clean`` (apply records it; a plan does not need it).
     sources: bool = True
+    #: Each declaration file as a prefetch's worker read it, by name (None: read them here).
+    prefetched: dict[str, FileRead] | None = None
 
 
 @dataclass(frozen=True)
@@ -90,39 +81,42 @@ class _KnownSources:
     cache: ParseCache | None
 
 
-def load_project(config: Config, state: State | None = None, *, sources: bool = True) -> LoadResult:
+def load_project(
+    config: Config,
+    state: State | None = None,
+    *,
+    sources: bool = True,
+    prefetch: Prefetch | None = None,
+) -> LoadResult:
     """Every declaration under ``config.campaigns_dir``: valid campaigns plus all findings.
 
     With ``state``, files unchanged since the apply that recorded them there are not parsed
     (``plan`` and ``apply`` pass it; ``validate`` does not, and so checks every file afresh).
     The result is the same with or without it. ``sources=False`` leaves out what apply
-    records per file (``LoadResult.sources``: a plan does not need it). Everything it builds
-    lives on, so it runs with the garbage collector paused (:mod:`reconciler.collector`).
+    records per file (``LoadResult.sources``: a plan does not need it). ``prefetch``: the
+    files surveyed and read by a worker while the state was read (:mod:`reconciler.load.
+    prefetch`), the same result. Everything it builds lives on, so it runs with the garbage
+    collector paused (:mod:`reconciler.collector`).
     """
     with collector_paused():
-        return _load(config, state, sources)
+        return _load(config, state, sources, prefetch)
 
 
-def _load(config: Config, state: State | None, sources: bool) -> LoadResult:
+def _load(
+    config: Config, state: State | None, sources: bool, prefetch: Prefetch | None
+) -> LoadResult:
     run = _ProjectLoad(config=config, sources=sources)
-    files = declaration_files(config)
-    defaults_rel = f"{CAMPAIGNS}/{DEFAULTS_FILE}"
-    for path, rel in files:
-        if rel == defaults_rel:
-            defaults = load_defaults(read_yaml(path, rel))
-            run.findings.update(defaults.findings)
-            run.defaults, run.defaults_locator = defaults.values, defaults.locator
-    keys = SourceKeys.make(run.defaults, config.languages)
+    taken = prefetch.take() if prefetch is not None else None
+    if taken is None:
+        found = survey(config)
+    else:
+        found, run.prefetched = taken
+    run.findings.update(found.findings)
+    run.defaults, run.defaults_locator = found.defaults, found.defaults_locator
+    keys = found.keys
     cache = ParseCache.open(config.root) if keys is not None else None
     shortcuts = None if keys is None else _KnownSources(keys, state, cache)
-    declarations: list[tuple[Path, str]] = []
-    for path, rel in files:
-        if misnamed_defaults(rel):
-            message = f"the defaults file must be named {DEFAULTS_FILE}: rename it (not read)"
-            run.findings.add(Finding(rel, 1, 1, "file", message))
-        elif rel != defaults_rel:
-            declarations.append((path, rel))
-    _load_declarations(run, declarations, shortcuts)
+    _load_declarations(run, found.files, shortcuts)
     if cache is not None:
         cache.prune()
     duplicated = _check_unique_ids(run)
@@ -187,7 +181,8 @@ def _start(
     a worker parses those not taken from a shortcut.
     """
     keys = shortcuts.keys if shortcuts is not None else None
-    if workers is not None and not _may_skip(shortcuts) and worth_forking(len(part)):
+    fresh = run.prefetched is None and not _may_skip(shortcuts)
+    if workers is not None and fresh and worth_forking(len(part)):
         whole = Worker.start(functools.partial(_read_and_check, part, keys, context), _COMPACT)
         workers.append(whole)
         return lambda: _as_read(part, whole.result())
@@ -257,15 +252,18 @@ def _parse_all(sources: list[SourceFile], context: Context) -> list[FileOutcome]
 
 
 def _read(run: _ProjectLoad, path: Path, rel: str, shortcuts: _KnownSources | None) -> _Read:
-    """Read one file; take it from the state or the parse cache when it is unchanged."""
+    """Read one file (or take what a prefetch read); take it from the state or the parse cache
+    when it is unchanged."""
+    keys = shortcuts.keys if shortcuts is not None else None
+    prefetched = run.prefetched
+    text, key, problem = read_file(path, rel, keys) if prefetched is None else prefetched[rel]
     source = SourceFile(path=path, rel=rel)
-    raw, text, problem = read_text(path, rel, MAX_YAML_BYTES)
     if text is None:
         return _Read(source, outcome=FileOutcome(findings=[problem]))  # type: ignore[list-item]
     source.text = text
     if shortcuts is None:
         return _Read(source)
-    key = shortcuts.keys.key(rel, raw)
+    assert key is not None
     return _Read(source, key, _unparsed(run, shortcuts, path, rel, key))
 
 

@@ -20,6 +20,7 @@ from reconciler.config import Config, Workspace
 from reconciler.errors import CampaignsError
 from reconciler.load import LoadError, LoadResult, load_project
 from reconciler.load.paths import require_campaigns_dir
+from reconciler.load.prefetch import Prefetch
 from reconciler.load.suppression import read_policy
 from reconciler.models.campaign import Campaign
 from reconciler.models.plan import Plan, Problem
@@ -30,6 +31,7 @@ from reconciler.plan.seal import seal
 from reconciler.policy.optouts import suppressed_by_opt_outs
 from reconciler.policy.report import PolicyInputs
 from reconciler.state.seal import state_key
+from reconciler.state.store import state_path
 from reconciler.state.workspace import OpenedWorkspace, read_workspace
 from reconciler.usecases import Target
 
@@ -162,12 +164,19 @@ def _plan(
     replace: Iterable[str],
 ) -> PlanResult:
     config, workspace = target.config, target.workspace
-    opened: OpenedWorkspace | None = None
+    # The declaration files are read by a worker while the state is read here (design.md 9).
+    prefetch = Prefetch.start(config, state_path(config, workspace.name))
     try:
-        opened = read_workspace(config, workspace)
-    except CampaignsError as exc:
-        unopened = exc
-    loaded = load_project(config, opened.state if opened else None, sources=False)
+        opened: OpenedWorkspace | None = None
+        try:
+            opened = read_workspace(config, workspace)
+        except CampaignsError as exc:
+            unopened = exc
+        state = opened.state if opened else None
+        loaded = load_project(config, state, sources=False, prefetch=prefetch)
+    finally:
+        if prefetch is not None:
+            prefetch.stop()
     notes = opened.notes if opened else []
     if loaded.findings:
         return PlanResult(loaded, None, notes, report)
