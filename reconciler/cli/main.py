@@ -32,6 +32,20 @@ Exit codes:
   2  changes present (plan --detailed-exitcode)
   3  an in-doubt submission needs a human (see `campaigns help recovery`)
   4  a guard tripped; re-run with the exact --allow-* number shown
+
+\b
+Environment:
+  ROUTEE_APPLICATION_ID, ROUTEE_APPLICATION_SECRET
+                        credentials (apply, refresh, import, doctor; never in campaigns.toml)
+  ROUTEE_API_URL, ROUTEE_AUTH_URL
+                        Routee's endpoints, over campaigns.toml's (bound in the state)
+  CAMPAIGNS_WORKSPACE   the workspace when --workspace is not given
+  CAMPAIGNS_STATE_KEY   seals the state and journal (`campaigns help security`)
+  CAMPAIGNS_CACHE_DIR   where the parse cache lives; CAMPAIGNS_NO_CACHE=1 turns it off
+  CAMPAIGNS_JOBS        processes loading declarations: auto (default), 1 (serial) or N
+  CAMPAIGNS_NOW         the clock, for the sandbox workspace only
+  CAMPAIGNS_SANDBOX_FAULTS
+                        faults the --sandbox workspace injects (`campaigns help apply`)
 """
 
 
