@@ -98,14 +98,6 @@ def _items_json(models: Iterable[BaseModel]) -> Iterator[bytes]:
         yield canonical_json(dumps)[1:-1]
 
 
-def _json_of(model: BaseModel) -> bytes:
-    """``canonical_json(model.model_dump(mode="json", by_alias=True))``; a no-op's is written
-    from its template (most actions of most plans are no-ops, design.md 9)."""
-    if type(model) is NoOp:
-        return _noop_json(model)
-    return canonical_json(model.model_dump(mode="json", by_alias=True))
-
-
 def _noop_json(action: NoOp) -> bytes:
     """The canonical JSON of a no-op's projection (``NoOp.flat``: its keys, sorted, are those of
     ``FLAT_FIELDS``), its strings escaped by the encoder's own function: 2.6 us instead of 7.6 us

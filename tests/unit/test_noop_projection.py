@@ -14,9 +14,16 @@ from hypothesis import strategies as st
 from reconciler.canonical import canonical_json
 from reconciler.models.action_base import ActionBase
 from reconciler.models.actions import Forget, NoOp
-from reconciler.plan.seal import _json_of
+from reconciler.plan.seal import _items_json
 
 TEXT = st.text(max_size=20)
+
+
+def _json_of(action: ActionBase) -> bytes:
+    """What the plan checksum hashes for ``action`` as the only item of a list."""
+    return b",".join(_items_json([action]))
+
+
 OPTIONAL_TEXT = st.none() | TEXT
 
 
