@@ -41,7 +41,21 @@ def _visible(match: re.Match[str]) -> str:
 def for_terminal(text: str, *, single_line: bool = False) -> str:
     """``text`` with every control character shown as ``\\uXXXX`` (newlines kept unless
     ``single_line``; tabs kept unless ``single_line``)."""
+    if text.isascii() and text.isprintable():
+        # Printable ASCII (space to ``~``) holds none of the characters escaped: the answer
+        # without a regex pass, for most lines of a plan (a 10,000-send plan prints ~140,000).
+        return text
     return (_UNSAFE_LINE if single_line else _UNSAFE).sub(_visible, text)
+
+
+#: Deletes the ASCII characters :data:`_STREAM` acts on: C0 controls but tab and newline, and DEL.
+_ASCII_CONTROLS = str.maketrans("", "", "".join(map(chr, [*range(9), *range(11, 32), 127])))
+
+
+def _inert(text: str) -> bool:
+    """Whether ``text`` is ASCII without a character :data:`_STREAM` acts on: a whole chunk of
+    plan text is checked ~15 times faster than by the regular expression (design.md 9)."""
+    return text.isascii() and len(text.translate(_ASCII_CONTROLS)) == len(text)
 
 
 def _stream_safe(match: re.Match[str]) -> str:
@@ -63,7 +77,7 @@ class TerminalStream(io.TextIOBase):
         self.target = target
 
     def write(self, text: str) -> int:
-        self.target.write(_STREAM.sub(_stream_safe, text))
+        self.target.write(text if _inert(text) else _STREAM.sub(_stream_safe, text))
         return len(text)
 
     def flush(self) -> None:

@@ -169,3 +169,38 @@ def test_ci_or_mask_masks_numbers_in_the_text_plan(tmp_path: Path) -> None:
         masked = runner.invoke(cli, ["plan", "--dir", str(tmp_path), *args], env=env | extra)
         assert masked.exit_code == 0
         assert "+306945550201" not in masked.output and "+30 •••••••• 01" in masked.stdout
+
+
+def _escaped(char: str, single_line: bool) -> bool:
+    """Whether a terminal must not see ``char`` as it is: C0 controls (newline and tab only
+    when ``single_line``), DEL, C1 controls and the bidirectional marks and overrides."""
+    code = ord(char)
+    if char in "\n\t":
+        return single_line
+    bidi = code in (0x061C, 0x200E, 0x200F) or 0x202A <= code <= 0x202E or 0x2066 <= code <= 0x2069
+    return code < 0x20 or 0x7F <= code <= 0x9F or bidi
+
+
+def test_every_character_up_to_u3000_is_escaped_exactly_when_it_must_be() -> None:
+    """Alone and inside printable text, with and without ``single_line``: also what proves the
+    shortcut for printable ASCII (returned without a regex pass) answers as the escaping does."""
+    for code in range(0x3000):
+        char = chr(code)
+        for single_line in (False, True):
+            shown = f"\\u{code:04x}" if _escaped(char, single_line) else char
+            assert for_terminal(char, single_line=single_line) == shown, hex(code)
+            inside = for_terminal(f"ab{char}cd", single_line=single_line)
+            assert inside == f"ab{shown}cd", hex(code)
+
+
+def test_the_terminal_stream_escapes_every_character_up_to_u3000_as_its_pattern_says() -> None:
+    """A chunk of plain lines passes whole (the ASCII shortcut); any character the stream must
+    escape, in the middle of such a chunk, is escaped as when every write went through the
+    pattern."""
+    for code in range(0x3000):
+        char = chr(code)
+        text = f"line one\n  ab{char}cd\tx\n"
+        out = io.StringIO()
+        TerminalStream(out).write(text)
+        shown = f"\\u{code:04x}" if _escaped(char, single_line=False) else char
+        assert out.getvalue() == f"line one\n  ab{shown}cd\tx\n", hex(code)
