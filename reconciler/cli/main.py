@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import pkgutil
 import sys
 from collections.abc import Iterator, MutableMapping, Sequence
@@ -187,5 +188,11 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point.
+
+    pydantic loads every installed package's plugin (entry point group ``pydantic``) into each
+    model it builds, and such a plugin sees every value validated: phone numbers, requests,
+    the state. None is loaded here, and the scan of installed packages for them is skipped.
+    """
+    os.environ["PYDANTIC_DISABLE_PLUGINS"] = "__all__"
     cli.main(prog_name="campaigns")
