@@ -48,8 +48,9 @@ def for_terminal(text: str, *, single_line: bool = False) -> str:
     return (_UNSAFE_LINE if single_line else _UNSAFE).sub(_visible, text)
 
 
-#: Deletes the ASCII characters :data:`_STREAM` acts on: C0 controls but tab and newline, and DEL.
-_ASCII_CONTROLS = str.maketrans("", "", "".join(map(chr, [*range(9), *range(11, 32), 127])))
+#: Deletes the ASCII characters :data:`_STREAM` acts on (C0 controls but tab and newline, and
+#: DEL): taken from :data:`_UNSAFE`, so the shortcut and the pattern cannot disagree.
+_ASCII_CONTROLS = str.maketrans("", "", "".join(filter(_UNSAFE.fullmatch, map(chr, range(128)))))
 
 
 def _inert(text: str) -> bool:
