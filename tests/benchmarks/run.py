@@ -172,7 +172,8 @@ def plan_rows(
     )
     label = f"{campaigns:,} × {recipients:,}"
     plan = [CAMPAIGNS, "plan", "--workspace", "bench"]
-    rows = cached_and_cold(f"validate, {label}", [CAMPAIGNS, "validate"], project, runs, None)
+    rows = floor_rows(project, label, runs) if recipients == 10 else []
+    rows += cached_and_cold(f"validate, {label}", [CAMPAIGNS, "validate"], project, runs, None)
     rows += cached_and_cold(f"plan, {label}, empty state", plan, project, runs, targets[0])
     subprocess.run(
         [sys.executable, "-m", "tests.benchmarks.state_fixture", str(project), "bench"],
@@ -187,6 +188,21 @@ def plan_rows(
 def startup_row(runs: int) -> Row:
     samples = repeat([CAMPAIGNS, "--version"], REPO, base_env(), runs)
     return Row("startup: campaigns --version", samples, note="imports no httpx")
+
+
+FLOOR = [sys.executable, str(REPO / "tests" / "benchmarks" / "floor.py")]
+
+
+def floor_rows(project: Path | None, label: str, runs: int) -> list[Row]:
+    """What the design card's libraries alone cost (:mod:`tests.benchmarks.floor`): with a
+    ``project``, also reading, parsing and validating its declarations, in one process."""
+    if project is None:
+        samples = repeat(FLOOR, REPO, base_env(), runs)
+        note = "Python started, pydantic, click and ruamel.yaml imported: nothing else"
+        return [Row("floor: Python and the libraries' imports", samples, note=note)]
+    samples = repeat([*FLOOR, str(project)], REPO, base_env(), runs)
+    note = "the libraries alone read, parse and validate each file; one process; no checks"
+    return [Row(f"floor: {label}, libraries only", samples, note=note)]
 
 
 def start_sandbox(data_dir: Path, latency_ms: int) -> tuple[subprocess.Popen[str], str]:
@@ -342,12 +358,12 @@ def ratios(rows: list[Row]) -> str:
     for row in rows:
         target = row.target
         theirs = by_name.get(target.terraform) if target and target.terraform else None
-        if theirs is None or target is None:
+        if theirs is None or target is None or target.faster is None:
             continue
         lines.append(
             f"- {row.name}: {row.median:.2f} s against {theirs.median:.2f} s for "
             f"{theirs.name}: Terraform takes **{theirs.median / row.median:.1f}×** as long "
-            f"(target ≥ {target.faster:g}×)"
+            f"(target ≥ {target.faster:g}×)" + _budget(row, theirs.median / target.faster, by_name)
         )
     if not lines:
         return ""
@@ -355,6 +371,21 @@ def ratios(rows: list[Row]) -> str:
         "\nMeasured ratios, Terraform's time over ours, from this run:\n\n"
         + "\n".join(lines)
         + "\n"
+    )
+
+
+def _budget(row: Row, allowed: float, by_name: dict[str, Row]) -> str:
+    """How much of the time ``allowed`` the libraries' floor takes on ``row``'s workload."""
+    imports = by_name.get("floor: Python and the libraries' imports")
+    floor = by_name.get(f"floor: {row.name.split(', ')[1]}, libraries only")
+    if imports is None or floor is None:
+        return ""
+    two_cores = imports.median + (floor.median - imports.median) / 2
+    return (
+        f". The target allows {allowed:.2f} s; the libraries alone take {floor.median:.2f} s on "
+        f"these files in one process ({imports.median:.2f} s of it starting and importing), "
+        f"about {two_cores:.2f} s spread over two cores, which leaves about "
+        f"{allowed - two_cores:.2f} s for everything the product does beyond that"
     )
 
 
@@ -373,7 +404,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "benchmarks.md")
     args = parser.parse_args()
     large_runs = max(3, args.runs // 2)
-    rows: list[Row] = [startup_row(args.runs)]
+    rows: list[Row] = [startup_row(args.runs), *floor_rows(None, "", args.runs)]
     with tempfile.TemporaryDirectory(prefix="campaigns-bench-") as tmp:
         work = Path(tmp)
         rows += terraform_rows(work / "terraform-1k", 1000, args.runs, applied=True)
