@@ -5,6 +5,7 @@ its reading back, and the mixins for "this kind has no POST / DELETE / hold".
 
 from __future__ import annotations
 
+import functools
 from typing import Any, Literal
 
 from pydantic import (
@@ -69,7 +70,7 @@ class ActionBase(BaseModel):
 
     @property
     def sort_key(self) -> tuple[int, str]:
-        return (self._kind().order, self.id)
+        return (_order_of(type(self)), self.id)
 
     @classmethod
     def _kind(cls) -> ActionKind:
@@ -128,6 +129,12 @@ class ActionBase(BaseModel):
             "description": " ".join(doc.split()),
             "allOf": [base, {"properties": properties}],
         }
+
+
+@functools.cache
+def _order_of(kind: type[ActionBase]) -> int:
+    """A kind's place in the plan, worked out once per kind (a plan sorts 10,000 actions)."""
+    return kind._kind().order
 
 
 _POSTED = frozenset(

@@ -11,7 +11,7 @@ from typing import Any
 
 from reconciler.models.campaign import Campaign
 from reconciler.models.plan import Action, ActionKind, Problem
-from reconciler.models.state import State
+from reconciler.models.state import State, Submission
 from reconciler.plan.guards import is_late
 
 
@@ -91,13 +91,7 @@ def defaults_warning(
     changes: its own declaration (and files) is as last sent, but the request it makes is not."""
     kinds = {a.id: a.action for a in actions}
     changed = []
-    for campaign in sorted(campaigns, key=lambda c: c.id):
-        record = state.campaigns.get(campaign.id)
-        last = record.last if record else None
-        if last is None or campaign.cancel or campaign.decl_hash != last.decl_hash:
-            continue
-        if campaign.spec_hash == last.spec_hash:
-            continue
+    for campaign, last in sorted(_changed_by_defaults(campaigns, state), key=lambda c: c[0].id):
         fields = ", ".join(_changed_keys(last.request, campaign.request))
         kind = kinds.get(campaign.id)
         when = _DEFAULTS_EFFECT.get(kind, "in its next submission") if kind else "not planned"
@@ -109,6 +103,22 @@ def defaults_warning(
         changed
     )
     return [Problem(message=message)]
+
+
+def _changed_by_defaults(
+    campaigns: Sequence[Campaign], state: State
+) -> list[tuple[Campaign, Submission]]:
+    """Each campaign (with its last submission) whose declaration is as last sent but whose
+    request is not, in declaration order (few or none: sorted by the caller)."""
+    found = []
+    for campaign in campaigns:
+        record = state.campaigns.get(campaign.id)
+        last = record.last if record else None
+        if last is None or campaign.cancel or campaign.decl_hash != last.decl_hash:
+            continue
+        if campaign.spec_hash != last.spec_hash:
+            found.append((campaign, last))
+    return found
 
 
 _DEFAULTS_EFFECT = {
