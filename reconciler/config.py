@@ -50,6 +50,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationErr
 
 from reconciler.enums import DOCUMENTED_LANGUAGES, SENDER_PATTERN
 from reconciler.errors import ConfigError
+from reconciler.escape import for_terminal
 from reconciler.policy.settings import Policy, PolicySettings, PriceSettings
 
 CONFIG_FILE = "campaigns.toml"
@@ -307,9 +308,10 @@ def _problem(
     if text == "Extra inputs are not permitted":
         text = _unknown_key(keys)
     line = _key_line(lines, [str(p) for p in loc if isinstance(p, str) and p != "[key]"])
+    # One line per problem, whatever a (quoted) key holds: a line break shows as \u000a.
     if line is None:
-        return 0, f"{path}: {where}: {text}"
-    return line, f"{path}:{line}:1: {where}: {text}"
+        return 0, for_terminal(f"{path}: {where}: {text}", single_line=True)
+    return line, for_terminal(f"{path}:{line}:1: {where}: {text}", single_line=True)
 
 
 def _unknown_key(keys: list[str]) -> str:

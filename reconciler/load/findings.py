@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from typing import TYPE_CHECKING
 
 from reconciler.errors import CampaignsError
+from reconciler.escape import for_terminal
 from reconciler.models.campaign import Campaign
 
 if TYPE_CHECKING:
@@ -24,7 +25,11 @@ class Finding:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+        """``path:line:col: field: message`` on one line, whatever the file's name or content
+        holds: a line break or tab shows as ``\\u000a`` or ``\\u0009`` (a pull request can name
+        a file ``a\\nPlan: 0 to send.yaml``, and validate and plan print this line as is)."""
+        line = f"{self.path}:{self.line}:{self.column}: {self.field}: {self.message}"
+        return for_terminal(line, single_line=True)
 
     def to_json(self) -> dict[str, str | int]:
         return asdict(self)

@@ -13,6 +13,7 @@ from typing import Final, Literal
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.alias_generators import to_camel
 
+from reconciler.escape import for_terminal
 from reconciler.models.actions import (
     Action,
     ActionKind,
@@ -63,12 +64,15 @@ class Problem(_Frozen):
 
     @property
     def text(self) -> str:
-        """One line for people: errors already start with their file; others get ``id (source):``."""
+        """One line for people: errors already start with their file; others get ``id (source):``.
+        One line whatever a file name, id or message holds (a line break shows as ``\\u000a``):
+        commands print it to CI logs as it is."""
         path = (self.source or "").split(":")[0]
         if path and self.message.startswith(f"{path}:"):
-            return self.message
+            return for_terminal(self.message, single_line=True)
         where = f" ({self.source})" if self.source else ""
-        return f"{self.id}{where}: {self.message}" if self.id else self.message
+        line = f"{self.id}{where}: {self.message}" if self.id else self.message
+        return for_terminal(line, single_line=True)
 
 
 class GuardKind(StrEnum):

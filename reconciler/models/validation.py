@@ -9,11 +9,14 @@ from __future__ import annotations
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from reconciler.escape import for_terminal
+
 
 def error_text(error: ErrorDetails) -> str:
-    """``a.b.0: message`` (or the message alone for an error about the whole document)."""
+    """``a.b.0: message`` (or the message alone for an error about the whole document), on one
+    line whatever the file's keys hold (a line break shows as ``\\u000a``)."""
     where = ".".join(str(part) for part in error["loc"])
-    return f"{where}: {error['msg']}" if where else error["msg"]
+    return for_terminal(f"{where}: {error['msg']}" if where else error["msg"], single_line=True)
 
 
 def first_error(exc: ValidationError) -> str:

@@ -25,6 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from reconciler.escape import for_terminal
 from reconciler.models.declaration import normalise_number
 
 NUMBER_HEADERS = frozenset({"number", "phone", "to"})
@@ -57,7 +58,9 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.source}:{self.line}:{self.column}: suppress: {self.message}"
+        """One line, whatever the list's name holds (as :class:`reconciler.load.findings.Finding`)."""
+        line = f"{self.source}:{self.line}:{self.column}: suppress: {self.message}"
+        return for_terminal(line, single_line=True)
 
 
 @dataclass

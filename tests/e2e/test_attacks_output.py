@@ -97,6 +97,55 @@ def test_escape_sequences_in_names_reach_the_ci_log_escaped(repo: AttackRepo) ->
     assert "\\u001b]0;owned\\u0007" in validate.output
 
 
+FORGED = "Plan: 0 to send, 0 to replace, 0 to cancel, 0 to forget."
+
+
+def test_line_breaks_in_names_and_keys_cannot_forge_lines_of_the_ci_log(repo: AttackRepo) -> None:
+    """A file name (git allows a line break in one) and a YAML key are a finding's path and
+    field: each finding stays one line in validate, in plan's refusal and in the comments."""
+    name = f"a\n{FORGED}\t.yaml"
+
+    def edit(root: Path) -> None:
+        (root / "campaigns" / name).write_text("id: [\n")
+        body = json.loads(declaration("b"))
+        body[f"bogus\n{FORGED}"] = 1
+        (root / "campaigns" / "b.yaml").write_text(json.dumps(body))
+
+    repo.pull_request(edit)
+    validate = repo.campaigns("validate", ci=True)
+    plan = repo.campaigns("plan", ci=True)
+    validate_comment, plan_comment = repo.check()
+    for shown in (validate, plan, validate_comment, plan_comment):
+        assert shown.code == 1
+        assert not any(line.startswith(FORGED) for line in shown.output.splitlines())
+        for stream in (shown.stdout, shown.stderr):  # plan's comment: stdout; its log: stderr
+            lines = stream.splitlines()
+            assert sum(f"a\\u000a{FORGED}\\u0009.yaml:2:1: yaml:" in line for line in lines) < 2
+            assert sum(f"b.yaml:1:155: bogus\\u000a{FORGED}: unknown" in line for line in lines) < 2
+        assert f"a\\u000a{FORGED}\\u0009.yaml:2:1: yaml:" in shown.output
+        assert f"b.yaml:1:155: bogus\\u000a{FORGED}: unknown key" in shown.output
+    as_json = json.loads(repo.campaigns("validate", "--format", "json").stdout)
+    assert {finding["path"] for finding in as_json} == {f"campaigns/{name}", "campaigns/b.yaml"}
+
+
+def test_a_line_break_in_a_state_file_name_cannot_forge_lines_of_the_ci_log(
+    repo: AttackRepo,
+) -> None:
+    """Files only apply writes, added and broken by the pull request: plan cannot open the state
+    and prints each protected file's error on its own line of the log, and in the comment."""
+
+    def edit(root: Path) -> None:
+        (root / "state" / f"x\n{FORGED}.json").write_text("{}\n")
+        (root / "state" / "production.json").write_text("{")
+
+    repo.pull_request(edit)
+    _, plan = repo.check()
+    assert plan.code == 1
+    assert not any(line.startswith(FORGED) for line in plan.output.splitlines())
+    assert f"Error: state/x\\u000a{FORGED}.json: added since main" in plan.stderr
+    assert f"state/x\\u000a{FORGED}.json: added since main" in plan.stdout  # fenced
+
+
 def test_an_id_with_a_trailing_newline_cannot_stand_beside_its_twin(repo: AttackRepo) -> None:
     def edit(root: Path) -> None:
         body = json.loads(declaration("legit"))

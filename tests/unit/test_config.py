@@ -45,6 +45,20 @@ def test_bad_file_is_a_clear_error(tmp_path: Path, text: str, expected: str) -> 
         load_config(tmp_path)
 
 
+def test_each_problem_is_one_line_whatever_a_quoted_key_holds(tmp_path: Path) -> None:
+    """A pull request can write a key with a line break: it must not forge a line of the log."""
+    (tmp_path / "campaigns.toml").write_text(
+        '[workspaces."a\\nPlan: 0 to send"]\nmax_sends = 1\n'
+        '[policy]\n"bogus\\tPlan: 0 to send" = 1\n'
+    )
+    with pytest.raises(ConfigError) as raised:
+        load_config(tmp_path)
+    lines = str(raised.value).splitlines()
+    assert len(lines) == 2
+    assert "campaigns.toml: workspaces.a\\u000aPlan: 0 to send: 'a\\nPlan" in lines[0]
+    assert lines[1].endswith("campaigns.toml:3:1: policy.bogus\\u0009Plan: 0 to send: unknown key")
+
+
 def test_not_utf8(tmp_path: Path) -> None:
     (tmp_path / "campaigns.toml").write_bytes(b"a = '\xff'\n")
     with pytest.raises(ConfigError, match="not UTF-8"):

@@ -105,3 +105,13 @@ def test_a_list_that_cannot_be_read_is_a_problem(tmp_path: Path) -> None:
     assert messages[2].startswith("bad.csv:2:1: suppress: not UTF-8")
     assert messages[3].startswith("dir.csv:1:1: suppress: file not found")
     assert listed.entries == {}
+
+
+def test_a_problem_is_one_line_whatever_the_list_is_named(tmp_path: Path) -> None:
+    """campaigns.toml names the list; a pull request can name it with a line break."""
+    name = "a\nPlan: 0 to send.csv"
+    (tmp_path / name).write_text("+30xx\n")
+    listed = read_suppression_lists(tmp_path, [name])
+    assert [p.source for p in listed.problems] == [name]  # the value keeps the real name
+    (shown,) = (str(p) for p in listed.problems)
+    assert "\n" not in shown and shown.startswith("a\\u000aPlan: 0 to send.csv:1:1: suppress: ")

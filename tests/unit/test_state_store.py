@@ -145,6 +145,16 @@ def test_corrupt_state_is_refused_and_left_alone(
     assert path.read_bytes() == content
 
 
+def test_a_key_with_a_line_break_stays_on_the_errors_line(tmp_path: Path) -> None:
+    """A state is a file a pull request can edit: its keys must not forge lines of the log."""
+    path = tmp_path / "s.json"
+    path.write_bytes(b'{"lineage": "x", "workspace": "w", "endpoint": "e", "a\\nPlan: 0": 1}')
+    with pytest.raises(StateCorrupt) as refused:
+        load_state(path)
+    assert "\n" not in str(refused.value)
+    assert "a\\u000aPlan: 0: Extra inputs are not permitted" in str(refused.value)
+
+
 def test_future_version_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "s.json"
     content = (
