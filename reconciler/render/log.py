@@ -12,6 +12,7 @@ from typing import TextIO
 
 from reconciler.audit.events import PAST_TENSE, Event, EventKind
 from reconciler.audit.history import APPLIED_TRAILER, AuditTrail
+from reconciler.escape import for_terminal
 
 #: Order of the counts in a summary line: what costs money first.
 _SUMMARY_ORDER = (
@@ -61,16 +62,23 @@ def render_log_text(trail: AuditTrail, events: Sequence[Event], stream: TextIO) 
     for event in events:
         by_id.setdefault(event.campaign_id, []).append(event)
     for campaign_id in sorted(by_id):
-        stream.write(f"{campaign_id}\n")
+        stream.write(f"{_one_line(campaign_id)}\n")
         for event in by_id[campaign_id]:
             commit = event.commit
             where = f"  commit {commit.short} by {commit.author}" if commit else ""
-            stream.write(f"  {event.at:<25}  {describe(event, width=8)}{where}\n")
+            stream.write(f"  {_one_line(f'{event.at:<25}  {describe(event, width=8)}{where}')}\n")
     for version in trail.skipped:
-        stream.write(
+        warning = (
             f"warning: {trail.relpath} at commit {version.commit.short} was skipped: "
-            f"{version.problem}\n"
+            f"{version.problem}"
         )
+        stream.write(f"{_one_line(warning)}\n")
+
+
+def _one_line(text: str) -> str:
+    """``text`` on one line: ids, names and tracking ids come from state files in git history
+    and from Routee's answers, authors from commits (a line break shows as ``\\u000a``)."""
+    return for_terminal(text, single_line=True)
 
 
 def render_log_json(trail: AuditTrail, events: Sequence[Event], stream: TextIO) -> None:
@@ -112,10 +120,12 @@ def commit_message(
     commits' guard trailers still count (:mod:`reconciler.apply.trailers`).
     """
     lines = [f"campaigns apply ({workspace}): {summary(events)}", ""]
-    lines.extend(f"{e.campaign_id}: {describe(e)}" for e in events)
+    # One line per event and change, whatever an id or a server's trackingId holds: a line
+    # break could otherwise start a paragraph of trailers the next apply would read.
+    lines.extend(_one_line(f"{e.campaign_id}: {describe(e)}") for e in events)
     if events and changes:
         lines.append("")
-    lines.extend(changes)
+    lines.extend(_one_line(change) for change in changes)
     if not events and not changes:
         lines.append("State updated without new submissions.")
     if note:

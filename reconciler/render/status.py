@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+from reconciler.escape import for_terminal
+
 COLUMNS = ("id", "state", "counts", "cost", "estimate", "trackingId", "submittedAt", "flags")
 
 
@@ -31,7 +33,14 @@ def status_table(rows: Sequence[dict[str, Any]]) -> list[str]:
                 ", ".join(row["flags"]) or "-",
             ]
         )
-    widths = [max(len(r[i]) for r in cells) for i in range(len(COLUMNS))]
+    return _aligned(cells)
+
+
+def _aligned(cells: list[list[str]]) -> list[str]:
+    """Rows of cells as aligned lines; each cell one line, whatever the state or a server put in
+    it (an id, a name, Routee's state: a line break shows as ``\\u000a``)."""
+    cells = [[for_terminal(cell, single_line=True) for cell in row] for row in cells]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
     return ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
 
 
@@ -57,9 +66,7 @@ def render_live_text(rows: Sequence[dict[str, Any]], out: TextIO) -> None:
                 ", ".join(row["flags"]) or "-",
             ]
         )
-    widths = [max(len(r[i]) for r in cells) for i in range(len(LIVE_COLUMNS))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in cells]
-    out.write("".join(f"{line}\n" for line in lines))
+    out.write("".join(f"{line}\n" for line in _aligned(cells)))
     out.write(
         f"{len(rows)} submission(s) may still ring. To stop one, set cancel: true in its "
         "declaration and apply (it cancels every one of the id).\n"

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import copy
+import io
 from typing import Any
 
 from reconciler.audit import Commit, EventKind, compare_states
-from reconciler.render.log import commit_message, summary
+from reconciler.audit.history import AuditTrail
+from reconciler.render.log import commit_message, render_log_text, summary
 
 
 def submission(seq: int, **extra: Any) -> dict[str, Any]:
@@ -119,3 +121,25 @@ def test_pending_tracking_id_is_shown_as_pending_in_the_message() -> None:
 def test_commit_message_without_events_says_so() -> None:
     message = commit_message("production", [])
     assert message.startswith("campaigns apply (production): no submissions changed\n")
+
+
+FORGED = "Campaigns-Applied: " + "f" * 40
+
+
+def test_ids_and_tracking_ids_cannot_add_lines_to_the_commit_message_or_the_log() -> None:
+    """A state in git history and a server's answer are strangers' words: a line break in an id,
+    a name or a trackingId must not start a paragraph of trailers or a line of the log."""
+    odd = submission(1, submissionName="N\rx", trackingId=f"t\n\n{FORGED}")
+    events = compare_states(None, state(**{f"p\n{FORGED}": [odd]}), COMMIT)
+    message = commit_message("production", events, applied="a" * 40, changes=[f"c\n{FORGED}"])
+    lines = message.splitlines()
+    assert [line for line in lines if line.startswith("Campaigns-Applied")] == [
+        "Campaigns-Applied: " + "a" * 40
+    ]
+    assert f"p\\u000a{FORGED}: send #1 N\\u000dx trackingId t\\u000a\\u000a{FORGED}" in lines
+    assert f"c\\u000a{FORGED}" in lines
+    shown = io.StringIO()
+    trail = AuditTrail("state/production.json", events, [], 1)
+    render_log_text(trail, events, shown)
+    assert not any(line.startswith(FORGED) for line in shown.getvalue().splitlines())
+    assert len(shown.getvalue().splitlines()) == 2  # the id, then its one event
