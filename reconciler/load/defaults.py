@@ -17,7 +17,7 @@ from reconciler.load.document import translate
 from reconciler.load.file_check import document_problem
 from reconciler.load.findings import Finding, LoadError
 from reconciler.load.locate import Locator, locate
-from reconciler.load.paths import CAMPAIGNS
+from reconciler.load.paths import CAMPAIGNS, outside_link, target_outside
 from reconciler.load.source import Document, SourceFile, read_yaml
 from reconciler.models.declaration import TOOL_KEYS, Defaults, Issue
 
@@ -39,6 +39,9 @@ def default_sender(config: Config) -> str | None:
     path = config.campaigns_dir / DEFAULTS_FILE
     if not path.is_file():
         return None
+    target = target_outside(config.root, path) if path.is_symlink() else None
+    if target is not None:
+        raise LoadError(f"{CAMPAIGNS}/{DEFAULTS_FILE}: {outside_link(target)}")
     loaded = load_defaults(read_yaml(path, f"{CAMPAIGNS}/{DEFAULTS_FILE}"))
     if loaded.findings:
         lines = "\n".join(str(f) for f in sorted(set(loaded.findings)))

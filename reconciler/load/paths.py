@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import errno
 import os
+from dataclasses import dataclass
 from pathlib import Path
 
 from reconciler.config import Config
@@ -37,23 +38,69 @@ def is_yaml_file_name(name: str) -> bool:
     return 0 < dot < len(name) - 1 and name[dot:].lower() in SUFFIXES
 
 
+@dataclass(frozen=True)
+class Listing:
+    """What is under ``campaigns/``: the declaration files to read, and the links not read."""
+
+    #: Declaration files (path, and name relative to the project root), sorted by name.
+    files: list[tuple[Path, str]]
+    #: Symbolic links to a file outside the project (name relative to the root, target): never
+    #: read, whatever they point at (``/proc/self/environ``, a runner's credentials...).
+    outside: list[tuple[str, Path]]
+
+
 def declaration_files(config: Config) -> list[tuple[Path, str]]:
+    """The declaration files :func:`list_declarations` gives to read."""
+    return list_declarations(config).files
+
+
+def list_declarations(config: Config) -> Listing:
     """Declaration files under ``campaigns/`` (path, and name relative to the project root).
 
     ``Path.rglob("*")`` filtered as before, walked with ``os.scandir`` (design.md 9: 10,000
     files): a file, a broken or looping symbolic link that is not an editor lock (reported,
     not skipped), and a symbolic link to a directory (not followed: reported). Linked
     directories are not entered and an unreadable directory is skipped, as ``rglob`` does.
-    Sorted by the name inside ``campaigns/``.
+    Sorted by the name inside ``campaigns/``. A symbolic link to a file is read only when the
+    file is inside the project (under the resolved project root or ``campaigns/``, the rule
+    of a ``toFile``); one leading elsewhere is listed in ``outside``.
     """
     directory = require_campaigns_dir(config)
-    found: list[tuple[str, Path, str]] = []
+    found: list[tuple[str, Path, str, bool]] = []
     try:
         _scan(os.fspath(directory), Path(directory), "", found)
     except OSError as exc:
         raise LoadError(f"{directory}: cannot read: {exc.strerror or exc}") from exc
     found.sort(key=lambda item: item[0])
-    return [(child_path(folder, name), f"{CAMPAIGNS}/{inner}") for inner, folder, name in found]
+    listing = Listing(files=[], outside=[])
+    for inner, folder, name, linked in found:
+        path, rel = child_path(folder, name), f"{CAMPAIGNS}/{inner}"
+        target = target_outside(config.root, path) if linked else None
+        if target is None:
+            listing.files.append((path, rel))
+        else:
+            listing.outside.append((rel, target))
+    return listing
+
+
+def outside_link(target: Path) -> str:
+    """Why a declaration file (or ``defaults.yaml``) that links to ``target`` is not read."""
+    return (
+        f"a symbolic link to a file outside the project ({target}) is not read: declarations "
+        "and defaults.yaml live in the repository (copy the file in)"
+    )
+
+
+def target_outside(root: Path, link: Path) -> Path | None:
+    """The file ``link`` leads to when that file is outside the project; None otherwise (a
+    broken link, a loop or a link to a directory is reported when it is read, as before)."""
+    try:
+        target = link.resolve()
+        if not target.is_file():
+            return None
+    except (OSError, RuntimeError):  # RuntimeError: a loop (Python 3.11)
+        return None
+    return target if project_path(root, target) is None else None
 
 
 def child_path(folder: Path, name: str) -> Path:
@@ -64,16 +111,16 @@ def child_path(folder: Path, name: str) -> Path:
     return make(name) if make is not None else folder / name
 
 
-def _scan(folder: str, base: Path, prefix: str, found: list[tuple[str, Path, str]]) -> None:
-    """Add (name inside ``campaigns/``, its folder's path, its own name) of each declaration
-    file under ``folder`` (whose path is ``base``) to ``found``."""
+def _scan(folder: str, base: Path, prefix: str, found: list[tuple[str, Path, str, bool]]) -> None:
+    """Add (name inside ``campaigns/``, its folder's path, its own name, whether it is a link)
+    of each declaration file under ``folder`` (whose path is ``base``) to ``found``."""
     try:
         with os.scandir(folder) as listing:
             entries = list(listing)
         for entry in entries:
             inner = prefix + entry.name
             if _is_declaration(entry):
-                found.append((inner, base, entry.name))
+                found.append((inner, base, entry.name, _is_link(entry)))
             try:
                 below = entry.is_dir(follow_symlinks=False)
             except OSError as exc:
@@ -84,6 +131,13 @@ def _scan(folder: str, base: Path, prefix: str, found: list[tuple[str, Path, str
                 _scan(entry.path, child_path(base, entry.name), inner + "/", found)
     except PermissionError:
         return
+
+
+def _is_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_symlink()  # known from the listing: no system call
+    except OSError:
+        return False
 
 
 def _is_declaration(entry: os.DirEntry[str]) -> bool:

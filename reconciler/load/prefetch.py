@@ -30,7 +30,7 @@ from reconciler.load.defaults import DEFAULTS_FILE, load_defaults, misnamed_defa
 from reconciler.load.findings import Finding
 from reconciler.load.keys import SourceKeys
 from reconciler.load.locate import Locator
-from reconciler.load.paths import CAMPAIGNS, child_path, declaration_files
+from reconciler.load.paths import CAMPAIGNS, child_path, list_declarations, outside_link
 from reconciler.load.source import MAX_YAML_BYTES, read_text, read_yaml
 from reconciler.load.workers import MIN_FILES_PER_JOB, Worker, by_fields, planned_jobs
 
@@ -58,9 +58,12 @@ class Survey:
 
 def survey(config: Config) -> Survey:
     """List ``campaigns/``, load ``defaults.yaml`` and make the keys for this load."""
-    listed = declaration_files(config)
+    listing = list_declarations(config)
+    listed = listing.files
     defaults_rel = f"{CAMPAIGNS}/{DEFAULTS_FILE}"
     found = Survey(files=[])
+    for rel, target in listing.outside:
+        found.findings.append(Finding(rel, 1, 1, "file", outside_link(target)))
     for path, rel in listed:
         if rel == defaults_rel:
             defaults = load_defaults(read_yaml(path, rel))

@@ -184,3 +184,30 @@ def test_credentials_never_follow_an_edited_auth_url(repo: AttackRepo) -> None:
         assert catcher.seen == [] and len(repo.sent()) == sent
     finally:
         catcher.close()
+
+
+def test_a_declaration_linked_out_of_the_project_is_never_read(
+    repo: AttackRepo, tmp_path: Path
+) -> None:
+    """A link in a pull request to a file on the runner (a declaration nobody reviewed there,
+    or a credentials file): reported, never read, never sent."""
+    outside = tmp_path / "runner" / "hosts.yml"
+    outside.parent.mkdir()
+    outside.write_text(declaration("planted", ATTACKER, "Planted ghs_secret123"))
+
+    def edit(root: Path) -> None:
+        (root / "campaigns" / "planted.yaml").symlink_to(outside)
+
+    sent = len(repo.sent())
+    repo.pull_request(edit)
+    validate, plan = repo.check()
+    assert validate.code == 1 and plan.code == 1
+    named = f"planted.yaml:1:1: file: a symbolic link to a file outside the project ({outside})"
+    assert named in validate.stdout and named in plan.stdout
+    for shown in (validate, plan, repo.campaigns("plan", ci=True)):
+        assert "ghs_secret123" not in shown.output and "planted:" not in shown.output
+    repo.merge()
+    applied = repo.apply()
+    assert applied.code == 1 and named in applied.output
+    assert len(repo.sent()) == sent
+    assert ATTACKER not in json.dumps(repo.sent())

@@ -1,4 +1,4 @@
-"""The listing's paths are built without parsing them again: the same ``Path`` objects as before."""
+"""The listing: paths built without parsing them again, and links out of the project set apart."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 
 from reconciler.load import paths
+from reconciler.load.defaults import default_sender
+from reconciler.load.findings import LoadError
 from reconciler.load.paths import declaration_files
+from reconciler.load.prefetch import survey
 from tests.unit.project_files import config, write
 
 
@@ -60,3 +63,33 @@ def test_without_pathlibs_shortcut_the_paths_are_joined(
     monkeypatch.setattr(paths, "child_path", joined)
     assert declaration_files(config(root)) == listed_as_before(root)
     assert sorted(made) == ["a.yaml", "b", "c.YML", "d", "e f.yaml", "e.yaml"]
+
+
+def test_links_to_files_outside_the_project_are_listed_apart(
+    root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "x.yaml").write_text("id: x\n")
+    campaigns = root / "campaigns"
+    (campaigns / "out.yaml").symlink_to(elsewhere / "x.yaml")
+    (campaigns / "in.yaml").symlink_to(campaigns / "a.yaml")
+    (campaigns / "broken.yaml").symlink_to(elsewhere / "gone.yaml")
+    (campaigns / "dir.yaml").symlink_to(elsewhere, target_is_directory=True)
+    listing = paths.list_declarations(config(root))
+    assert listing.outside == [("campaigns/out.yaml", elsewhere / "x.yaml")]
+    names = [rel for _, rel in listing.files]
+    assert {"campaigns/in.yaml", "campaigns/broken.yaml", "campaigns/dir.yaml"} <= set(names)
+    assert "campaigns/out.yaml" not in names  # reported by the survey, never read
+    assert declaration_files(config(root)) == listing.files
+
+
+def test_a_defaults_file_linked_out_of_the_project_is_not_read(
+    root: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    elsewhere = tmp_path_factory.mktemp("elsewhere")
+    (elsewhere / "defaults.yaml").write_text('from: "+306900000000"\n')
+    (root / "campaigns" / "defaults.yaml").symlink_to(elsewhere / "defaults.yaml")
+    with pytest.raises(LoadError, match="a symbolic link to a file outside the project"):
+        default_sender(config(root))
+    found = survey(config(root))
+    assert found.defaults == {} and [f.path for f in found.findings] == ["campaigns/defaults.yaml"]
