@@ -52,8 +52,11 @@ from reconciler.enums import DOCUMENTED_LANGUAGES, SENDER_PATTERN
 from reconciler.errors import ConfigError
 from reconciler.escape import for_terminal
 from reconciler.policy.settings import Policy, PolicySettings, PriceSettings
+from reconciler.safefile import MIB, FileRefused, read_bounded
 
 CONFIG_FILE = "campaigns.toml"
+#: A campaigns.toml is a few KiB: a larger one is refused, unread.
+MAX_CONFIG_BYTES = MIB
 #: A workspace name becomes a file name (``state/<name>.json``): no separators, no leading dot.
 WORKSPACE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 SANDBOX_WORKSPACE = "sandbox"
@@ -251,9 +254,13 @@ def load_config(root: Path) -> Config:
     if not root.is_dir():
         raise ConfigError(f"{root}: project directory does not exist")
     try:
-        raw = path.read_bytes()
+        # Never through a link, only a regular file, bounded: a pull request could make it a
+        # link to a file on the runner, or to /dev/zero (safefile; the root may be a link).
+        raw = read_bounded(root.resolve() / CONFIG_FILE, MAX_CONFIG_BYTES)
     except FileNotFoundError:
         return Config(root=root)
+    except FileRefused as exc:
+        raise ConfigError(str(exc)) from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from exc
     try:

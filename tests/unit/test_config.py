@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -57,6 +58,32 @@ def test_each_problem_is_one_line_whatever_a_quoted_key_holds(tmp_path: Path) ->
     assert len(lines) == 2
     assert "campaigns.toml: workspaces.a\\u000aPlan: 0 to send: 'a\\nPlan" in lines[0]
     assert lines[1].endswith("campaigns.toml:3:1: policy.bogus\\u0009Plan: 0 to send: unknown key")
+
+
+@pytest.mark.parametrize("target", ["other.toml", "/dev/zero"])
+def test_a_linked_configuration_is_refused_unread(tmp_path: Path, target: str) -> None:
+    (tmp_path / "other.toml").write_text("[workspaces.production]\nmax_sends = 100000\n")
+    (tmp_path / "campaigns.toml").symlink_to(target)
+    with pytest.raises(ConfigError, match=r"campaigns\.toml: is a symbolic link; campaigns never"):
+        load_config(tmp_path)
+
+
+def test_a_configuration_must_be_a_small_regular_file(tmp_path: Path) -> None:
+    (tmp_path / "campaigns.toml").write_bytes(b"# padding\n" * 200_000)
+    with pytest.raises(ConfigError, match="more than the 1 MiB this file may hold"):
+        load_config(tmp_path)
+    (tmp_path / "campaigns.toml").unlink()
+    os.mkfifo(tmp_path / "campaigns.toml")
+    with pytest.raises(ConfigError, match="is a named pipe, not a regular file"):
+        load_config(tmp_path)
+
+
+def test_a_project_reached_through_a_link_reads_its_configuration(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "real" / "campaigns.toml").write_text("[workspaces.production]\nmax_sends = 7\n")
+    (tmp_path / "link").symlink_to(tmp_path / "real", target_is_directory=True)
+    config = load_config(tmp_path / "link")
+    assert config.workspace("production", env={}).settings.max_sends == 7
 
 
 def test_not_utf8(tmp_path: Path) -> None:
