@@ -92,11 +92,12 @@ def outside_link(target: Path) -> str:
 
 
 def target_outside(root: Path, link: Path) -> Path | None:
-    """The file ``link`` leads to when that file is outside the project; None otherwise (a
-    broken link, a loop or a link to a directory is reported when it is read, as before)."""
+    """What ``link`` leads to when it is outside the project and not a directory (a file, or a
+    device such as ``/dev/zero``); None otherwise (a broken link, a loop or a link to a
+    directory is reported when it is read, as before)."""
     try:
         target = link.resolve()
-        if not target.is_file():
+        if target.is_dir() or not target.exists():
             return None
     except (OSError, RuntimeError):  # RuntimeError: a loop (Python 3.11)
         return None
@@ -148,8 +149,8 @@ def _is_declaration(entry: os.DirEntry[str]) -> bool:
     except OSError:
         pass
     path = Path(entry.path)
-    if is_yaml_name(path) and (path.is_file() or _dangling(path)):
-        return True
+    if is_yaml_name(path) and (path.exists() or _dangling(path)):
+        return True  # a link to a file, a directory or a device: each is reported, or read
     return path.is_symlink() and path.is_dir()
 
 

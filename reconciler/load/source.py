@@ -116,7 +116,11 @@ def _read_checked(path: Path, rel: str, limit: int) -> tuple[bytes, str | None, 
         )
         return b"", None, Finding(rel, 1, 1, "file", message)
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):  # a link to a device or a pipe: never read
+            message = "not a regular file (a symbolic link to a device or a pipe?); not read"
+            return b"", None, Finding(rel, 1, 1, "file", message)
+        size = status.st_size
         if size > limit:
             message = f"file is {size} bytes, over the limit of {limit} bytes"
             return b"", None, Finding(rel, 1, 1, "file", message)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from reconciler.load import paths
+from reconciler.load import load_project, paths
 from reconciler.load.defaults import default_sender
 from reconciler.load.findings import LoadError
 from reconciler.load.paths import declaration_files
@@ -93,3 +93,16 @@ def test_a_defaults_file_linked_out_of_the_project_is_not_read(
         default_sender(config(root))
     found = survey(config(root))
     assert found.defaults == {} and [f.path for f in found.findings] == ["campaigns/defaults.yaml"]
+
+
+def test_links_to_devices_and_pipes_are_reported_never_read(root: Path) -> None:
+    """A read of /dev/zero or of a pipe would never end: the link is reported instead."""
+    campaigns = root / "campaigns"
+    (campaigns / "zero.yaml").symlink_to("/dev/zero")
+    os.mkfifo(root / "pipe")
+    (campaigns / "pipe.yaml").symlink_to(root / "pipe")
+    listing = paths.list_declarations(config(root))
+    assert listing.outside == [("campaigns/zero.yaml", Path("/dev/zero"))]
+    found = {finding.path: finding.message for finding in load_project(config(root)).findings}
+    assert found["campaigns/pipe.yaml"].startswith("not a regular file")
+    assert found["campaigns/zero.yaml"].startswith("a symbolic link to a file outside the project")
