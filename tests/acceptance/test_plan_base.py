@@ -93,6 +93,24 @@ def test_a_state_edit_that_still_plans_is_an_error_row_in_the_comment(repo: Path
     assert "**The plan has 1 error" in out
 
 
+@pytest.mark.parametrize("output_format", ["text", "markdown"])
+def test_a_state_edit_beside_an_invalid_declaration_is_still_named(
+    repo: Path, output_format: str
+) -> None:
+    """No plan is made for invalid declarations; the protected file is still an error, in the
+    log (stderr) and, for markdown, in the comment."""
+    path = repo / "state" / "production.json"
+    path.write_text(path.read_text().replace('"serial": 0', '"serial": 3'))
+    (repo / "campaigns" / "promo.yaml").write_text(DECLARATION + "bogus: 1\n")
+    git(repo, "commit", "-q", "-am", "edit both")
+    code, out, err = plan(repo, "--base", "main", "--format", output_format)
+    assert code == 1
+    named = "state/production.json: modified since main; only `campaigns apply` writes the state"
+    assert f"Error: {named}" in err
+    assert "campaigns/promo.yaml:6:1: bogus: unknown key" in err
+    assert (named in out) is (output_format == "markdown")
+
+
 def test_the_base_is_the_merge_base_so_applies_on_main_do_not_count(repo: Path) -> None:
     git(repo, "checkout", "-q", "main")
     path = repo / "state" / "production.json"

@@ -127,6 +127,8 @@ def command(
     if plan is None:
         from reconciler.render.findings import render_no_plan
 
+        for problem in protected:  # the plan that would carry them as errors was not made
+            err.write(f"Error: {problem.text}\n")
         render_no_plan(result.loaded, err)
         if output_format == "markdown":
             findings = [str(finding) for finding in result.loaded.findings]
