@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -17,6 +18,7 @@ from reconciler.cli.options import Target, in_ci, replace_option, target_options
 from reconciler.clock import current_time
 from reconciler.errors import CampaignsError, ExitCode
 from reconciler.escape import for_terminal
+from reconciler.models.plan import Problem
 from reconciler.render import RENDERERS, RenderOptions
 from reconciler.usecases.plan import Review, plan_workspace
 
@@ -110,11 +112,7 @@ def command(
             review=review,
         )
     except CampaignsError as exc:
-        lines = [p.text for p in protected]
-        for line in lines:
-            click.echo(f"Error: {line}", err=True)
-        if output_format == "markdown":  # the comment says why, escaped; stderr is for the log
-            fail_comment(target, "\n".join([*lines, str(exc)]))
+        no_plan(target, protected, output_format, [str(exc)])
         raise
     err = sys.stderr
     if result.refresh is not None:
@@ -127,12 +125,8 @@ def command(
     if plan is None:
         from reconciler.render.findings import render_no_plan
 
-        for problem in protected:  # the plan that would carry them as errors was not made
-            err.write(f"Error: {problem.text}\n")
+        no_plan(target, protected, output_format, [str(f) for f in result.loaded.findings])
         render_no_plan(result.loaded, err)
-        if output_format == "markdown":
-            findings = [str(finding) for finding in result.loaded.findings]
-            fail_comment(target, "\n".join([*(p.text for p in protected), *findings]))
         ctx.exit(ExitCode.ERROR)
     colour = sys.stdout.isatty() and not no_color and not os.environ.get("NO_COLOR")
     options = RenderOptions(color=colour, mask=mask or in_ci())
@@ -148,6 +142,18 @@ def command(
         err.write(f"Saved the plan to {out}: apply it with `{apply_command(target, out)}`.\n")
     if detailed_exitcode and plan.changes:
         ctx.exit(ExitCode.CHANGES)
+
+
+def no_plan(
+    target: Target, protected: Sequence[Problem], output_format: str, why: list[str]
+) -> None:
+    """No plan was made, so none carries the errors of the files only apply writes: name them
+    in the log (stderr), and for markdown write the failure comment with them and ``why``."""
+    names = [problem.text for problem in protected]
+    for name in names:
+        click.echo(f"Error: {name}", err=True)
+    if output_format == "markdown":  # the comment says why, escaped; stderr is for the log
+        fail_comment(target, "\n".join([*names, *why]))
 
 
 def fail_comment(target: Target, message: str) -> None:
