@@ -33,7 +33,7 @@ from reconciler.load.keys import CleanFile, Placed, SourceKeys, ToFile
 from reconciler.load.locate import Locator, locate
 from reconciler.load.prefetch import FileRead, Prefetch, read_file, survey
 from reconciler.load.recorded import recorded_file
-from reconciler.load.source import MAX_YAML_BYTES, SourceFile, parse_yaml, read_text
+from reconciler.load.source import SourceFile, parse_yaml
 from reconciler.load.workers import Worker, by_fields, planned_jobs, worth_forking
 from reconciler.models.campaign import Campaign, SourceRef
 from reconciler.models.declaration import Issue
@@ -215,11 +215,10 @@ def _read_and_check(
     """Read, parse and check each file (a worker's task): its text, key and outcome."""
     found: list[tuple[str | None, str | None, FileOutcome]] = []
     for path, rel in part:
-        raw, text, problem = read_text(path, rel, MAX_YAML_BYTES)
+        text, key, problem = read_file(path, rel, keys)
         if text is None:
             found.append((None, None, FileOutcome(findings=[problem])))  # type: ignore[list-item]
             continue
-        key = keys.key(rel, raw) if keys is not None else None
         found.append((text, key, check_file(parse_yaml(SourceFile(path, rel), text), context)))
     return found
 
